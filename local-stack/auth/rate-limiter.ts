@@ -1,0 +1,21 @@
+import { AuthError } from './errors.ts';
+
+const WINDOW_MS = 5 * 60 * 1000;
+
+/** Sign-ins and sign-ups per client address in a sliding five-minute window, as Supabase Auth limits them. */
+export class SignInRateLimiter {
+  private readonly attempts = new Map<string, number[]>();
+
+  constructor(
+    private readonly limit: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  take(address: string): void {
+    const now = this.now();
+    const recent = (this.attempts.get(address) ?? []).filter((at) => now - at < WINDOW_MS);
+    if (recent.length >= this.limit) throw new AuthError(429, 'over_request_rate_limit', 'Request rate limit reached');
+    recent.push(now);
+    this.attempts.set(address, recent);
+  }
+}

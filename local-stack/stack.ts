@@ -1,0 +1,109 @@
+import { createAuthService } from './auth/auth-service.ts';
+import { PUBLISHABLE_KEY, SECRET_KEY, type StackConfig } from './config.ts';
+import { StackError } from './errors.ts';
+import { startGateway } from './gateway.ts';
+import { applySupabaseBase, pushMigrations } from './migrations.ts';
+import { isPortFree } from './ports.ts';
+import { startDatabase } from './postgres.ts';
+import { startPostgrest } from './postgrest.ts';
+
+export interface RunningStack {
+  apiUrl: string;
+  /** Superuser connection string (for ops, tests and the Supabase CLI). */
+  dbUrl: string;
+  databaseDescription: string;
+  anonKey: string;
+  serviceRoleKey: string;
+  jwtSecret: string;
+  seeded: boolean;
+  stop(): Promise<void>;
+}
+
+function asRole(databaseUrl: string, role: string, password: string): string {
+  const url = new URL(databaseUrl);
+  url.username = role;
+  url.password = password;
+  return url.toString();
+}
+
+async function assertAnswers(url: string, apiKey: string, part: string): Promise<void> {
+  const response = await fetch(url, { headers: { apikey: apiKey } }).catch(() => undefined);
+  if (!response?.ok) throw new StackError(`${part} does not answer through the gateway (${response?.status ?? 'no response'}).`);
+}
+
+/**
+ * Starts every part in order and reports ready only when each answers through the gateway.
+ * Whatever fails, the parts already started are stopped again before the error is thrown.
+ */
+export async function startStack(config: StackConfig, log: (line: string) => void = () => {}): Promise<RunningStack> {
+  if (!(await isPortFree(config.apiPort))) {
+    throw new StackError(`Port ${config.apiPort} (API gateway) is already in use: stop whatever holds it (another \`npm start\`?) or set STACK_API_PORT.`);
+  }
+
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) await stop().catch((error: Error) => log(`stop failed: ${error.message}`));
+  };
+
+  try {
+    const database = await startDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      port: config.dbPort,
+      password: config.dbPassword,
+      ephemeral: config.ephemeral,
+    });
+    stops.push(database.stop);
+    log(`database: ${database.description}`);
+
+    await applySupabaseBase(database.url, config.dbPassword);
+    const { seeded } = await pushMigrations(database.url, config.projectDir, config.seed);
+    log(`migrations applied${seeded ? ', seed loaded' : ''}`);
+
+    const postgrest = await startPostgrest({
+      databaseUrl: asRole(database.url, 'authenticator', config.dbPassword),
+      jwtSecret: config.jwtSecret,
+      log,
+    });
+    stops.push(postgrest.stop);
+
+    const auth = createAuthService({
+      databaseUrl: asRole(database.url, 'supabase_auth_admin', config.dbPassword),
+      jwtSecret: config.jwtSecret,
+      settings: config.auth,
+      issuer: `http://127.0.0.1:${config.apiPort}/auth/v1`,
+      log,
+    });
+    stops.push(auth.close);
+
+    const gateway = await startGateway({
+      port: config.apiPort,
+      apiKeys: new Map([
+        [config.anonKey, config.anonKey],
+        [config.serviceRoleKey, config.serviceRoleKey],
+        [PUBLISHABLE_KEY, config.anonKey],
+        [SECRET_KEY, config.serviceRoleKey],
+      ]),
+      restUrl: postgrest.url,
+      auth: auth.handle,
+    });
+    stops.push(gateway.stop);
+
+    await assertAnswers(`${gateway.url}/rest/v1/`, config.anonKey, 'PostgREST');
+    await assertAnswers(`${gateway.url}/auth/v1/health`, config.anonKey, 'Auth');
+
+    return {
+      apiUrl: gateway.url,
+      dbUrl: database.url,
+      databaseDescription: database.description,
+      anonKey: config.anonKey,
+      serviceRoleKey: config.serviceRoleKey,
+      jwtSecret: config.jwtSecret,
+      seeded,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

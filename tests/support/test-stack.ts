@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import pg from 'pg';
+import ws from 'ws';
+import { configFromEnv, type StackConfig } from '../../local-stack/config.ts';
+import { freePort } from '../../local-stack/ports.ts';
+import { startStack, type RunningStack } from '../../local-stack/stack.ts';
+
+export function makeTempDir(prefix = 'stack-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/**
+ * A stack of its own for a test file: free ports and a throwaway database (embedded in a temp
+ * folder, or a fresh database on DATABASE_URL's server), so a developer's data is never touched.
+ */
+export async function testStackConfig(overrides: Partial<StackConfig> = {}): Promise<StackConfig> {
+  const dataDir = makeTempDir();
+  return {
+    ...configFromEnv(process.env),
+    apiPort: await freePort(),
+    dbPort: await freePort(),
+    dataDir,
+    viteEnvFile: path.join(dataDir, '.env.local'),
+    ephemeral: true,
+    ...overrides,
+  };
+}
+
+export async function startTestStack(overrides: Partial<StackConfig> = {}): Promise<RunningStack> {
+  return startStack(await testStackConfig(overrides));
+}
+
+export function clientFor(stack: Pick<RunningStack, 'apiUrl' | 'anonKey'>, key = stack.anonKey): SupabaseClient {
+  return createClient(stack.apiUrl, key, {
+    auth: { persistSession: false, autoRefreshToken: false },
+    realtime: { transport: ws as never },
+  });
+}
+
+/** Runs SQL as the superuser, outside the API (test set-up and inspection). */
+export async function sql<Row extends pg.QueryResultRow = pg.QueryResultRow>(
+  stack: Pick<RunningStack, 'dbUrl'>,
+  text: string,
+  values: unknown[] = [],
+): Promise<Row[]> {
+  const client = new pg.Client({ connectionString: stack.dbUrl });
+  await client.connect();
+  try {
+    return (await client.query<Row>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+let emailCounter = 0;
+export function uniqueEmail(label = 'user'): string {
+  emailCounter += 1;
+  return `${label}-${Date.now().toString(36)}-${emailCounter}@example.test`;
+}
