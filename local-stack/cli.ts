@@ -37,7 +37,8 @@ function banner(stack: RunningStack, envFile: string): string {
 }
 
 function startVite(projectDir: string): ChildProcess {
-  const viteBin = createRequire(import.meta.url).resolve('vite/bin/vite.js');
+  const viteDir = path.dirname(createRequire(import.meta.url).resolve('vite/package.json'));
+  const viteBin = path.join(viteDir, 'bin', 'vite.js');
   return spawn(process.execPath, [viteBin, '--port', '5173', '--strictPort'], { cwd: projectDir, stdio: 'inherit' });
 }
 
@@ -57,6 +58,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
+  // Whatever goes wrong, the database and PostgREST must not outlive this process.
+  process.on('uncaughtException', (error) => {
+    console.error(`error: ${error.stack ?? error.message}`);
+    void shutdown(1);
+  });
 
   try {
     config = configFromEnv();
