@@ -3,7 +3,17 @@
 -- Every demo account's password is `password123`.
 
 -- ============================================================================================
--- Demo accounts
+-- Reader levels
+-- ============================================================================================
+
+insert into public.reader_levels (name, color_theme, icon, base_price_per_minute, description)
+values
+  ('Apprentice', 'slate', 'sparkles', 1.99, 'New to the marketplace, reading with care and curiosity.'),
+  ('Adept', 'violet', 'moon', 3.49, 'Seasoned readers with a loyal following.'),
+  ('Master', 'amber', 'sun', 5.99, 'Our most sought-after readers.');
+
+-- ============================================================================================
+-- Demo accounts (public.users rows come from the on_auth_user_created trigger)
 -- ============================================================================================
 
 with demo_accounts (id, email, metadata) as (
@@ -12,6 +22,10 @@ with demo_accounts (id, email, metadata) as (
      '{"display_name": "Luna Starweaver", "is_reader": true}'::jsonb),
     ('22222222-2222-4222-8222-222222222222'::uuid, 'orion@demo.test',
      '{"display_name": "Orion Vale", "is_reader": true}'::jsonb),
+    ('44444444-4444-4444-8444-444444444444'::uuid, 'selene@demo.test',
+     '{"display_name": "Selene Ashgrove", "is_reader": true}'::jsonb),
+    ('55555555-5555-4555-8555-555555555555'::uuid, 'rowan@demo.test',
+     '{"display_name": "Rowan Thorne", "is_reader": true}'::jsonb),
     ('33333333-3333-4333-8333-333333333333'::uuid, 'client@demo.test',
      '{"display_name": "Casey Client", "is_reader": false}'::jsonb)
 ),
@@ -31,3 +45,36 @@ select id::text, id,
        jsonb_build_object('sub', id::text, 'email', email, 'email_verified', true, 'phone_verified', false),
        'email', now(), now(), now()
 from new_users;
+
+-- ============================================================================================
+-- Reader cards, and presence on both sides of the five-minute rule
+-- ============================================================================================
+
+update public.users u
+set bio = card.bio,
+    specialties = card.specialties,
+    average_rating = card.rating,
+    review_count = card.reviews,
+    level_id = (select id from public.reader_levels where name = card.level)
+from (
+  values
+    ('11111111-1111-4111-8111-111111111111'::uuid, 'Celtic Cross readings for love and crossroads.',
+     array['love', 'career', 'celtic cross'], 4.9, 212, 'Master'),
+    ('22222222-2222-4222-8222-222222222222'::uuid, 'Straight answers from the Major Arcana.',
+     array['career', 'finance'], 4.6, 87, 'Adept'),
+    ('44444444-4444-4444-8444-444444444444'::uuid, 'Moon-cycle spreads and shadow work.',
+     array['spiritual growth', 'shadow work'], 4.8, 140, 'Master'),
+    ('55555555-5555-4555-8555-555555555555'::uuid, 'Gentle first readings for newcomers.',
+     array['love', 'family'], 4.2, 12, 'Apprentice')
+) as card (id, bio, specialties, rating, reviews, level)
+where u.id = card.id;
+
+-- Luna and Selene are online now; Orion's flag is stale (his last heartbeat was 20 minutes ago),
+-- so clients see him offline until the cleanup catches up; Rowan is offline.
+update public.users set is_online = true
+where id in ('11111111-1111-4111-8111-111111111111', '44444444-4444-4444-8444-444444444444',
+             '22222222-2222-4222-8222-222222222222');
+update public.users set last_seen_at = now() - interval '20 minutes'
+where id = '22222222-2222-4222-8222-222222222222';
+update public.users set last_seen_at = now() - interval '2 days'
+where id = '55555555-5555-4555-8555-555555555555';
