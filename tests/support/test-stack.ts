@@ -60,3 +60,13 @@ export function uniqueEmail(label = 'user'): string {
   emailCounter += 1;
   return `${label}-${Date.now().toString(36)}-${emailCounter}@example.test`;
 }
+
+export const DEMO_PASSWORD = 'password123';
+
+/** A supabase-js client signed in as one of the seed's demo accounts. */
+export async function signedInAs(stack: Pick<RunningStack, 'apiUrl' | 'anonKey'>, email: string): Promise<{ client: SupabaseClient; userId: string }> {
+  const client = clientFor(stack);
+  const { data, error } = await client.auth.signInWithPassword({ email, password: DEMO_PASSWORD });
+  if (error) throw error;
+  return { client, userId: data.user.id };
+}
