@@ -32,7 +32,7 @@ function supabaseCliPath(): string {
   }
 }
 
-function runSupabaseCli(projectDir: string, args: string[]): Promise<string> {
+export function runSupabaseCli(projectDir: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
@@ -42,7 +42,7 @@ function runSupabaseCli(projectDir: string, args: string[]): Promise<string> {
         if (error) {
           const detail = `${stderr}\n${stdout}`.split('\n').map((line) => line.trim()).filter(Boolean);
           const reason = detail.find((line) => /ERROR|error/.test(line)) ?? detail.at(-1) ?? error.message;
-          reject(new StackError(`supabase ${args[0]} ${args[1]} failed: ${reason}. Fix the migration in supabase/migrations and start again.`));
+          reject(new StackError(`supabase ${args[0]} ${args[1]} failed: ${reason}`));
         } else {
           resolve(`${stdout}${stderr}`);
         }
@@ -70,6 +70,10 @@ async function isNewDatabase(databaseUrl: string): Promise<boolean> {
 export async function pushMigrations(databaseUrl: string, projectDir: string, seed: boolean): Promise<{ seeded: boolean }> {
   const firstStart = await isNewDatabase(databaseUrl);
   const seedNow = seed && firstStart && fs.existsSync(path.join(projectDir, 'supabase', 'seed.sql'));
-  await runSupabaseCli(projectDir, ['db', 'push', '--db-url', databaseUrl, ...(seedNow ? ['--include-seed'] : [])]);
+  try {
+    await runSupabaseCli(projectDir, ['db', 'push', '--db-url', databaseUrl, ...(seedNow ? ['--include-seed'] : [])]);
+  } catch (error) {
+    throw new StackError(`${(error as Error).message}. Fix the migration or seed in supabase/ and start again.`);
+  }
   return { seeded: seedNow };
 }

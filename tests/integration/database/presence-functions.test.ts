@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import type { RunningStack } from '../../../local-stack/stack.ts';
+import { sql, startTestStack } from '../../support/test-stack.ts';
+
+const LUNA = '11111111-1111-4111-8111-111111111111';
+const ORION = '22222222-2222-4222-8222-222222222222';
+const SELENE = '44444444-4444-4444-8444-444444444444';
+const ROWAN = '55555555-5555-4555-8555-555555555555';
+
+let stack: RunningStack;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+beforeEach(async () => {
+  await sql(stack, "update public.users set is_online = false, last_seen_at = now() - interval '1 hour'");
+  await sql(stack, 'delete from public.presence_audit_log');
+});
+
+/** Puts readers online, then turns their last heartbeat back by the given ages. */
+async function onlineSince(ages: Record<string, string>): Promise<void> {
+  await sql(stack, 'update public.users set is_online = true where id = any ($1)', [Object.keys(ages)]);
+  for (const [id, age] of Object.entries(ages)) {
+    await sql(stack, 'update public.users set last_seen_at = now() - $2::interval where id = $1', [id, age]);
+  }
+}
+
+async function onlineIds(): Promise<string[]> {
+  const rows = await sql<{ id: string }>(stack, 'select id from public.users where is_online order by id');
+  return rows.map((r) => r.id);
+}
+
+describe('update_last_seen_on_online()', () => {
+  test('coming online stamps last_seen_at with database time; other updates leave it alone', async () => {
+    const [{ stamped, now }] = (await sql(stack, `
+      update public.users set is_online = true where id = $1 returning last_seen_at as stamped, now()`, [LUNA])) as [{ stamped: Date; now: Date }];
+    expect(stamped.getTime()).toBe(now.getTime());
+    const [{ kept }] = (await sql(stack, "update public.users set bio = 'x' where id = $1 returning last_seen_at as kept", [LUNA])) as [{ kept: Date }];
+    expect(kept.getTime()).toBe(stamped.getTime());
+  });
+});
+
+describe('mark_inactive_readers_offline()', () => {
+  test('marks offline exactly the readers silent for more than five minutes and returns how many', async () => {
+    await onlineSince({ [LUNA]: '4 minutes 55 seconds', [ORION]: '5 minutes 5 seconds', [SELENE]: '30 minutes', [ROWAN]: '10 seconds' });
+    await sql(stack, 'update public.users set last_seen_at = null where id = $1', [SELENE]);
+    const [{ changed }] = (await sql(stack, 'select public.mark_inactive_readers_offline() as changed')) as [{ changed: number }];
+    expect(changed).toBe(2);
+    expect(await onlineIds()).toEqual([LUNA, ROWAN].sort());
+    const [{ again }] = (await sql(stack, 'select public.mark_inactive_readers_offline() as again')) as [{ again: number }];
+    expect(again).toBe(0);
+  });
+
+  test('writes one audit row per reader it changes, with cause inactivity', async () => {
+    await onlineSince({ [ORION]: '6 minutes' });
+    await sql(stack, 'select public.mark_inactive_readers_offline()');
+    const audit = await sql(stack, 'select user_id, old_status, new_status, cause from public.presence_audit_log order by id');
+    expect(audit).toEqual([
+      { user_id: ORION, old_status: false, new_status: true, cause: 'direct_update' },
+      { user_id: ORION, old_status: true, new_status: false, cause: 'inactivity' },
+    ]);
+  });
+});
+
+describe('cleanup_reader_presence()', () => {
+  test('uses the ten-minute threshold', async () => {
+    await onlineSince({ [LUNA]: '9 minutes 50 seconds', [ORION]: '10 minutes 10 seconds' });
+    const [{ changed }] = (await sql(stack, 'select public.cleanup_reader_presence() as changed')) as [{ changed: number }];
+    expect(changed).toBe(1);
+    expect(await onlineIds()).toEqual([LUNA]);
+    const [last] = await sql(stack, 'select cause from public.presence_audit_log order by id desc limit 1');
+    expect(last).toEqual({ cause: 'cleanup' });
+  });
+});
+
+describe('audit_presence_changes()', () => {
+  test('writes exactly one row per real transition, none for updates that keep the status', async () => {
+    await sql(stack, 'update public.users set is_online = true where id = $1', [LUNA]);
+    await sql(stack, 'update public.users set is_online = true, last_seen_at = now() where id = $1', [LUNA]);
+    await sql(stack, "update public.users set bio = 'still online' where id = $1", [LUNA]);
+    await sql(stack, 'update public.users set is_online = false where id = $1', [LUNA]);
+    await sql(stack, 'update public.users set is_online = false where id = $1', [LUNA]);
+    const audit = await sql(stack, 'select old_status, new_status from public.presence_audit_log where user_id = $1 order by id', [LUNA]);
+    expect(audit).toEqual([
+      { old_status: false, new_status: true },
+      { old_status: true, new_status: false },
+    ]);
+  });
+});
+
+describe('purge_presence_audit_log()', () => {
+  test('removes rows older than the given age and keeps the rest', async () => {
+    await sql(stack, `insert into public.presence_audit_log (user_id, old_status, new_status, changed_at, cause) values
+      ($1, false, true, now() - interval '40 days', 'heartbeat'),
+      ($1, true, false, now() - interval '20 days', 'sign_out'),
+      ($1, false, true, now() - interval '1 day', 'heartbeat')`, [LUNA]);
+    const [{ removed }] = (await sql(stack, 'select public.purge_presence_audit_log() as removed')) as [{ removed: number }];
+    expect(removed).toBe(1);
+    const [{ removedShorter }] = (await sql(stack, "select public.purge_presence_audit_log(interval '7 days') as \"removedShorter\"")) as [{ removedShorter: number }];
+    expect(removedShorter).toBe(1);
+    expect(await sql(stack, 'select count(*)::int as n from public.presence_audit_log')).toEqual([{ n: 1 }]);
+  });
+
+  test('refuses an age under an hour', async () => {
+    await expect(sql(stack, "select public.purge_presence_audit_log(interval '5 minutes')")).rejects.toThrow(/refusing to purge/);
+  });
+});
+
+describe('the local stack without pg_cron', () => {
+  test('the schedule migration left a notice and no cron schema; the job list is there for the stack', async () => {
+    expect(await sql(stack, "select to_regnamespace('cron') is null as absent")).toEqual([{ absent: true }]);
+    const jobs = await sql(stack, 'select job_name, schedule from public.presence_maintenance_jobs() order by job_name');
+    expect(jobs).toEqual([
+      { job_name: 'cleanup-reader-presence', schedule: '*/10 * * * *' },
+      { job_name: 'mark-inactive-readers-offline', schedule: '* * * * *' },
+      { job_name: 'purge-presence-audit-log', schedule: '17 3 * * *' },
+    ]);
+  });
+});
+
+describe('at 100,000 readers every presence query is index-served', () => {
+  beforeAll(async () => {
+    await sql(stack, `
+      insert into auth.users (id, aud, role, email, raw_user_meta_data, created_at, updated_at)
+      select gen_random_uuid(), 'authenticated', 'authenticated', 'bulk-' || n || '@example.test',
+             jsonb_build_object('display_name', 'Bulk ' || n, 'is_reader', true), now(), now()
+      from generate_series(1, 100000) as n;
+      update public.users set average_rating = round((random() * 5)::numeric, 2) where display_name like 'Bulk %';
+      update public.users set is_online = true where display_name like 'Bulk 1%' and display_name < 'Bulk 11';
+      analyze public.users;
+    `);
+  }, 120_000);
+
+  async function plan(query: string, values: unknown[] = []): Promise<string> {
+    const rows = await sql<{ 'QUERY PLAN': string }>(stack, `explain ${query}`, values);
+    return rows.map((r) => r['QUERY PLAN']).join('\n');
+  }
+
+  test('the readers list, best rated first, reads the rating index in order with no sort', async () => {
+    const readers = await plan('select * from public.users where is_reader order by average_rating desc limit 1000');
+    expect(readers).toMatch(/Index Scan using users_readers_by_rating_idx/);
+    expect(readers).not.toMatch(/Sort|Seq Scan/);
+  });
+
+  test('the cleanup visits only the readers flagged online', async () => {
+    const cleanup = await plan(`update public.users set is_online = false
+      where is_reader and is_online and (last_seen_at is null or last_seen_at < now() - interval '5 minutes')`);
+    expect(cleanup).toMatch(/users_online_readers_idx/);
+    expect(cleanup).not.toMatch(/Seq Scan/);
+  });
+
+  test('the bulk status query (inside get_readers_online_status) and the heartbeat find rows by primary key', async () => {
+    const inner = await plan('select id from public.users where id = any ($1) and is_reader', [[LUNA, ORION]]);
+    expect(inner).toMatch(/Index Scan using users_pkey/);
+    const heartbeat = await plan('update public.users set last_seen_at = now() where id = $1', [LUNA]);
+    expect(heartbeat).toMatch(/Index Scan using users_pkey/);
+  });
+});
