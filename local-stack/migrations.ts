@@ -44,7 +44,7 @@ export function runSupabaseCli(projectDir: string, args: string[]): Promise<stri
           const reason = detail.find((line) => /ERROR|error/.test(line)) ?? detail.at(-1) ?? error.message;
           reject(new StackError(`supabase ${args[0]} ${args[1]} failed: ${reason}`));
         } else {
-          resolve(`${stdout}${stderr}`);
+          resolve(stdout);
         }
       },
     );

@@ -1,27 +1,54 @@
-import type http from 'node:http';
+/** The Supabase Auth error codes this service answers with (auth-js `ErrorCode`), plus routing misses. */
+export type AuthErrorCode =
+  | 'bad_json'
+  | 'bad_jwt'
+  | 'email_exists'
+  | 'email_not_confirmed'
+  | 'invalid_credentials'
+  | 'method_not_allowed'
+  | 'no_authorization'
+  | 'not_admin'
+  | 'not_found'
+  | 'over_request_rate_limit'
+  | 'phone_provider_disabled'
+  | 'refresh_token_already_used'
+  | 'refresh_token_not_found'
+  | 'same_password'
+  | 'session_not_found'
+  | 'signup_disabled'
+  | 'unexpected_failure'
+  | 'user_already_exists'
+  | 'user_banned'
+  | 'user_not_found'
+  | 'validation_failed'
+  | 'weak_password';
 
-export const API_VERSION = '2024-01-01';
-
-/** An error answered the way Supabase Auth answers it: status, machine code, human message. */
+/**
+ * A failure answered the way Supabase Auth answers it. `cause` is for the server log only; `extra`
+ * joins the response body (e.g. `weak_password.reasons`).
+ */
 export class AuthError extends Error {
+  override name = 'AuthError';
+  readonly extra: Record<string, unknown>;
+
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: AuthErrorCode,
     message: string,
-    readonly extra: Record<string, unknown> = {},
+    options: { cause?: unknown; extra?: Record<string, unknown> } = {},
   ) {
-    super(message);
+    super(message, { cause: options.cause });
+    this.extra = options.extra ?? {};
   }
 }
 
-export const invalidCredentials = () => new AuthError(400, 'invalid_credentials', 'Invalid login credentials');
 export const validationFailed = (message: string) => new AuthError(400, 'validation_failed', message);
 
-export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'x-supabase-api-version': API_VERSION, ...headers });
-  res.end(body === undefined ? undefined : JSON.stringify(body));
-}
+export const invalidCredentials = () => new AuthError(400, 'invalid_credentials', 'Invalid login credentials');
 
-export function sendError(res: http.ServerResponse, error: AuthError): void {
-  sendJson(res, error.status, { code: error.code, message: error.message, ...error.extra }, { 'x-sb-error-code': error.code });
-}
+export const userAlreadyExists = () => new AuthError(422, 'user_already_exists', 'User already registered');
+
+/** A 500 whose message says which step failed, as Supabase Auth's do ("Database error saving new user"). */
+export const databaseFailure = (message: string) => (cause: unknown) => {
+  throw new AuthError(500, 'unexpected_failure', message, { cause });
+};

@@ -59,12 +59,13 @@ create index users_level_id_idx on public.users (level_id);
 alter table public.users enable row level security;
 
 create policy "Anyone can read reader cards"
-  on public.users for select to anon, authenticated
+  on public.users for select to anon
   using (is_reader);
 
-create policy "Users can read their own profile"
+-- One policy per role and command: Postgres runs every permissive policy for every row.
+create policy "Users can read reader cards and their own profile"
   on public.users for select to authenticated
-  using ((select auth.uid()) = id);
+  using (is_reader or (select auth.uid()) = id);
 
 create policy "Users can update their own profile"
   on public.users for update to authenticated

@@ -19,8 +19,13 @@ comment on table public.presence_audit_log is 'Every reader online/offline trans
 create index presence_audit_log_user_id_changed_at_idx on public.presence_audit_log (user_id, changed_at);
 create index presence_audit_log_changed_at_idx on public.presence_audit_log (changed_at);
 
--- No policies: neither anon nor authenticated users read or write it; ops use service_role or SQL.
+-- Neither anon nor authenticated users read or write it (no grants either); ops use service_role or SQL.
 alter table public.presence_audit_log enable row level security;
+
+create policy "API users never see the audit log"
+  on public.presence_audit_log as restrictive for all to anon, authenticated
+  using (false)
+  with check (false);
 grant select, delete on public.presence_audit_log to service_role;
 
 -- ============================================================================================

@@ -1,231 +1,509 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { createClient, isAuthSessionMissingError, isAuthWeakPasswordError, type SupabaseClient } from '@supabase/supabase-js';
+import pg from 'pg';
+import ws from 'ws';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { RunningStack } from '../../../local-stack/stack.ts';
-import { clientFor, sql, startTestStack, uniqueEmail } from '../../support/test-stack.ts';
+import { createAuthService } from '../../../local-stack/auth/auth-service.ts';
+import type { AuthSettings } from '../../../local-stack/config.ts';
+import { apiKeysFor, signJwt, verifyJwt, type JwtClaims } from '../../../local-stack/jwt.ts';
+import { applySupabaseBase } from '../../../local-stack/migrations.ts';
+import { freePort } from '../../../local-stack/ports.ts';
+import { startDatabase, type Database } from '../../../local-stack/postgres.ts';
 
-let stack: RunningStack;
+const JWT_SECRET = 'auth-service-test-secret-with-at-least-32-characters';
+const { anonKey } = apiKeysFor(JWT_SECRET);
+const SETTINGS: AuthSettings = {
+  jwtExpirySeconds: 3600,
+  refreshTokenReuseSeconds: 10,
+  minimumPasswordLength: 6,
+  enableSignup: true,
+  // Every request here comes from 127.0.0.1; the limit has a test of its own.
+  signInRateLimit: 10_000,
+};
+
+interface AuthServer {
+  issuer: string;
+  logged: string[];
+  client(): SupabaseClient;
+  /** A raw request as supabase-js makes them (apikey, version header, JSON). */
+  request(path: string, init?: { method?: string; body?: string; headers?: Record<string, string> }): Promise<Response>;
+}
+
+let database: Database;
+let admin: pg.Pool;
+let authAdminUrl: string;
+let auth: AuthServer;
+const shutdowns: Array<() => Promise<void>> = [];
+
+function asRole(url: string, role: string, password: string): string {
+  const parsed = new URL(url);
+  parsed.username = role;
+  parsed.password = password;
+  return parsed.toString();
+}
+
+/** The service behind a tiny stand-in for the gateway: `/auth/v1` stripped, the apikey as default bearer. */
+async function startAuthServer(settings: Partial<AuthSettings> = {}, databaseUrl = authAdminUrl): Promise<AuthServer> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const logged: string[] = [];
+  const service = createAuthService({
+    databaseUrl,
+    jwtSecret: JWT_SECRET,
+    settings: { ...SETTINGS, ...settings },
+    issuer: `${url}/auth/v1`,
+    log: (line) => logged.push(line),
+  });
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    req.url = req.url?.replace(/^\/auth\/v1/, '') || '/';
+    req.headers.authorization ??= `Bearer ${String(req.headers.apikey)}`;
+    service.handle(req, res);
+  });
+  shutdowns.push(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await service.close();
+  });
+  return {
+    issuer: `${url}/auth/v1`,
+    logged,
+    client: () =>
+      createClient(url, anonKey, { auth: { persistSession: false, autoRefreshToken: false }, realtime: { transport: ws as never } }),
+    request: (requestPath, init = {}) =>
+      fetch(`${url}/auth/v1${requestPath}`, {
+        method: init.method ?? 'GET',
+        body: init.body,
+        headers: { apikey: anonKey, 'content-type': 'application/json', 'X-Supabase-Api-Version': '2024-01-01', ...init.headers },
+      }),
+  };
+}
+
+async function sql<Row extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<Row[]> {
+  return (await admin.query<Row>(text, values)).rows;
+}
+
+let emailCounter = 0;
+function uniqueEmail(label: string): string {
+  emailCounter += 1;
+  return `${label}-${emailCounter}-${Date.now().toString(36)}@example.test`;
+}
+
+function claimsOf(accessToken: string): JwtClaims {
+  const verified = verifyJwt(accessToken, JWT_SECRET);
+  if (!verified.ok) throw new Error(`access token does not verify: ${verified.reason}`);
+  return verified.claims;
+}
+
+const sessionIdOf = (accessToken: string) => claimsOf(accessToken).session_id as string;
+
+async function signedUp(server: AuthServer, password = 'a-good-password', data: Record<string, unknown> = {}) {
+  const client = server.client();
+  const email = uniqueEmail('user');
+  const { data: result, error } = await client.auth.signUp({ email, password, options: { data } });
+  if (error || !result.session || !result.user) throw new Error(`sign-up failed: ${error?.message}`);
+  return { client, email, password, session: result.session, user: result.user };
+}
+
+async function signedIn(server: AuthServer, email: string, password: string) {
+  const client = server.client();
+  const { data, error } = await client.auth.signInWithPassword({ email, password });
+  if (error || !data.session) throw new Error(`sign-in failed: ${error?.message}`);
+  return { client, session: data.session };
+}
+
+async function liveSessionIds(userId: string): Promise<string[]> {
+  const rows = await sql<{ id: string }>('select id from auth.sessions where user_id = $1 order by created_at', [userId]);
+  return rows.map((row) => row.id);
+}
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'auth-service-test-'));
+  database = await startDatabase({ dataDir, port: await freePort(), password: 'postgres', ephemeral: true });
+  await applySupabaseBase(database.url, 'postgres');
+  authAdminUrl = asRole(database.url, 'supabase_auth_admin', 'postgres');
+  admin = new pg.Pool({ connectionString: database.url, max: 2 });
+  auth = await startAuthServer();
 });
 
 afterAll(async () => {
-  await stack?.stop();
+  for (const shutdown of shutdowns.reverse()) await shutdown();
+  await admin?.end();
+  await database?.stop();
 });
-
-function claimsOf(accessToken: string): Record<string, unknown> {
-  return JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString('utf8'));
-}
-
-async function authFetch(path: string, init: RequestInit & { headers?: Record<string, string> } = {}) {
-  const response = await fetch(`${stack.apiUrl}/auth/v1${path}`, {
-    ...init,
-    headers: { apikey: stack.anonKey, 'x-supabase-api-version': '2024-01-01', 'content-type': 'application/json', ...init.headers },
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-}
-
-async function signedUp(metadata: Record<string, unknown> = {}) {
-  const email = uniqueEmail('auth');
-  const client = clientFor(stack);
-  const { data, error } = await client.auth.signUp({ email, password: 'auth-password', options: { data: metadata } });
-  expect(error).toBeNull();
-  return { client, email, session: data.session!, user: data.user! };
-}
 
 describe('sign-up', () => {
-  test('returns a session whose user and access token carry the claims Supabase Auth issues', async () => {
-    const { session, user, email } = await signedUp({ display_name: 'Ada' });
-    expect(user).toMatchObject({
+  test('signs the new user in and answers the session and user as Supabase Auth does', async () => {
+    const email = uniqueEmail('shape');
+    const { data, error } = await auth.client().auth.signUp({
+      email: `  ${email.toUpperCase()} `,
+      password: 'shape-password',
+      options: { data: { display_name: 'Shape' } },
+    });
+    expect(error).toBeNull();
+    const { session, user } = data;
+    const id = user!.id;
+    const timestamp = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+    expect(session).toMatchObject({ token_type: 'bearer', expires_in: 3600, refresh_token: expect.stringMatching(/^[a-z0-9]{12}$/) });
+    expect(user).toEqual({
+      id,
       aud: 'authenticated',
       role: 'authenticated',
       email,
+      email_confirmed_at: timestamp,
       phone: '',
+      confirmed_at: timestamp,
+      last_sign_in_at: timestamp,
       app_metadata: { provider: 'email', providers: ['email'] },
-      user_metadata: { display_name: 'Ada', email_verified: true },
+      user_metadata: { display_name: 'Shape', email_verified: true },
+      identities: [
+        {
+          identity_id: expect.any(String),
+          id,
+          user_id: id,
+          identity_data: { sub: id, email, email_verified: false, phone_verified: false, display_name: 'Shape' },
+          provider: 'email',
+          last_sign_in_at: timestamp,
+          created_at: timestamp,
+          updated_at: timestamp,
+          email,
+        },
+      ],
+      created_at: timestamp,
+      updated_at: timestamp,
       is_anonymous: false,
     });
-    expect(user.identities).toEqual([expect.objectContaining({ provider: 'email', user_id: user.id, email })]);
-    expect(session.token_type).toBe('bearer');
-    expect(session.refresh_token).toMatch(/^[a-z0-9]{12}$/);
+
+    const [row] = await sql('select email, aud, role, email_confirmed_at, raw_app_meta_data, encrypted_password from auth.users where id = $1', [id]);
+    expect(row).toMatchObject({ email, aud: 'authenticated', role: 'authenticated', raw_app_meta_data: { provider: 'email', providers: ['email'] } });
+    expect(row!.email_confirmed_at).toBeInstanceOf(Date);
+    expect(row!.encrypted_password).toMatch(/^\$2[ab]\$10\$/);
+    expect(await sql('select provider, provider_id from auth.identities where user_id = $1', [id])).toEqual([{ provider: 'email', provider_id: id }]);
+  });
+
+  test('refuses an e-mail already registered, whatever its case', async () => {
+    const { email } = await signedUp(auth);
+    const { error } = await auth.client().auth.signUp({ email: email.toUpperCase(), password: 'another-password' });
+    expect(error).toMatchObject({ status: 422, code: 'user_already_exists', message: 'User already registered' });
+  });
+
+  test('refuses the loser of two simultaneous sign-ups with one e-mail as a duplicate, not a 500', async () => {
+    const email = uniqueEmail('race');
+    const results = await Promise.all([1, 2].map(() => auth.client().auth.signUp({ email, password: 'race-password' })));
+    expect(results.map((result) => result.error?.code ?? 'signed up').sort()).toEqual(['signed up', 'user_already_exists']);
+  });
+
+  test('refuses a password shorter than the minimum as weak, with the reason auth-js reads', async () => {
+    const { error } = await auth.client().auth.signUp({ email: uniqueEmail('weak'), password: '12345' });
+    expect(isAuthWeakPasswordError(error)).toBe(true);
+    expect(error).toMatchObject({ status: 422, code: 'weak_password', reasons: ['length'] });
+  });
+
+  test.each([
+    ['a malformed e-mail', 'not-an-email', 'long-enough'],
+    ['an empty password', 'valid@example.test', ''],
+    ['a password over 72 bytes', 'valid@example.test', 'x'.repeat(73)],
+  ])('refuses %s as a validation failure', async (_case, email, password) => {
+    const { error } = await auth.client().auth.signUp({ email, password });
+    expect(error).toMatchObject({ status: 400, code: 'validation_failed' });
+  });
+
+  test('answers 422 signup_disabled when sign-ups are off', async () => {
+    const closed = await startAuthServer({ enableSignup: false });
+    const { error } = await closed.client().auth.signUp({ email: uniqueEmail('closed'), password: 'long-enough' });
+    expect(error).toMatchObject({ status: 422, code: 'signup_disabled' });
+  });
+
+  test("runs apps' security-definer triggers as the non-superuser auth role", async () => {
+    await sql(`
+      create table public.profiles (id uuid primary key, display_name text);
+      create function public.create_profile() returns trigger language plpgsql security definer set search_path = '' as $$
+      begin
+        insert into public.profiles (id, display_name) values (new.id, new.raw_user_meta_data ->> 'display_name');
+        return new;
+      end $$;
+      create trigger create_profile after insert on auth.users for each row execute function public.create_profile();
+    `);
+    const { user } = await signedUp(auth, 'profile-password', { display_name: 'Profiled' });
+    expect(await sql('select display_name from public.profiles where id = $1', [user.id])).toEqual([{ display_name: 'Profiled' }]);
+  });
+
+  test('reports a failing trigger on auth.users as "Database error saving new user" and keeps no user', async () => {
+    await sql(`
+      create function public.refuse_doomed() returns trigger language plpgsql as $$
+      begin
+        if new.email like 'doomed-%' then raise exception 'no profile for %', new.email; end if;
+        return new;
+      end $$;
+      create trigger refuse_doomed after insert on auth.users for each row execute function public.refuse_doomed();
+    `);
+    const email = uniqueEmail('doomed');
+    const { error } = await auth.client().auth.signUp({ email, password: 'doomed-password' });
+    // supabase-js turns every 5xx into a retryable error without the body...
+    expect(error).toMatchObject({ name: 'AuthRetryableFetchError', status: 500 });
+    // ...which is the one Supabase Auth sends.
+    const response = await auth.request('/signup', { method: 'POST', body: JSON.stringify({ email, password: 'doomed-password' }) });
+    expect(response.status).toBe(500);
+    expect(await response.json()).toEqual({ code: 'unexpected_failure', message: 'Database error saving new user' });
+    expect(await sql('select id from auth.users where email = $1', [email])).toEqual([]);
+    expect(auth.logged.some((line) => line.includes(`no profile for ${email}`))).toBe(true);
+  });
+});
+
+describe('sign-in with password', () => {
+  test('opens a new session and records the sign-in', async () => {
+    const { email, password, user } = await signedUp(auth);
+    const { session } = await signedIn(auth, ` ${email.toUpperCase()}`, password);
+    expect(session.user.id).toBe(user.id);
+    expect(await liveSessionIds(user.id)).toHaveLength(2);
+    expect(Date.parse(session.user.last_sign_in_at!)).toBeGreaterThanOrEqual(Date.parse(user.last_sign_in_at!));
+  });
+
+  test('refuses a wrong password and an unknown e-mail alike', async () => {
+    const { email } = await signedUp(auth);
+    for (const credentials of [{ email, password: 'wrong-password' }, { email: uniqueEmail('nobody'), password: 'whatever' }]) {
+      const { error } = await auth.client().auth.signInWithPassword(credentials);
+      expect(error).toMatchObject({ status: 400, code: 'invalid_credentials', message: 'Invalid login credentials' });
+    }
+  });
+
+  test("accepts a password hashed by pgcrypto's crypt(), as seed.sql files write them", async () => {
+    const id = '9d9c1b62-7a51-4d5e-9f0a-5c1e2b7e4a10';
+    const email = uniqueEmail('seeded');
+    // Seeds may store mixed case; sign-in still finds the user.
+    await sql(
+      `insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
+         raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
+       values ('00000000-0000-0000-0000-000000000000', $1, 'authenticated', 'authenticated', $2,
+         extensions.crypt('password123', extensions.gen_salt('bf')), now(),
+         '{"provider": "email", "providers": ["email"]}', '{"display_name": "Seeded"}', now(), now())`,
+      [id, email.replace('seeded', 'Seeded')],
+    );
+    expect((await sql('select encrypted_password from auth.users where id = $1', [id]))[0]!.encrypted_password).toMatch(/^\$2a\$/);
+    const { session } = await signedIn(auth, email, 'password123');
+    expect(session.user).toMatchObject({ id, user_metadata: { display_name: 'Seeded' }, identities: [] });
+  });
+
+  test('refuses a banned user, on sign-in and on refresh', async () => {
+    const { email, password, user, session } = await signedUp(auth);
+    await sql("update auth.users set banned_until = now() + interval '1 day' where id = $1", [user.id]);
+    const signIn = await auth.client().auth.signInWithPassword({ email, password });
+    expect(signIn.error).toMatchObject({ status: 400, code: 'user_banned' });
+    const refresh = await auth.client().auth.refreshSession({ refresh_token: session.refresh_token });
+    expect(refresh.error).toMatchObject({ status: 400, code: 'user_banned' });
+  });
+
+  test('limits sign-ins and sign-ups per client address', async () => {
+    const limited = await startAuthServer({ signInRateLimit: 2 });
+    const client = limited.client();
+    const attempt = { email: uniqueEmail('limited'), password: 'whatever' };
+    for (let i = 0; i < 2; i += 1) expect((await client.auth.signInWithPassword(attempt)).error?.code).toBe('invalid_credentials');
+    expect((await client.auth.signInWithPassword(attempt)).error).toMatchObject({ status: 429, code: 'over_request_rate_limit' });
+    expect((await client.auth.signUp(attempt)).error).toMatchObject({ status: 429, code: 'over_request_rate_limit' });
+
+    // The gateway passes the caller's address on; another caller has a budget of its own.
+    const elsewhere = await limited.request('/token?grant_type=password', {
+      method: 'POST',
+      body: JSON.stringify(attempt),
+      headers: { 'x-forwarded-for': '203.0.113.7, 127.0.0.1' },
+    });
+    expect(elsewhere.status).toBe(400);
+  });
+});
+
+describe('access token', () => {
+  test('carries the claims Supabase Auth signs, in its order, for the configured lifetime', async () => {
+    const short = await startAuthServer({ jwtExpirySeconds: 900 });
+    const { session, user } = await signedUp(short);
+    const [header] = session.access_token.split('.');
+    expect(JSON.parse(Buffer.from(header!, 'base64url').toString())).toEqual({ alg: 'HS256', typ: 'JWT' });
 
     const claims = claimsOf(session.access_token);
+    expect(Object.keys(claims)).toEqual([
+      'iss', 'sub', 'aud', 'exp', 'iat', 'email', 'phone', 'app_metadata', 'user_metadata', 'role', 'aal', 'amr', 'session_id', 'is_anonymous',
+    ]);
     expect(claims).toMatchObject({
-      iss: `${stack.apiUrl}/auth/v1`,
+      iss: short.issuer,
       sub: user.id,
       aud: 'authenticated',
+      email: user.email,
+      phone: '',
+      app_metadata: { provider: 'email', providers: ['email'] },
+      user_metadata: { email_verified: true },
       role: 'authenticated',
-      email,
       aal: 'aal1',
-      amr: [expect.objectContaining({ method: 'password' })],
+      amr: [{ method: 'password', timestamp: expect.any(Number) }],
       is_anonymous: false,
     });
-    expect(Number(claims.exp) - Number(claims.iat)).toBe(3600);
-    const sessions = await sql(stack, 'select id from auth.sessions where user_id = $1', [user.id]);
-    expect(sessions.map((row) => row.id)).toEqual([claims.session_id]);
-  });
-
-  test('stores the e-mail lowercased and a bcrypt hash, never the password', async () => {
-    const email = uniqueEmail('MiXeD').replace('mixed', 'MiXeD');
-    await clientFor(stack).auth.signUp({ email, password: 'auth-password' });
-    const rows = await sql(stack, 'select email, encrypted_password from auth.users where email = lower($1)', [email]);
-    expect(rows).toHaveLength(1);
-    expect(rows[0]!.encrypted_password).toMatch(/^\$2[aby]\$10\$/);
-  });
-
-  test('refuses a duplicate e-mail, a weak password and a malformed e-mail with Supabase\'s codes', async () => {
-    const { email } = await signedUp();
-    const duplicate = await clientFor(stack).auth.signUp({ email, password: 'auth-password' });
-    expect(duplicate.error).toMatchObject({ status: 422, code: 'user_already_exists' });
-
-    const weak = await clientFor(stack).auth.signUp({ email: uniqueEmail('weak'), password: '12345' });
-    expect(weak.error).toMatchObject({ status: 422, code: 'weak_password', reasons: ['length'] });
-
-    const malformed = await clientFor(stack).auth.signUp({ email: 'not-an-email', password: 'auth-password' });
-    expect(malformed.error).toMatchObject({ status: 400, code: 'validation_failed' });
-
-    const tooLong = await clientFor(stack).auth.signUp({ email: uniqueEmail('long'), password: 'x'.repeat(73) });
-    expect(tooLong.error).toMatchObject({ status: 400, code: 'validation_failed' });
-  });
-
-  test('a failing trigger on auth.users answers "Database error saving new user" and keeps no user', async () => {
-    await sql(stack, `
-      create function public.refuse_new_user() returns trigger language plpgsql as $$
-      begin raise exception 'no profile for %', new.email; end $$;
-      create trigger refuse_new_user after insert on auth.users for each row
-        when (new.email like 'refused-%') execute function public.refuse_new_user();
-    `);
-    const email = uniqueEmail('refused');
-    const response = await authFetch('/signup', { method: 'POST', body: JSON.stringify({ email, password: 'auth-password' }) });
-    expect(response.status).toBe(500);
-    expect(response.body).toEqual({ code: 'unexpected_failure', message: 'Database error saving new user' });
-    expect(await sql(stack, 'select 1 from auth.users where email = $1', [email])).toEqual([]);
-  });
-
-  test('invalid JSON is a 400 bad_json with the error headers browsers can read', async () => {
-    const response = await authFetch('/signup', { method: 'POST', body: '{not json' });
-    expect(response.status).toBe(400);
-    expect(response.body.code).toBe('bad_json');
-    expect(response.headers.get('x-sb-error-code')).toBe('bad_json');
-    expect(response.headers.get('x-supabase-api-version')).toBe('2024-01-01');
+    expect((claims.exp as number) - (claims.iat as number)).toBe(900);
+    expect(session).toMatchObject({ expires_in: 900, expires_at: claims.exp });
+    expect(await liveSessionIds(user.id)).toEqual([claims.session_id]);
   });
 });
 
-describe('sign-in', () => {
-  test('a wrong password and an unknown e-mail get the same answer', async () => {
-    const { email } = await signedUp();
-    const wrong = await clientFor(stack).auth.signInWithPassword({ email, password: 'wrong-password' });
-    const unknown = await clientFor(stack).auth.signInWithPassword({ email: uniqueEmail('nobody'), password: 'auth-password' });
-    for (const { error } of [wrong, unknown]) expect(error).toMatchObject({ status: 400, code: 'invalid_credentials', message: 'Invalid login credentials' });
-  });
-
-  test('a seeded account whose hash pgcrypto made signs in', async () => {
-    const { data, error } = await clientFor(stack).auth.signInWithPassword({ email: 'luna@demo.test', password: 'password123' });
-    expect(error).toBeNull();
-    expect(data.user?.user_metadata).toMatchObject({ display_name: 'Luna Starweaver' });
-  });
-
-  test('a banned user cannot sign in', async () => {
-    const { email, user } = await signedUp();
-    await sql(stack, "update auth.users set banned_until = now() + interval '1 day' where id = $1", [user.id]);
-    const { error } = await clientFor(stack).auth.signInWithPassword({ email, password: 'auth-password' });
-    expect(error).toMatchObject({ status: 400, code: 'user_banned' });
-  });
-});
-
-describe('refresh tokens', () => {
-  test('rotate: each refresh revokes the token used and hands out its child', async () => {
-    const { client, session } = await signedUp();
+describe('refresh', () => {
+  test('rotates the refresh token, keeping the family in the database', async () => {
+    const { client, session } = await signedUp(auth);
     const { data, error } = await client.auth.refreshSession();
     expect(error).toBeNull();
-    const next = data.session!.refresh_token;
-    expect(next).not.toBe(session.refresh_token);
-    const rows = await sql(stack, 'select token, revoked, parent from auth.refresh_tokens where token in ($1, $2) order by id', [session.refresh_token, next]);
-    expect(rows).toEqual([
+    const rotated = data.session!.refresh_token;
+    expect(rotated).toMatch(/^[a-z0-9]{12}$/);
+    expect(rotated).not.toBe(session.refresh_token);
+    expect(sessionIdOf(data.session!.access_token)).toBe(sessionIdOf(session.access_token));
+    expect(
+      await sql('select token, revoked, parent from auth.refresh_tokens where session_id = $1 order by id', [sessionIdOf(session.access_token)]),
+    ).toEqual([
       { token: session.refresh_token, revoked: true, parent: null },
-      { token: next, revoked: false, parent: session.refresh_token },
+      { token: rotated, revoked: false, parent: session.refresh_token },
     ]);
   });
 
-  test('a revoked token reused within the reuse window gets the current child; later it ends the session', async () => {
-    const { client, session } = await signedUp();
-    const { data } = await client.auth.refreshSession();
-    const child = data.session!.refresh_token;
-
-    const reused = await clientFor(stack).auth.refreshSession({ refresh_token: session.refresh_token });
-    expect(reused.error).toBeNull();
-    expect(reused.data.session?.refresh_token).toBe(child);
-
-    await sql(stack, "update auth.refresh_tokens set updated_at = now() - interval '11 seconds' where token = $1", [session.refresh_token]);
-    const tooLate = await clientFor(stack).auth.refreshSession({ refresh_token: session.refresh_token });
-    expect(tooLate.error).toMatchObject({ status: 400, code: 'refresh_token_already_used' });
-    const sessionId = claimsOf(session.access_token).session_id;
-    expect(await sql(stack, 'select 1 from auth.sessions where id = $1', [sessionId])).toEqual([]);
-    const childAfter = await clientFor(stack).auth.refreshSession({ refresh_token: child });
-    expect(childAfter.error).toMatchObject({ code: 'refresh_token_not_found' });
-  });
-
-  test('an unknown refresh token is refused', async () => {
-    const { error } = await clientFor(stack).auth.refreshSession({ refresh_token: 'aaaaaaaaaaaa' });
-    expect(error).toMatchObject({ status: 400, code: 'refresh_token_not_found' });
-  });
-});
-
-describe('the signed-in user', () => {
-  test('updateUser merges metadata and removes keys set to null', async () => {
-    const { client } = await signedUp({ display_name: 'Before', bio: 'old' });
-    const { data, error } = await client.auth.updateUser({ data: { display_name: 'After', bio: null, theme: 'night' } });
+  test('answers a rotated token reused within the reuse interval with the current one', async () => {
+    const { client, session } = await signedUp(auth);
+    const rotated = (await client.auth.refreshSession()).data.session!.refresh_token;
+    const { data, error } = await auth.client().auth.refreshSession({ refresh_token: session.refresh_token });
     expect(error).toBeNull();
-    expect(data.user?.user_metadata).toEqual({ display_name: 'After', theme: 'night', email_verified: true });
-    const fetched = await client.auth.getUser();
-    expect(fetched.data.user?.user_metadata).toEqual({ display_name: 'After', theme: 'night', email_verified: true });
+    expect(data.session!.refresh_token).toBe(rotated);
   });
 
-  test('a changed password is the one that signs in afterwards', async () => {
-    const { client, email } = await signedUp();
-    expect((await client.auth.updateUser({ password: 'brand-new-password' })).error).toBeNull();
-    expect((await clientFor(stack).auth.signInWithPassword({ email, password: 'auth-password' })).error?.code).toBe('invalid_credentials');
-    expect((await clientFor(stack).auth.signInWithPassword({ email, password: 'brand-new-password' })).error).toBeNull();
+  test('ends the whole session when a rotated token is reused after the interval', async () => {
+    const strict = await startAuthServer({ refreshTokenReuseSeconds: 0 });
+    const { client, session, user } = await signedUp(strict);
+    const rotated = (await client.auth.refreshSession()).data.session!.refresh_token;
+
+    const reuse = await strict.client().auth.refreshSession({ refresh_token: session.refresh_token });
+    expect(reuse.error).toMatchObject({ status: 400, code: 'refresh_token_already_used' });
+    expect(await liveSessionIds(user.id)).toEqual([]);
+    const child = await strict.client().auth.refreshSession({ refresh_token: rotated });
+    expect(child.error?.code).toBe('refresh_token_not_found');
   });
 
-  test('the anon key (what the gateway sends without a user token) or a forged token is 403 bad_jwt', async () => {
-    const { session } = await signedUp();
-    const anonymous = await authFetch('/user');
-    expect(anonymous).toMatchObject({ status: 403, body: { code: 'bad_jwt' } });
-    const forged = await authFetch('/user', { headers: { authorization: `Bearer ${session.access_token.slice(0, -4)}AAAA` } });
-    expect(forged).toMatchObject({ status: 403, body: { code: 'bad_jwt' } });
-  });
-
-  test('global sign-out ends every session of the user; local ends only its own', async () => {
-    const { email, client: first } = await signedUp();
-    const second = clientFor(stack);
-    const third = clientFor(stack);
-    await second.auth.signInWithPassword({ email, password: 'auth-password' });
-    await third.auth.signInWithPassword({ email, password: 'auth-password' });
-    const tokens = await Promise.all([first, second, third].map(async (c) => (await c.auth.getSession()).data.session!.access_token));
-
-    await third.auth.signOut({ scope: 'local' });
-    const thirdAfter = await authFetch('/user', { headers: { authorization: `Bearer ${tokens[2]}` } });
-    expect(thirdAfter).toMatchObject({ status: 403, body: { code: 'session_not_found' } });
-    expect((await authFetch('/user', { headers: { authorization: `Bearer ${tokens[1]}` } })).status).toBe(200);
-
-    await first.auth.signOut({ scope: 'global' });
-    for (const token of tokens.slice(0, 2)) {
-      expect((await authFetch('/user', { headers: { authorization: `Bearer ${token}` } })).status).toBe(403);
-    }
+  test('refuses an unknown refresh token', async () => {
+    const { error } = await auth.client().auth.refreshSession({ refresh_token: 'abcdefghijkl' });
+    expect(error).toMatchObject({ status: 400, code: 'refresh_token_not_found', message: 'Invalid Refresh Token: Refresh Token Not Found' });
   });
 });
 
-describe('service endpoints', () => {
-  test('/health and /settings answer with GoTrue\'s shapes', async () => {
-    const health = await authFetch('/health');
-    expect(health).toMatchObject({ status: 200, body: { name: 'GoTrue' } });
-    const settings = await authFetch('/settings');
-    expect(settings).toMatchObject({ status: 200, body: { external: { email: true }, disable_signup: false, mailer_autoconfirm: true } });
+describe('user', () => {
+  test('getUser answers the signed-in user', async () => {
+    const { client, user } = await signedUp(auth);
+    const { data, error } = await client.auth.getUser();
+    expect(error).toBeNull();
+    expect(data.user).toMatchObject({ id: user.id, email: user.email, identities: [{ provider: 'email' }] });
   });
 
-  test('unknown paths are 404 and wrong methods 405', async () => {
-    expect((await authFetch('/nope')).status).toBe(404);
-    expect((await authFetch('/signup', { method: 'GET' })).status).toBe(405);
+  test('updateUser merges data into user_metadata and deletes the keys set to null', async () => {
+    const { client, user } = await signedUp(auth, 'meta-password', { display_name: 'Meta', theme: 'dark' });
+    const { data, error } = await client.auth.updateUser({ data: { theme: null, bio: 'Reads tarot' } });
+    expect(error).toBeNull();
+    const expected = { display_name: 'Meta', bio: 'Reads tarot', email_verified: true };
+    expect(data.user!.user_metadata).toEqual(expected);
+    expect((await client.auth.getUser()).data.user!.user_metadata).toEqual(expected);
+    expect(await sql('select raw_user_meta_data from auth.users where id = $1', [user.id])).toEqual([{ raw_user_meta_data: expected }]);
+  });
+
+  test('updateUser changes the password and signs the user out everywhere else', async () => {
+    const { client, email, password, user } = await signedUp(auth, 'first-password');
+    const other = await signedIn(auth, email, password);
+
+    expect((await client.auth.updateUser({ password: 'second-password' })).error).toBeNull();
+    expect((await auth.client().auth.signInWithPassword({ email, password })).error?.code).toBe('invalid_credentials');
+    await signedIn(auth, email, 'second-password');
+    expect(isAuthSessionMissingError((await other.client.auth.getUser()).error)).toBe(true);
+    expect((await client.auth.getUser()).data.user?.id).toBe(user.id);
+
+    const same = await client.auth.updateUser({ password: 'second-password' });
+    expect(same.error).toMatchObject({ status: 422, code: 'same_password' });
+  });
+
+  test('updateUser changes the e-mail at once (confirmations are off) unless it is taken', async () => {
+    const { client, password } = await signedUp(auth);
+    const taken = (await signedUp(auth)).email;
+    const newEmail = uniqueEmail('moved');
+
+    const { data, error } = await client.auth.updateUser({ email: newEmail.toUpperCase() });
+    expect(error).toBeNull();
+    expect(data.user).toMatchObject({ email: newEmail, identities: [{ email: newEmail, identity_data: { email: newEmail } }] });
+    await signedIn(auth, newEmail, password);
+
+    expect((await client.auth.updateUser({ email: taken })).error).toMatchObject({ status: 422, code: 'email_exists' });
+  });
+});
+
+describe('sign-out', () => {
+  test('ends the session: its access token then gets 403 session_not_found, which auth-js treats as signed out', async () => {
+    const { client, session, user } = await signedUp(auth);
+    expect((await client.auth.signOut()).error).toBeNull();
+    expect(await liveSessionIds(user.id)).toEqual([]);
+
+    const response = await auth.request('/user', { headers: { authorization: `Bearer ${session.access_token}` } });
+    expect(response.status).toBe(403);
+    expect(response.headers.get('x-sb-error-code')).toBe('session_not_found');
+    expect(await response.json()).toMatchObject({ code: 'session_not_found' });
+    expect(isAuthSessionMissingError((await auth.client().auth.getUser(session.access_token)).error)).toBe(true);
+    expect((await auth.client().auth.refreshSession({ refresh_token: session.refresh_token })).error?.code).toBe('refresh_token_not_found');
+  });
+
+  test('scope local ends only the current session, scope others all but the current one', async () => {
+    const first = await signedUp(auth);
+    const second = await signedIn(auth, first.email, first.password);
+    const third = await signedIn(auth, first.email, first.password);
+    const firstId = sessionIdOf(first.session.access_token);
+
+    expect((await second.client.auth.signOut({ scope: 'local' })).error).toBeNull();
+    expect(await liveSessionIds(first.user.id)).toEqual([firstId, sessionIdOf(third.session.access_token)]);
+    expect((await first.client.auth.signOut({ scope: 'others' })).error).toBeNull();
+    expect(await liveSessionIds(first.user.id)).toEqual([firstId]);
+  });
+});
+
+describe('HTTP contract', () => {
+  test('/health and /settings answer like GoTrue', async () => {
+    const health = await auth.request('/health');
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ version: expect.any(String), name: 'GoTrue', description: expect.any(String) });
+    const settings = await auth.request('/settings');
+    expect(await settings.json()).toMatchObject({
+      external: { email: true, phone: false },
+      disable_signup: false,
+      mailer_autoconfirm: true,
+    });
+  });
+
+  test.each([
+    ['an unknown path', '/nope', {}, 404, 'not_found'],
+    ['a wrong method', '/user', { method: 'DELETE' }, 405, 'method_not_allowed'],
+    ['invalid JSON', '/signup', { method: 'POST', body: '{"email":' }, 400, 'bad_json'],
+    ['a JSON array', '/signup', { method: 'POST', body: '[]' }, 400, 'bad_json'],
+    ['no bearer token', '/user', { headers: { authorization: 'Basic abc' } }, 401, 'no_authorization'],
+    ['the anon key as bearer', '/user', {}, 403, 'bad_jwt'],
+    ['a badly signed JWT', '/user', { headers: { authorization: `Bearer ${signJwt({ sub: 'x' }, 'another-secret-of-32-characters-or-more')}` } }, 403, 'bad_jwt'],
+    ['an expired JWT', '/logout', { method: 'POST', headers: { authorization: `Bearer ${signJwt({ sub: 'x', exp: 1 }, JWT_SECRET)}` } }, 403, 'bad_jwt'],
+    ['an unsupported grant', '/token?grant_type=magic', { method: 'POST', body: '{}' }, 400, 'validation_failed'],
+  ] as const)('answers %s with a Supabase-shaped error', async (_case, requestPath, init, status, code) => {
+    const response = await auth.request(requestPath, init);
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(response.headers.get('x-supabase-api-version')).toBe('2024-01-01');
+    expect(response.headers.get('x-sb-error-code')).toBe(code);
+    expect(await response.json()).toEqual({ code, message: expect.any(String) });
+  });
+
+  test('answers clients without the version header in the older error shape', async () => {
+    const response = await fetch(`${auth.issuer}/nope`, { headers: { apikey: anonKey } });
+    expect(await response.json()).toEqual({ code: 404, error_code: 'not_found', msg: expect.any(String) });
+  });
+
+  test('answers 503 while the database is unreachable, and keeps serving', async () => {
+    const offlineUrl = asRole(`postgresql://127.0.0.1:${await freePort()}/postgres`, 'supabase_auth_admin', 'postgres');
+    const offline = await startAuthServer({}, offlineUrl);
+    const signUp = await offline.request('/signup', { method: 'POST', body: JSON.stringify({ email: uniqueEmail('offline'), password: 'long-enough' }) });
+    expect(signUp.status).toBe(503);
+    expect(await signUp.json()).toMatchObject({ code: 'unexpected_failure' });
+    expect((await offline.request('/health')).status).toBe(200);
   });
 });

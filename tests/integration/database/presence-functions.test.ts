@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { RunningStack } from '../../../local-stack/stack.ts';
+import { PROJECT_DIR } from '../../../local-stack/config.ts';
+import { runSupabaseCli } from '../../../local-stack/migrations.ts';
 import { sql, startTestStack } from '../../support/test-stack.ts';
 
 const LUNA = '11111111-1111-4111-8111-111111111111';
@@ -160,4 +162,31 @@ describe('at 100,000 readers every presence query is index-served', () => {
     const heartbeat = await plan('update public.users set last_seen_at = now() where id = $1', [LUNA]);
     expect(heartbeat).toMatch(/Index Scan using users_pkey/);
   });
+
+  test('after the app\'s queries have run, Supabase\'s advisors report nothing for our objects', async () => {
+    const [reader] = await sql<{ id: string }>(stack, "select id from public.users where display_name = 'Bulk 12345'");
+    await sql(stack, 'select id from public.users where is_reader order by average_rating desc limit 1000');
+    await sql(stack, 'select public.mark_inactive_readers_offline()');
+    await sql(stack, 'select * from public.get_readers_online_status($1)', [[reader!.id]]);
+    await sql(stack, 'select * from public.presence_audit_log where user_id = $1 order by changed_at', [reader!.id]);
+    await sql(stack, 'select public.purge_presence_audit_log()');
+    // Removing a level checks that no reader still has it: the foreign-key index serves that.
+    await sql(stack, "insert into public.reader_levels (name, color_theme, icon, base_price_per_minute) values ('Retired', 'gray', 'archive', 0)");
+    await sql(stack, "delete from public.reader_levels where name = 'Retired'");
+
+    const deadline = Date.now() + 15_000;
+    let unused: Array<{ indexrelname: string }> = [];
+    do {
+      unused = await sql(stack, "select indexrelname from pg_stat_user_indexes where schemaname = 'public' and idx_scan = 0 and indexrelname not like '%_pkey' and indexrelname not like '%_key'");
+      if (unused.length === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    } while (Date.now() < deadline);
+    expect(unused).toEqual([]);
+
+    const report = JSON.parse(await runSupabaseCli(PROJECT_DIR, ['db', 'advisors', '--db-url', stack.dbUrl, '--level', 'info', '--output-format', 'json'])) as {
+      results: Array<{ name: string; detail: string; metadata?: { schema?: string } }>;
+    };
+    const ours = report.results.filter((finding) => finding.metadata?.schema === 'public');
+    expect(ours).toEqual([]);
+  }, 60_000);
 });

@@ -1,0 +1,64 @@
+import type http from 'node:http';
+import type { Reply } from './context.ts';
+import { AuthError } from './errors.ts';
+import { isJsonObject, type JsonObject } from './json.ts';
+import type { ClientInfo } from './tokens.ts';
+
+/** The API version this service speaks; auth-js reads error codes only from answers that carry it. */
+export const API_VERSION = '2024-01-01';
+const MAX_BODY_BYTES = 1024 * 1024;
+
+const badJson = (reason: string) => new AuthError(400, 'bad_json', `Could not parse request body as JSON: ${reason}`);
+
+export async function readJsonObject(req: http.IncomingMessage): Promise<JsonObject> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw badJson(`the body is larger than ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch (error) {
+    throw badJson((error as Error).message);
+  }
+  if (!isJsonObject(parsed)) throw badJson('expected a JSON object');
+  return parsed;
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function clientInfo(req: http.IncomingMessage): ClientInfo {
+  const forwarded = firstHeader(req.headers['x-forwarded-for'])?.split(',')[0]?.trim();
+  return {
+    address: forwarded || req.socket.remoteAddress || 'unknown',
+    userAgent: firstHeader(req.headers['user-agent']) ?? null,
+  };
+}
+
+export function sendReply(res: http.ServerResponse, reply: Reply, headers: http.OutgoingHttpHeaders = {}): void {
+  const body = reply.body === undefined ? undefined : JSON.stringify(reply.body);
+  res.writeHead(reply.status, {
+    'X-Supabase-Api-Version': API_VERSION,
+    ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    ...headers,
+  });
+  res.end(body);
+}
+
+/** Clients that send a version header get `{code, message}`; older ones GoTrue's earlier `{code: status, error_code, msg}`. */
+function speaksVersioned(req: http.IncomingMessage): boolean {
+  const version = firstHeader(req.headers['x-supabase-api-version']) ?? '';
+  return /^\d{4}-\d{2}-\d{2}$/.test(version) && version >= API_VERSION;
+}
+
+export function sendError(req: http.IncomingMessage, res: http.ServerResponse, error: AuthError): void {
+  const body = speaksVersioned(req)
+    ? { code: error.code, message: error.message, ...error.extra }
+    : { code: error.status, error_code: error.code, msg: error.message, ...error.extra };
+  sendReply(res, { status: error.status, body }, { 'x-sb-error-code': error.code });
+}

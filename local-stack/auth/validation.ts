@@ -1,0 +1,38 @@
+import { AuthError, validationFailed } from './errors.ts';
+import { isJsonObject, type JsonObject } from './json.ts';
+
+const wrongType = (name: string, expected: string) =>
+  new AuthError(400, 'bad_json', `Could not parse request body as JSON: "${name}" must be ${expected}`);
+
+/** A string field; absent and null both mean "not given", as in Supabase Auth (Go zero values). */
+export function optionalString(body: JsonObject, name: string): string | undefined {
+  const value = body[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw wrongType(name, 'a string');
+  return value;
+}
+
+export function optionalObject(body: JsonObject, name: string): JsonObject | undefined {
+  const value = body[name];
+  if (value === undefined || value === null) return undefined;
+  if (!isJsonObject(value)) throw wrongType(name, 'an object');
+  return value;
+}
+
+// The format Supabase Auth accepts (github.com/badoux/checkmail).
+const EMAIL_FORMAT =
+  /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+
+/** Trimmed and lower-cased: e-mails are stored and compared that way. */
+export function normalizedEmail(raw: string | undefined): string {
+  const email = (raw ?? '').trim().toLowerCase();
+  if (!email) throw validationFailed('An email address is required');
+  if (email.length > 255) throw validationFailed('An email address is too long');
+  if (!EMAIL_FORMAT.test(email)) throw validationFailed('Unable to validate email address: invalid format');
+  return email;
+}
+
+/** Phone sign-in is off in the local stack, as in a default Supabase project. */
+export function refusePhone(body: JsonObject, message: string): void {
+  if (optionalString(body, 'phone')) throw new AuthError(400, 'phone_provider_disabled', message);
+}
