@@ -6,6 +6,7 @@ import { applySupabaseBase, pushMigrations } from './migrations.ts';
 import { isPortFree } from './ports.ts';
 import { startDatabase } from './postgres.ts';
 import { startPostgrest } from './postgrest.ts';
+import { startPresenceScheduler } from './scheduler.ts';
 
 export interface RunningStack {
   apiUrl: string;
@@ -59,6 +60,9 @@ export async function startStack(config: StackConfig, log: (line: string) => voi
     await applySupabaseBase(database.url, config.dbPassword);
     const { seeded } = await pushMigrations(database.url, config.projectDir, config.seed);
     log(`migrations applied${seeded ? ', seed loaded' : ''}`);
+
+    const scheduler = await startPresenceScheduler(database.url, log);
+    stops.push(scheduler.stop);
 
     const postgrest = await startPostgrest({
       databaseUrl: asRole(database.url, 'authenticator', config.dbPassword),

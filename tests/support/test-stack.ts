@@ -18,8 +18,11 @@ export function makeTempDir(prefix = 'stack-test-'): string {
  */
 export async function testStackConfig(overrides: Partial<StackConfig> = {}): Promise<StackConfig> {
   const dataDir = makeTempDir();
+  const base = configFromEnv(process.env);
   return {
-    ...configFromEnv(process.env),
+    ...base,
+    // Every test request comes from 127.0.0.1; the per-IP sign-in limit has unit tests of its own.
+    auth: { ...base.auth, signInRateLimit: 10_000 },
     apiPort: await freePort(),
     dbPort: await freePort(),
     dataDir,
