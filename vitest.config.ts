@@ -35,6 +35,17 @@ export default mergeConfig(
             hookTimeout: 120_000,
           },
         },
+        {
+          extends: true,
+          test: {
+            // Needs PostgreSQL 15 with pg_cron: run through scripts/with-pg15-cron.sh (npm run test:pg-cron).
+            name: 'pg-cron',
+            environment: 'node',
+            include: ['tests/pg-cron/**/*.test.ts'],
+            testTimeout: 30_000,
+            hookTimeout: 120_000,
+          },
+        },
       ],
     },
   }),
