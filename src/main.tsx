@@ -1,20 +1,8 @@
-import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from '@/app/app';
-import { ConfigError } from '@/app/config-error';
-import { EnvError, parseEnv } from '@/config/env';
+import { loadRootElement } from '@/app/root-element';
 import './index.css';
 
-const root = createRoot(document.getElementById('root')!);
+const container = document.getElementById('root');
+if (!container) throw new Error('index.html has no element with id "root" to render the app into');
 
-try {
-  parseEnv(import.meta.env);
-  root.render(
-    <StrictMode>
-      <App />
-    </StrictMode>,
-  );
-} catch (error) {
-  if (!(error instanceof EnvError)) throw error;
-  root.render(<ConfigError problems={error.problems} />);
-}
+createRoot(container).render(await loadRootElement(import.meta.env));

@@ -1,8 +1,6 @@
-import { createBrowserRouter, RouterProvider } from 'react-router-dom';
-import { routes } from './routes';
+import { AppRouter } from '@/app/router';
 
-const router = createBrowserRouter(routes);
-
+// App-wide providers (session, query cache) wrap the router here as the features arrive.
 export function App() {
-  return <RouterProvider router={router} />;
+  return <AppRouter />;
 }

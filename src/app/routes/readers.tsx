@@ -1,10 +1,11 @@
 export function ReadersRoute() {
   return (
     <section aria-labelledby="readers-heading">
-      <h1 id="readers-heading" className="font-display text-3xl text-gold-300">
+      <title>Readers · Arcana Readers</title>
+      <h1 id="readers-heading" className="font-display text-3xl text-gold-300 sm:text-4xl">
         Readers
       </h1>
-      <p className="mt-2 text-slate-300">Find a tarot reader who is online right now.</p>
+      <p className="mt-2 max-w-prose text-mist-300">Browse tarot readers and see who is online right now.</p>
     </section>
   );
 }

@@ -1,29 +1,39 @@
 import { Moon } from 'lucide-react';
-import { NavLink, Outlet } from 'react-router-dom';
+import { Link, NavLink, Outlet } from 'react-router-dom';
+
+function navLinkClassName({ isActive }: { isActive: boolean }): string {
+  const state = isActive ? 'bg-night-700 text-gold-300' : 'text-mist-300 hover:bg-night-800 hover:text-gold-300';
+  return `rounded-md px-3 py-2 text-sm font-medium transition-colors ${state}`;
+}
 
 export function AppLayout() {
   return (
     <div className="flex min-h-screen flex-col">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-4 focus:top-4 focus:rounded focus:bg-gold-400 focus:px-3 focus:py-2 focus:text-night-950">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:fixed focus:left-4 focus:top-4 focus:z-50 focus:rounded-md focus:bg-gold-400 focus:px-4 focus:py-2 focus:font-medium focus:text-night-950"
+      >
         Skip to main content
       </a>
-      <header className="border-b border-night-700 bg-night-900/80">
-        <div className="mx-auto flex max-w-6xl items-center justify-between px-4 py-4">
-          <NavLink to="/" className="flex items-center gap-2 font-display text-xl text-gold-300">
-            <Moon aria-hidden="true" className="h-6 w-6" />
+      <header className="border-b border-night-700 bg-night-900/80 backdrop-blur">
+        <div className="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-4">
+          <Link to="/readers" className="flex items-center gap-2 rounded font-display text-xl text-gold-300">
+            <Moon aria-hidden="true" className="size-6 text-gold-400" />
             Arcana Readers
-          </NavLink>
+          </Link>
           <nav aria-label="Main">
-            <NavLink
-              to="/readers"
-              className={({ isActive }) => `rounded px-3 py-2 text-sm ${isActive ? 'bg-night-700 text-gold-300' : 'text-slate-300 hover:text-gold-300'}`}
-            >
-              Readers
-            </NavLink>
+            <ul className="flex items-center gap-1">
+              <li>
+                <NavLink to="/readers" className={navLinkClassName}>
+                  Readers
+                </NavLink>
+              </li>
+            </ul>
           </nav>
         </div>
       </header>
-      <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-8">
+      {/* tabIndex -1 lets the skip link move keyboard focus into main, not just scroll to it. */}
+      <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 px-4 py-8 focus:outline-none">
         <Outlet />
       </main>
     </div>

@@ -1,0 +1,35 @@
+import { useState } from 'react';
+import { createBrowserRouter, Navigate, RouterProvider, type RouteObject } from 'react-router-dom';
+import { NotFoundRoute } from '@/app/routes/not-found';
+import { ReadersRoute } from '@/app/routes/readers';
+import { RouteError } from '@/app/routes/route-error';
+import { AppLayout } from '@/components/layout/app-layout';
+
+export const routes: RouteObject[] = [
+  {
+    element: <AppLayout />,
+    // Only reached if the layout itself fails, so it brings its own main landmark.
+    errorElement: (
+      <main id="main" className="px-4 py-16">
+        <RouteError />
+      </main>
+    ),
+    children: [
+      {
+        // A failing page keeps the header and navigation around its error message.
+        errorElement: <RouteError />,
+        children: [
+          // One address for the readers list, so the nav link can mark it as the current page.
+          { index: true, element: <Navigate to="/readers" replace /> },
+          { path: 'readers', element: <ReadersRoute /> },
+          { path: '*', element: <NotFoundRoute /> },
+        ],
+      },
+    ],
+  },
+];
+
+export function AppRouter() {
+  const [router] = useState(() => createBrowserRouter(routes));
+  return <RouterProvider router={router} />;
+}
