@@ -23,6 +23,14 @@ export interface DatabaseOptions {
   ephemeral: boolean;
 }
 
+/** The same server and database, logged in as another role (PostgREST's authenticator, the auth admin). */
+export function withRole(databaseUrl: string, role: string, password: string): string {
+  const url = new URL(databaseUrl);
+  url.username = role;
+  url.password = password;
+  return url.toString();
+}
+
 function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;

@@ -4,7 +4,7 @@ import { StackError } from './errors.ts';
 import { startGateway } from './gateway.ts';
 import { applySupabaseBase, pushMigrations } from './migrations.ts';
 import { isPortFree } from './ports.ts';
-import { startDatabase } from './postgres.ts';
+import { startDatabase, withRole } from './postgres.ts';
 import { startPostgrest } from './postgrest.ts';
 import { startPresenceScheduler } from './scheduler.ts';
 
@@ -18,13 +18,6 @@ export interface RunningStack {
   jwtSecret: string;
   seeded: boolean;
   stop(): Promise<void>;
-}
-
-function asRole(databaseUrl: string, role: string, password: string): string {
-  const url = new URL(databaseUrl);
-  url.username = role;
-  url.password = password;
-  return url.toString();
 }
 
 async function assertAnswers(url: string, apiKey: string, part: string): Promise<void> {
@@ -65,14 +58,14 @@ export async function startStack(config: StackConfig, log: (line: string) => voi
     stops.push(scheduler.stop);
 
     const postgrest = await startPostgrest({
-      databaseUrl: asRole(database.url, 'authenticator', config.dbPassword),
+      databaseUrl: withRole(database.url, 'authenticator', config.dbPassword),
       jwtSecret: config.jwtSecret,
       log,
     });
     stops.push(postgrest.stop);
 
     const auth = createAuthService({
-      databaseUrl: asRole(database.url, 'supabase_auth_admin', config.dbPassword),
+      databaseUrl: withRole(database.url, 'supabase_auth_admin', config.dbPassword),
       jwtSecret: config.jwtSecret,
       settings: config.auth,
       issuer: `http://127.0.0.1:${config.apiPort}/auth/v1`,

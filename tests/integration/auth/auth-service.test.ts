@@ -1,7 +1,4 @@
-import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createClient, isAuthSessionMissingError, isAuthWeakPasswordError, type SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
@@ -12,7 +9,8 @@ import type { AuthSettings } from '../../../local-stack/config.ts';
 import { apiKeysFor, signJwt, verifyJwt, type JwtClaims } from '../../../local-stack/jwt.ts';
 import { applySupabaseBase } from '../../../local-stack/migrations.ts';
 import { freePort } from '../../../local-stack/ports.ts';
-import { startDatabase, type Database } from '../../../local-stack/postgres.ts';
+import { startDatabase, withRole, type Database } from '../../../local-stack/postgres.ts';
+import { makeTempDir, uniqueEmail } from '../../support/test-stack.ts';
 
 const JWT_SECRET = 'auth-service-test-secret-with-at-least-32-characters';
 const { anonKey } = apiKeysFor(JWT_SECRET);
@@ -38,13 +36,6 @@ let admin: pg.Pool;
 let authAdminUrl: string;
 let auth: AuthServer;
 const shutdowns: Array<() => Promise<void>> = [];
-
-function asRole(url: string, role: string, password: string): string {
-  const parsed = new URL(url);
-  parsed.username = role;
-  parsed.password = password;
-  return parsed.toString();
-}
 
 /** The service behind a tiny stand-in for the gateway: `/auth/v1` stripped, the apikey as default bearer. */
 async function startAuthServer(settings: Partial<AuthSettings> = {}, databaseUrl = authAdminUrl): Promise<AuthServer> {
@@ -87,12 +78,6 @@ async function sql<Row extends pg.QueryResultRow = pg.QueryResultRow>(text: stri
   return (await admin.query<Row>(text, values)).rows;
 }
 
-let emailCounter = 0;
-function uniqueEmail(label: string): string {
-  emailCounter += 1;
-  return `${label}-${emailCounter}-${Date.now().toString(36)}@example.test`;
-}
-
 function claimsOf(accessToken: string): JwtClaims {
   const verified = verifyJwt(accessToken, JWT_SECRET);
   if (!verified.ok) throw new Error(`access token does not verify: ${verified.reason}`);
@@ -122,10 +107,10 @@ async function liveSessionIds(userId: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'auth-service-test-'));
+  const dataDir = makeTempDir('auth-service-test-');
   database = await startDatabase({ dataDir, port: await freePort(), password: 'postgres', ephemeral: true });
   await applySupabaseBase(database.url, 'postgres');
-  authAdminUrl = asRole(database.url, 'supabase_auth_admin', 'postgres');
+  authAdminUrl = withRole(database.url, 'supabase_auth_admin', 'postgres');
   admin = new pg.Pool({ connectionString: database.url, max: 2 });
   // An idle connection the server ends (shutdown at the end of the file) must not crash the run.
   admin.on('error', () => {});
@@ -501,7 +486,7 @@ describe('HTTP contract', () => {
   });
 
   test('answers 503 while the database is unreachable, and keeps serving', async () => {
-    const offlineUrl = asRole(`postgresql://127.0.0.1:${await freePort()}/postgres`, 'supabase_auth_admin', 'postgres');
+    const offlineUrl = withRole(`postgresql://127.0.0.1:${await freePort()}/postgres`, 'supabase_auth_admin', 'postgres');
     const offline = await startAuthServer({}, offlineUrl);
     const signUp = await offline.request('/signup', { method: 'POST', body: JSON.stringify({ email: uniqueEmail('offline'), password: 'long-enough' }) });
     expect(signUp.status).toBe(503);
