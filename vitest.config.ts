@@ -13,6 +13,15 @@ export default mergeConfig(
             environment: 'jsdom',
             include: ['src/**/*.test.{ts,tsx}'],
             setupFiles: ['./src/testing/setup.ts'],
+            // A valid configuration for modules that read it; nothing listens there, so an
+            // accidental network call fails at once instead of reaching a developer's stack.
+            env: {
+              VITE_SUPABASE_URL: 'http://127.0.0.1:9',
+              VITE_SUPABASE_ANON_KEY: 'unit-test-anon-key',
+              VITE_ENABLE_PRESENCE: 'true',
+              VITE_READERS_REFRESH_INTERVAL_MS: '120000',
+              VITE_PRESENCE_UPDATE_INTERVAL_MS: '60000',
+            },
           },
         },
         {
