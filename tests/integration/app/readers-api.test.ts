@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import ws from 'ws';
 import { getReadersOnlineStatus } from '../../../src/features/presence/api/get-readers-online-status.ts';
 import { fetchAllReaders } from '../../../src/features/readers/api/fetch-all-readers.ts';
+import { fetchReader } from '../../../src/features/readers/api/fetch-reader.ts';
 import { createSupabaseClient } from '../../../src/lib/create-supabase-client.ts';
 import { ServerClock } from '../../../src/lib/server-clock.ts';
 import type { RunningStack } from '../../../local-stack/stack.ts';
@@ -70,4 +71,17 @@ test('getReadersOnlineStatus: one call, the database\'s rule, clients left out',
     [ROWAN]: false,
   });
   expect(await getReadersOnlineStatus(client, [])).toEqual({});
+});
+
+test('fetchReader: one reader with their bio and level; clients and unknown or malformed ids are not readers', async () => {
+  const { client, clock } = clientWithClockOff(0);
+  const luna = await fetchReader(client, clock, LUNA);
+  expect(luna).toMatchObject({ id: LUNA, display_name: 'Luna Starweaver', is_online: true, readerLevel: { name: 'Master' } });
+  expect(typeof luna?.bio).toBe('string');
+  expect(typeof luna?.readerLevel?.base_price_per_minute).toBe('number');
+  expect((await fetchReader(client, clock, ORION))?.is_online).toBe(false);
+
+  expect(await fetchReader(client, clock, CLIENT)).toBeNull();
+  expect(await fetchReader(client, clock, '99999999-9999-4999-8999-999999999999')).toBeNull();
+  expect(await fetchReader(client, clock, 'not-a-uuid')).toBeNull();
 });

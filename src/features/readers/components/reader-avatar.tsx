@@ -1,0 +1,37 @@
+import { useState } from 'react';
+import { PresenceDot } from '@/features/presence/components/presence-status';
+import { initialsOf } from '@/features/readers/utils/format-reader';
+
+const SIZES = {
+  md: { box: 'size-16 text-xl', dot: 'size-4 -right-0.5 -top-0.5' },
+  lg: { box: 'size-28 text-4xl', dot: 'size-6 right-1 top-1' },
+};
+
+interface ReaderAvatarProps {
+  name: string;
+  avatarUrl: string | null;
+  isOnline: boolean;
+  size?: keyof typeof SIZES;
+}
+
+/** Photo (or initials) with the presence dot; the dot is labelled so screen readers hear the status too. */
+export function ReaderAvatar({ name, avatarUrl, isOnline, size = 'md' }: ReaderAvatarProps) {
+  // A broken photo link falls back to initials instead of a broken-image icon.
+  const [failedUrl, setFailedUrl] = useState<string | null>(null);
+  const showPhoto = avatarUrl !== null && avatarUrl !== failedUrl;
+  const { box, dot } = SIZES[size];
+  return (
+    <div className="relative shrink-0">
+      {showPhoto ? (
+        <img src={avatarUrl} alt="" onError={() => setFailedUrl(avatarUrl)} className={`${box} rounded-full border-2 border-gold-500/60 object-cover`} />
+      ) : (
+        <div aria-hidden="true" className={`${box} flex items-center justify-center rounded-full border-2 border-gold-500/60 bg-night-700 font-display text-gold-300`}>
+          {initialsOf(name)}
+        </div>
+      )}
+      <span role="img" aria-label={isOnline ? 'Online' : 'Offline'} className={`absolute ${dot} rounded-full border-2 border-night-900`}>
+        <PresenceDot isOnline={isOnline} className="size-full" />
+      </span>
+    </div>
+  );
+}

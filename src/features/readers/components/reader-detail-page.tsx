@@ -1,0 +1,144 @@
+import { ArrowLeft, Star, Video } from 'lucide-react';
+import { useCallback } from 'react';
+import { Link } from 'react-router-dom';
+import { RetryButton, StatusMessage } from '@/components/ui/status-message';
+import { PresenceStatus } from '@/features/presence/components/presence-status';
+import { usePolledResource } from '@/hooks/use-polled-resource';
+import type { ReaderDetail } from '@/features/readers/api/fetch-all-readers';
+import { LevelBadge } from '@/features/readers/components/level-badge';
+import { ReaderAvatar } from '@/features/readers/components/reader-avatar';
+import { formatPricePerMinute, formatRating, formatReviewCount } from '@/features/readers/utils/format-reader';
+
+export interface ReaderSnapshot {
+  reader: ReaderDetail | null;
+  serverNow: Date;
+}
+
+interface ReaderDetailPageProps {
+  readerId: string;
+  loadReader: (readerId: string) => Promise<ReaderSnapshot>;
+  refreshIntervalMs: number;
+}
+
+function BackLink() {
+  return (
+    <Link to="/readers" className="inline-flex items-center gap-1 rounded text-sm text-gold-400 hover:text-gold-300">
+      <ArrowLeft aria-hidden="true" className="size-4" />
+      All readers
+    </Link>
+  );
+}
+
+export function ReaderDetailPage({ readerId, loadReader, refreshIntervalMs }: ReaderDetailPageProps) {
+  const load = useCallback(() => loadReader(readerId), [loadReader, readerId]);
+  const { data, error, isLoading, isRefreshing, refresh } = usePolledResource(load, refreshIntervalMs);
+  // An answer for the reader shown before a navigation is not this reader's.
+  const snapshot = data?.reader === null || data?.reader.id === readerId ? data : undefined;
+
+  if (isLoading || (!snapshot && error === null)) {
+    return (
+      <div className="space-y-6">
+        <BackLink />
+        <p role="status" className="text-mist-300">
+          Loading reader…
+        </p>
+      </div>
+    );
+  }
+
+  if (!snapshot) {
+    return (
+      <div className="space-y-6">
+        <BackLink />
+        <StatusMessage tone="error" role="alert" action={<RetryButton onClick={refresh} busy={isRefreshing} />}>
+          This reader could not be loaded. Check your connection and try again.
+        </StatusMessage>
+      </div>
+    );
+  }
+
+  const { reader, serverNow } = snapshot;
+  if (!reader) {
+    return (
+      <section aria-labelledby="reader-missing-heading" className="space-y-6">
+        <title>Reader not found · Arcana Readers</title>
+        <BackLink />
+        <h1 id="reader-missing-heading" className="font-display text-3xl text-gold-300">
+          Reader not found
+        </h1>
+        <p className="text-mist-300">There is no reader at this address. They may have left the marketplace.</p>
+      </section>
+    );
+  }
+
+  const name = reader.display_name;
+  return (
+    <article aria-labelledby="reader-heading" className="space-y-6">
+      <title>{`${name} · Arcana Readers`}</title>
+      <BackLink />
+      {error !== null && (
+        <StatusMessage tone="error" role="alert" action={<RetryButton onClick={refresh} busy={isRefreshing} />}>
+          This page could not be refreshed, so the status shown may be out of date. It will try again by itself.
+        </StatusMessage>
+      )}
+
+      <header className="flex flex-col gap-6 rounded-xl border border-night-700 bg-night-900/80 p-6 sm:flex-row sm:items-center">
+        <ReaderAvatar name={name} avatarUrl={reader.avatar_url} isOnline={reader.is_online} size="lg" />
+        <div className="space-y-2">
+          <h1 id="reader-heading" className="font-display text-3xl text-gold-300 sm:text-4xl">
+            {name}
+          </h1>
+          <PresenceStatus isOnline={reader.is_online} lastSeenAt={reader.last_seen_at} serverNow={serverNow} />
+          <div className="flex flex-wrap items-center gap-3 text-sm">
+            {reader.readerLevel && <LevelBadge level={reader.readerLevel} />}
+            <span className="inline-flex items-center gap-1">
+              <Star aria-hidden="true" className="size-4 fill-gold-400 text-gold-400" />
+              <span className="font-medium">{formatRating(reader.average_rating)}</span>
+              <span className="sr-only"> out of 5</span>
+              <span className="text-mist-500">({formatReviewCount(reader.review_count)})</span>
+            </span>
+          </div>
+        </div>
+      </header>
+
+      <div className="grid gap-6 md:grid-cols-3">
+        <section aria-labelledby="about-heading" className="space-y-4 md:col-span-2">
+          <h2 id="about-heading" className="font-display text-xl text-gold-300">
+            About {name}
+          </h2>
+          <p className="whitespace-pre-line text-mist-100">{reader.bio || `${name} has not written an introduction yet.`}</p>
+          {reader.specialties.length > 0 && (
+            <>
+              <h3 className="font-display text-lg text-gold-300">Specialties</h3>
+              <ul className="flex flex-wrap gap-2">
+                {reader.specialties.map((specialty) => (
+                  <li key={specialty} className="rounded-full bg-night-800 px-3 py-1 text-sm text-mist-300">
+                    {specialty}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </section>
+
+        <section id="video" aria-labelledby="video-heading" className="h-fit space-y-3 rounded-xl border border-night-700 bg-night-900/80 p-5">
+          <h2 id="video-heading" className="flex items-center gap-2 font-display text-xl text-gold-300">
+            <Video aria-hidden="true" className="size-5" />
+            Video reading
+          </h2>
+          {reader.readerLevel && (
+            <p className="text-lg font-medium text-gold-300">
+              {formatPricePerMinute(reader.readerLevel.base_price_per_minute)}
+              <span className="text-sm font-normal text-mist-300"> · {reader.readerLevel.name} level</span>
+            </p>
+          )}
+          <p className="text-sm text-mist-300">
+            {reader.is_online
+              ? `${name} is online now and available for a video reading.`
+              : `${name} is offline. Video readings open when they come back online; this page updates by itself.`}
+          </p>
+        </section>
+      </div>
+    </article>
+  );
+}

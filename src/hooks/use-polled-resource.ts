@@ -1,0 +1,83 @@
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+
+export interface PolledResource<T> {
+  /** The last good data: kept on screen through later failures. */
+  data: T | undefined;
+  /** The last failure, cleared by the next success. */
+  error: unknown;
+  /** True while the first load is out (no data yet, no failure yet). */
+  isLoading: boolean;
+  isRefreshing: boolean;
+  /** Loads again now, and restarts the interval from now. */
+  refresh: () => void;
+}
+
+/**
+ * Loads at once, then every `intervalMs` while the page is visible. A hidden tab makes no requests;
+ * coming back loads at once. Answers that arrive out of order never replace newer data.
+ */
+export function usePolledResource<T>(load: () => Promise<T>, intervalMs: number): PolledResource<T> {
+  const [data, setData] = useState<T>();
+  const [error, setError] = useState<unknown>(null);
+  const [isRefreshing, setIsRefreshing] = useState(false);
+  const latestRequest = useRef(0);
+  const restartInterval = useRef<() => void>(() => {});
+  // The newest `load` without restarting the interval each time the caller makes a new function.
+  const loadRef = useRef(load);
+  useLayoutEffect(() => {
+    loadRef.current = load;
+  });
+
+  const fetchNow = useCallback(async () => {
+    const request = ++latestRequest.current;
+    setIsRefreshing(true);
+    try {
+      const result = await loadRef.current();
+      if (request !== latestRequest.current) return;
+      setData(result);
+      setError(null);
+    } catch (failure) {
+      if (request !== latestRequest.current) return;
+      setError(failure);
+    } finally {
+      if (request === latestRequest.current) setIsRefreshing(false);
+    }
+  }, []);
+
+  useEffect(() => {
+    let timer: ReturnType<typeof setInterval> | undefined;
+    const stopInterval = () => clearInterval(timer);
+    const startInterval = () => {
+      stopInterval();
+      timer = setInterval(() => void fetchNow(), intervalMs);
+    };
+    restartInterval.current = () => {
+      if (document.visibilityState === 'visible') startInterval();
+    };
+    const onVisibilityChange = () => {
+      if (document.visibilityState === 'visible') {
+        void fetchNow();
+        startInterval();
+      } else {
+        stopInterval();
+      }
+    };
+
+    void fetchNow();
+    restartInterval.current();
+    document.addEventListener('visibilitychange', onVisibilityChange);
+    return () => {
+      stopInterval();
+      document.removeEventListener('visibilitychange', onVisibilityChange);
+      // Answers still out belong to an unmounted page (or an older interval).
+      latestRequest.current++;
+    };
+  }, [fetchNow, intervalMs]);
+
+  const refresh = useCallback(() => {
+    void fetchNow();
+    restartInterval.current();
+  }, [fetchNow]);
+
+  return { data, error, isLoading: data === undefined && error === null, isRefreshing, refresh };
+}
