@@ -5,11 +5,19 @@
  */
 export class ServerClock {
   private offsetMs = 0;
+  private observedAt: number | null = null;
 
   constructor(private readonly clientNow: () => number = Date.now) {}
 
   observe(serverTime: Date): void {
-    if (!Number.isNaN(serverTime.getTime())) this.offsetMs = serverTime.getTime() - this.clientNow();
+    if (Number.isNaN(serverTime.getTime())) return;
+    this.observedAt = this.clientNow();
+    this.offsetMs = serverTime.getTime() - this.observedAt;
+  }
+
+  /** True when the server has not told the time for `maxAgeMs` (or ever): the offset may have drifted. */
+  isStale(maxAgeMs: number): boolean {
+    return this.observedAt === null || Math.abs(this.clientNow() - this.observedAt) > maxAgeMs;
   }
 
   now(): Date {

@@ -1,4 +1,4 @@
--- Rolls back every presence migration (20251125000100 to 20251125000400): the pg_cron jobs, the
+-- Rolls back every presence migration (20251125000100 to 20251125000500): the pg_cron jobs, the
 -- functions, triggers and tables, and their lines in the Supabase CLI's history, so that
 -- `supabase db push` applies them again. Leaves auth users alone. Destroys profile and audit data.
 -- One DO block, because `supabase db query` runs one statement, and so it is all or nothing:
@@ -26,6 +26,7 @@ begin
   drop table if exists public.users;
   drop table if exists public.reader_levels;
 
+  drop function if exists public.server_time();
   drop function if exists public.presence_maintenance_jobs();
   drop function if exists public.audit_presence_changes();
   drop function if exists public.purge_presence_audit_log(interval);
@@ -44,6 +45,6 @@ begin
   alter default privileges in schema public grant execute on functions to public;
 
   delete from supabase_migrations.schema_migrations
-  where version in ('20251125000100', '20251125000200', '20251125000300', '20251125000400');
+  where version in ('20251125000100', '20251125000200', '20251125000300', '20251125000400', '20251125000500');
 end;
 $rollback$;

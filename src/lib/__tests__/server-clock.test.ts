@@ -29,3 +29,25 @@ describe('fetchObservingClock', () => {
     expect(clock.now().toISOString()).toBe('2026-11-25T12:00:00.000Z');
   });
 });
+
+describe('ServerClock staleness', () => {
+  test('is stale until the server tells the time, and again once that is too old', () => {
+    let client = 0;
+    const clock = new ServerClock(() => client);
+    expect(clock.isStale(60_000)).toBe(true);
+
+    clock.observe(new Date('2026-11-25T12:00:00Z'));
+    client = 60_000;
+    expect(clock.isStale(60_000)).toBe(false);
+    client = 60_001;
+    expect(clock.isStale(60_000)).toBe(true);
+  });
+
+  test('a client clock moved back a long way also counts as stale', () => {
+    let client = 10_000_000;
+    const clock = new ServerClock(() => client);
+    clock.observe(new Date('2026-11-25T12:00:00Z'));
+    client = 0;
+    expect(clock.isStale(60_000)).toBe(true);
+  });
+});

@@ -35,9 +35,19 @@ beforeEach(async () => {
   }
 });
 
-function clientWithClockOff(hours: number) {
+// A browser on another origin cannot read the Date header (not CORS-safelisted): the clock must
+// then be set from the database's server_time().
+const fetchHidingDate: typeof fetch = async (input, init) => {
+  const response = await fetch(input, init);
+  const headers = new Headers(response.headers);
+  headers.delete('date');
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+};
+
+function clientWithClockOff(hours: number, options: { crossOrigin?: boolean } = {}) {
   const clock = new ServerClock(() => Date.now() + hours * 3_600_000);
-  return { clock, client: createSupabaseClient(stack.apiUrl, stack.anonKey, clock, { persistSession: false }) };
+  const fetchImpl = options.crossOrigin ? fetchHidingDate : undefined;
+  return { clock, client: createSupabaseClient(stack.apiUrl, stack.anonKey, clock, { persistSession: false, fetch: fetchImpl }) };
 }
 
 test('fetchAllReaders: readers only, best rated first, with their level and online derived on server time', async () => {
@@ -60,6 +70,24 @@ test('a browser whose clock is hours wrong in either direction sees the same sta
     const readers = await fetchAllReaders(client, clock);
     expect(readers.map((r) => r.is_online), `clock off by ${hours} h`).toEqual([true, true, false, false]);
   }
+});
+
+test('a browser on another origin (no Date header) with a clock hours wrong still sees the right statuses', async () => {
+  for (const hours of [-6, 3]) {
+    const { client, clock } = clientWithClockOff(hours, { crossOrigin: true });
+    const readers = await fetchAllReaders(client, clock);
+    expect(readers.map((r) => r.is_online), `clock off by ${hours} h`).toEqual([true, true, false, false]);
+    expect(Math.abs(clock.now().getTime() - Date.now())).toBeLessThan(5_000);
+    const orion = await fetchReader(client, clock, ORION);
+    expect(orion?.is_online).toBe(false);
+  }
+});
+
+test('anyone may ask the database for its time', async () => {
+  const { client } = clientWithClockOff(0);
+  const { data, error } = await client.rpc('server_time');
+  expect(error).toBeNull();
+  expect(Math.abs(Date.parse(data as string) - Date.now())).toBeLessThan(5_000);
 });
 
 test('getReadersOnlineStatus: one call, the database\'s rule, clients left out', async () => {

@@ -1,5 +1,6 @@
 import type { AppSupabaseClient } from '@/lib/create-supabase-client';
 import type { ServerClock } from '@/lib/server-clock';
+import { syncServerClock } from '@/lib/sync-server-clock';
 import { derivePresence } from '@/features/presence/utils/derive-presence';
 
 export interface ReaderLevel {
@@ -60,6 +61,7 @@ export async function fetchAllReaders(client: AppSupabaseClient, clock: ServerCl
     .order('id')
     .overrideTypes<ReaderRow[], { merge: false }>();
   if (error) throw error;
+  await syncServerClock(client, clock);
   const serverNow = clock.now();
   return data.map((row) => toReader(row, serverNow));
 }

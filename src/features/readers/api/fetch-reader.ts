@@ -1,5 +1,6 @@
 import type { AppSupabaseClient } from '@/lib/create-supabase-client';
 import type { ServerClock } from '@/lib/server-clock';
+import { syncServerClock } from '@/lib/sync-server-clock';
 import { READER_CARD_COLUMNS, toReader, type Reader, type ReaderDetail } from '@/features/readers/api/fetch-all-readers';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -18,5 +19,6 @@ export async function fetchReader(client: AppSupabaseClient, clock: ServerClock,
     .maybeSingle()
     .overrideTypes<ReaderDetailRow | null, { merge: false }>();
   if (error) throw error;
+  await syncServerClock(client, clock);
   return data && (toReader(data, clock.now()) satisfies Reader & { bio: string });
 }
