@@ -1,6 +1,10 @@
+import { useEffect } from 'react';
+import { usePresenceTracking } from '@/app/presence';
 import { AppRouter } from '@/app/router';
+import { useAuthStore } from '@/features/auth/stores/auth-store';
 
-// App-wide providers (session, query cache) wrap the router here as the features arrive.
 export function App() {
+  useEffect(() => useAuthStore.getState().initialize(), []);
+  usePresenceTracking();
   return <AppRouter />;
 }

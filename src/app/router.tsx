@@ -1,9 +1,13 @@
 import { useState } from 'react';
 import { createBrowserRouter, Navigate, RouterProvider, type RouteObject } from 'react-router-dom';
+import { AppLayout } from '@/app/layout/app-layout';
 import { NotFoundRoute } from '@/app/routes/not-found';
+import { ProfileRoute } from '@/app/routes/profile';
+import { ReaderRoute } from '@/app/routes/reader';
 import { ReadersRoute } from '@/app/routes/readers';
 import { RouteError } from '@/app/routes/route-error';
-import { AppLayout } from '@/components/layout/app-layout';
+import { SignInRoute } from '@/app/routes/sign-in';
+import { SignUpRoute } from '@/app/routes/sign-up';
 
 export const routes: RouteObject[] = [
   {
@@ -22,6 +26,10 @@ export const routes: RouteObject[] = [
           // One address for the readers list, so the nav link can mark it as the current page.
           { index: true, element: <Navigate to="/readers" replace /> },
           { path: 'readers', element: <ReadersRoute /> },
+          { path: 'readers/:readerId', element: <ReaderRoute /> },
+          { path: 'sign-in', element: <SignInRoute /> },
+          { path: 'sign-up', element: <SignUpRoute /> },
+          { path: 'profile', element: <ProfileRoute /> },
           { path: '*', element: <NotFoundRoute /> },
         ],
       },

@@ -1,9 +1,16 @@
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { createMemoryRouter, RouterProvider, type RouteObject } from 'react-router-dom';
+import { act } from 'react';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { routes } from '@/app/router';
 import { RouteError } from '@/app/routes/route-error';
+import { useAuthStore } from '@/features/auth/stores/auth-store';
+
+// The pages' data comes from the stack; these tests are about routing and the frame around pages.
+vi.mock('@/features/readers/api/fetch-all-readers', () => ({ fetchAllReaders: async () => [] }));
+
+const initialAuthState = useAuthStore.getState();
 
 function renderAt(path: string, routeObjects: RouteObject[] = routes) {
   const router = createMemoryRouter(routeObjects, { initialEntries: [path] });
@@ -13,7 +20,13 @@ function renderAt(path: string, routeObjects: RouteObject[] = routes) {
 
 afterEach(() => {
   vi.restoreAllMocks();
+  useAuthStore.setState(initialAuthState, true);
 });
+
+function signedIn(isReader: boolean) {
+  const profile = { id: 'luna', display_name: 'Luna Starweaver', avatar_url: null, bio: '', specialties: [], is_reader: isReader };
+  act(() => useAuthStore.setState({ status: 'signed-in', user: { id: 'luna', email: 'luna@demo.test' }, profile }));
+}
 
 describe('app routes', () => {
   test('/readers shows the readers page inside the layout', () => {
@@ -66,5 +79,60 @@ describe('app routes', () => {
 
     expect(screen.getByRole('alert')).toHaveTextContent('Something went wrong');
     expect(screen.getByRole('link', { name: 'Back to the readers' })).toHaveAttribute('href', '/readers');
+  });
+
+  test('signed out, the header offers sign in and sign up', () => {
+    act(() => useAuthStore.setState({ status: 'signed-out' }));
+    renderAt('/readers');
+
+    const nav = screen.getByRole('navigation', { name: 'Main' });
+    expect(nav).toContainElement(screen.getByRole('link', { name: 'Sign in' }));
+    expect(screen.getByRole('link', { name: 'Sign up' })).toHaveAttribute('href', '/sign-up');
+    expect(screen.queryByRole('button', { name: 'Sign out' })).not.toBeInTheDocument();
+  });
+
+  test('signed in, the header links to the profile and offers sign out', () => {
+    signedIn(false);
+    renderAt('/readers');
+
+    expect(screen.getByRole('link', { name: 'Luna Starweaver (your profile)' })).toHaveAttribute('href', '/profile');
+    expect(screen.getByRole('button', { name: 'Sign out' })).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: 'Sign in' })).not.toBeInTheDocument();
+  });
+
+  test('the profile page sends a signed-out visitor to sign in, and back afterwards', () => {
+    act(() => useAuthStore.setState({ status: 'signed-out' }));
+    const router = renderAt('/profile');
+
+    expect(router.state.location.pathname).toBe('/sign-in');
+    expect(router.state.location.search).toBe('?next=%2Fprofile');
+    expect(screen.getByRole('heading', { level: 1, name: 'Sign in' })).toBeInTheDocument();
+  });
+
+  test('a signed-in reader gets their card form on the profile page', () => {
+    signedIn(true);
+    renderAt('/profile');
+
+    expect(screen.getByRole('heading', { level: 1, name: 'Your profile' })).toBeInTheDocument();
+    expect(screen.getByLabelText('Display name')).toHaveValue('Luna Starweaver');
+    expect(screen.getByLabelText('Specialties')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'See it as clients do' })).toHaveAttribute('href', '/readers/luna');
+  });
+
+  test('the sign-in page sends someone already signed in on to where they were going', () => {
+    signedIn(false);
+    const router = renderAt('/sign-in?next=/profile');
+    expect(router.state.location.pathname).toBe('/profile');
+  });
+
+  test('a next address pointing to another site is ignored', () => {
+    signedIn(false);
+    const router = renderAt('/sign-in?next=//evil.example/x');
+    expect(router.state.location.pathname).toBe('/readers');
+  });
+
+  test('a reader detail address shows that reader\'s page', () => {
+    renderAt('/readers/not-a-reader');
+    expect(screen.getByRole('link', { name: 'All readers' })).toHaveAttribute('href', '/readers');
   });
 });

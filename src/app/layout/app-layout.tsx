@@ -1,10 +1,6 @@
 import { Moon } from 'lucide-react';
 import { Link, NavLink, Outlet } from 'react-router-dom';
-
-function navLinkClassName({ isActive }: { isActive: boolean }): string {
-  const state = isActive ? 'bg-night-700 text-gold-300' : 'text-mist-300 hover:bg-night-800 hover:text-gold-300';
-  return `rounded-md px-3 py-2 text-sm font-medium transition-colors ${state}`;
-}
+import { AccountMenu, navLinkClassName } from '@/app/layout/account-menu';
 
 export function AppLayout() {
   return (
@@ -16,18 +12,19 @@ export function AppLayout() {
         Skip to main content
       </a>
       <header className="border-b border-night-700 bg-night-900/80 backdrop-blur">
-        <div className="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-4">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-4 px-4 py-4">
           <Link to="/readers" className="flex items-center gap-2 rounded font-display text-xl text-gold-300">
             <Moon aria-hidden="true" className="size-6 text-gold-400" />
             Arcana Readers
           </Link>
           <nav aria-label="Main">
-            <ul className="flex items-center gap-1">
+            <ul className="flex flex-wrap items-center justify-end gap-1">
               <li>
                 <NavLink to="/readers" className={navLinkClassName}>
                   Readers
                 </NavLink>
               </li>
+              <AccountMenu />
             </ul>
           </nav>
         </div>

@@ -1,11 +1,13 @@
+import { env } from '@/config/env';
+import { fetchAllReaders } from '@/features/readers/api/fetch-all-readers';
+import { ReadersPage, type ReadersSnapshot } from '@/features/readers/components/readers-page';
+import { getSupabase, serverClock } from '@/lib/supabase';
+
+async function loadReaders(): Promise<ReadersSnapshot> {
+  const readers = await fetchAllReaders(getSupabase(), serverClock);
+  return { readers, serverNow: serverClock.now() };
+}
+
 export function ReadersRoute() {
-  return (
-    <section aria-labelledby="readers-heading">
-      <title>Readers · Arcana Readers</title>
-      <h1 id="readers-heading" className="font-display text-3xl text-gold-300 sm:text-4xl">
-        Readers
-      </h1>
-      <p className="mt-2 max-w-prose text-mist-300">Browse tarot readers and see who is online right now.</p>
-    </section>
-  );
+  return <ReadersPage loadReaders={loadReaders} refreshIntervalMs={env.readersRefreshIntervalMs} />;
 }

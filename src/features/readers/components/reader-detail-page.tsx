@@ -82,7 +82,7 @@ export function ReaderDetailPage({ readerId, loadReader, refreshIntervalMs }: Re
         </StatusMessage>
       )}
 
-      <header className="flex flex-col gap-6 rounded-xl border border-night-700 bg-night-900/80 p-6 sm:flex-row sm:items-center">
+      <div className="flex flex-col gap-6 rounded-xl border border-night-700 bg-night-900/80 p-6 sm:flex-row sm:items-center">
         <ReaderAvatar name={name} avatarUrl={reader.avatar_url} isOnline={reader.is_online} size="lg" />
         <div className="space-y-2">
           <h1 id="reader-heading" className="font-display text-3xl text-gold-300 sm:text-4xl">
@@ -99,7 +99,7 @@ export function ReaderDetailPage({ readerId, loadReader, refreshIntervalMs }: Re
             </span>
           </div>
         </div>
-      </header>
+      </div>
 
       <div className="grid gap-6 md:grid-cols-3">
         <section aria-labelledby="about-heading" className="space-y-4 md:col-span-2">

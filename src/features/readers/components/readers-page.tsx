@@ -54,12 +54,12 @@ export function ReadersPage({ loadReaders, refreshIntervalMs }: ReadersPageProps
   return (
     <section aria-labelledby="readers-heading" className="space-y-6">
       <title>Readers · Arcana Readers</title>
-      <header>
+      <div>
         <h1 id="readers-heading" className="font-display text-3xl text-gold-300 sm:text-4xl">
           Readers
         </h1>
         <p className="mt-2 max-w-prose text-mist-300">Browse tarot readers and see who is online right now.</p>
-      </header>
+      </div>
 
       <ReaderFiltersBar filters={filters} specialties={specialties} onChange={setFilters} />
 
