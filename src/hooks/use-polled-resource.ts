@@ -21,6 +21,7 @@ export function usePolledResource<T>(load: () => Promise<T>, intervalMs: number)
   const [error, setError] = useState<unknown>(null);
   const [isRefreshing, setIsRefreshing] = useState(false);
   const latestRequest = useRef(0);
+  const inFlight = useRef(false);
   const restartInterval = useRef<() => void>(() => {});
   // The newest `load` without restarting the interval each time the caller makes a new function.
   const loadRef = useRef(load);
@@ -30,6 +31,7 @@ export function usePolledResource<T>(load: () => Promise<T>, intervalMs: number)
 
   const fetchNow = useCallback(async () => {
     const request = ++latestRequest.current;
+    inFlight.current = true;
     setIsRefreshing(true);
     try {
       const result = await loadRef.current();
@@ -40,7 +42,10 @@ export function usePolledResource<T>(load: () => Promise<T>, intervalMs: number)
       if (request !== latestRequest.current) return;
       setError(failure);
     } finally {
-      if (request === latestRequest.current) setIsRefreshing(false);
+      if (request === latestRequest.current) {
+        inFlight.current = false;
+        setIsRefreshing(false);
+      }
     }
   }, []);
 
@@ -49,7 +54,11 @@ export function usePolledResource<T>(load: () => Promise<T>, intervalMs: number)
     const stopInterval = () => clearInterval(timer);
     const startInterval = () => {
       stopInterval();
-      timer = setInterval(() => void fetchNow(), intervalMs);
+      // A load that outlasts the interval (the client retries while the API is away) is waited
+      // for: starting another would make its answer stale, and no answer would ever count.
+      timer = setInterval(() => {
+        if (!inFlight.current) void fetchNow();
+      }, intervalMs);
     };
     restartInterval.current = () => {
       if (document.visibilityState === 'visible') startInterval();
@@ -71,6 +80,7 @@ export function usePolledResource<T>(load: () => Promise<T>, intervalMs: number)
       document.removeEventListener('visibilitychange', onVisibilityChange);
       // Answers still out belong to an unmounted page (or an older interval).
       latestRequest.current++;
+      inFlight.current = false;
     };
   }, [fetchNow, intervalMs]);
 

@@ -127,3 +127,20 @@ describe('usePolledResource', () => {
     expect(load).toHaveBeenCalledTimes(1);
   });
 });
+
+test('a load slower than the interval is waited for, so its answer (or failure) still shows', async () => {
+  vi.useFakeTimers();
+  let calls = 0;
+  const load = () => {
+    calls += 1;
+    return new Promise<string>((_, reject) => setTimeout(() => reject(new Error('down')), 7_000));
+  };
+  const { result } = renderHook(() => usePolledResource(load, 2_000));
+  await act(() => vi.advanceTimersByTimeAsync(6_000));
+  expect(calls).toBe(1);
+  await act(() => vi.advanceTimersByTimeAsync(1_000));
+  expect(result.current.error).toEqual(new Error('down'));
+  await act(() => vi.advanceTimersByTimeAsync(1_000));
+  expect(calls).toBe(2);
+  vi.useRealTimers();
+});

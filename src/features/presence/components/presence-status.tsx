@@ -1,6 +1,6 @@
 import { formatLastSeen } from '@/features/presence/utils/format-last-seen';
 
-const DOT_COLOR = { online: 'bg-emerald-400', offline: 'bg-mist-500' };
+const DOT_COLOR = { online: 'bg-emerald-400', offline: 'bg-gray-400' };
 
 /** A colored dot always paired with words, so the status never rests on color alone. */
 export function PresenceDot({ isOnline, className = '' }: { isOnline: boolean; className?: string }) {

@@ -1,0 +1,130 @@
+import type { Page } from '@playwright/test';
+import { expect, expectOffline, expectOnline, onlineFlag, ONE_POLL_MS, READERS, readerCard, signIn, test, type Database } from '../fixtures.ts';
+
+const rowan = READERS.rowan;
+
+async function auditTrail(db: Database, readerId: string) {
+  return db.query<{ old_status: boolean; new_status: boolean; cause: string }>(
+    'select old_status, new_status, cause from public.presence_audit_log where user_id = $1 order by id',
+    [readerId],
+  );
+}
+
+/** Marks the page so a test can tell it was never reloaded. */
+async function markPage(page: Page) {
+  await page.evaluate(() => Object.assign(window, { __notReloaded: true }));
+}
+
+async function expectNotReloaded(page: Page) {
+  expect(await page.evaluate(() => (window as unknown as { __notReloaded?: boolean }).__notReloaded)).toBe(true);
+}
+
+/** Closes a tab the way a person does: unload handlers run. */
+async function closeTab(page: Page) {
+  const closed = page.waitForEvent('close');
+  await page.close({ runBeforeUnload: true });
+  await closed;
+}
+
+function countHeartbeats(page: Page): { count: number } {
+  const counter = { count: 0 };
+  page.on('request', (request) => {
+    if (request.url().includes('/rest/v1/rpc/reader_heartbeat')) counter.count += 1;
+  });
+  return counter;
+}
+
+test('2 and 3. a reader signs in and a client sees them turn Online without reloading; signing out turns them Offline, audited once each way', async ({ people, db, shot }) => {
+  const client = await people.open();
+  await expectOffline(readerCard(client.page, rowan.name), rowan.name);
+  await markPage(client.page);
+
+  const reader = await people.open({ path: '/sign-in' });
+  await signIn(reader.page, rowan.email);
+  await expect(reader.page.getByRole('status').filter({ hasText: 'You are online' })).toBeVisible();
+
+  await expectOnline(readerCard(client.page, rowan.name), rowan.name);
+  await expectNotReloaded(client.page);
+  await shot(client.page, 'client-sees-reader-online');
+
+  await reader.page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(reader.page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  await expectOffline(readerCard(client.page, rowan.name), rowan.name);
+  await expectNotReloaded(client.page);
+  await shot(client.page, 'client-sees-reader-offline');
+
+  expect(await auditTrail(db, rowan.id)).toEqual([
+    { old_status: false, new_status: true, cause: 'heartbeat' },
+    { old_status: true, new_status: false, cause: 'sign_out' },
+  ]);
+});
+
+test('4. a reader who closes the tab without signing out goes offline at once (keepalive), not after five minutes', async ({ people, db }) => {
+  const client = await people.open();
+  const reader = await people.open({ path: '/sign-in' });
+  await signIn(reader.page, rowan.email);
+  await expectOnline(readerCard(client.page, rowan.name), rowan.name);
+
+  await closeTab(reader.page);
+
+  await expect.poll(() => onlineFlag(db, rowan.id), { timeout: 5_000 }).toBe(false);
+  await expectOffline(readerCard(client.page, rowan.name), rowan.name);
+  expect((await auditTrail(db, rowan.id)).at(-1)).toEqual({ old_status: true, new_status: false, cause: 'sign_out' });
+});
+
+test('5. two tabs of one reader: one heartbeats; closing one keeps them Online, closing both makes them Offline', async ({ people, db }) => {
+  const client = await people.open();
+  const reader = await people.open({ path: '/sign-in' });
+  await signIn(reader.page, rowan.email);
+  const secondTab = await reader.context.newPage();
+  const beats = [countHeartbeats(reader.page), countHeartbeats(secondTab)];
+  await secondTab.goto('/readers');
+  await expect(secondTab.getByRole('button', { name: 'Sign out' })).toBeVisible();
+
+  await secondTab.waitForTimeout(ONE_POLL_MS);
+  const counts = beats.map((counter) => counter.count);
+  // One leader for the browser: the other tab sends nothing.
+  expect(counts.filter((count) => count > 0)).toHaveLength(1);
+  const leaderIndex = counts[0]! > 0 ? 0 : 1;
+  const [leader, follower] = leaderIndex === 0 ? [reader.page, secondTab] : [secondTab, reader.page];
+  const followerBeats = beats[1 - leaderIndex]!;
+
+  await closeTab(leader);
+  await follower.waitForTimeout(ONE_POLL_MS);
+  expect(await onlineFlag(db, rowan.id)).toBe(true);
+  expect(followerBeats.count).toBeGreaterThan(0);
+  await expectOnline(readerCard(client.page, rowan.name), rowan.name);
+
+  await closeTab(follower);
+  await expect.poll(() => onlineFlag(db, rowan.id), { timeout: 5_000 }).toBe(false);
+  await expectOffline(readerCard(client.page, rowan.name), rowan.name);
+  expect(await auditTrail(db, rowan.id)).toEqual([
+    { old_status: false, new_status: true, cause: 'heartbeat' },
+    { old_status: true, new_status: false, cause: 'sign_out' },
+  ]);
+});
+
+test('6. a reader whose browser just stops stays Online until the five-minute rule and the inactivity job turn them Offline', async ({ people, db, shot }) => {
+  const client = await people.open();
+  const reader = await people.open({ path: '/sign-in' });
+  await signIn(reader.page, rowan.email);
+  await expectOnline(readerCard(client.page, rowan.name), rowan.name);
+
+  // Killed with no last word (a crash, a power cut, a lid closed): its final request never arrives.
+  await reader.context.route('**/rest/v1/rpc/reader_go_offline', (route) => route.abort('connectionreset'));
+  await reader.context.close();
+  await client.page.waitForTimeout(ONE_POLL_MS);
+  expect(await onlineFlag(db, rowan.id)).toBe(true);
+  await expectOnline(readerCard(client.page, rowan.name), rowan.name);
+
+  // Six minutes pass, in the database rather than on the clock.
+  await db.query("update public.users set last_seen_at = last_seen_at - interval '6 minutes' where id = $1", [rowan.id]);
+  await db.query('select public.mark_inactive_readers_offline()');
+
+  const [row] = await db.query<{ is_online: boolean }>('select is_online from public.users where id = $1', [rowan.id]);
+  expect(row?.is_online).toBe(false);
+  await expectOffline(readerCard(client.page, rowan.name), rowan.name);
+  await expect(readerCard(client.page, rowan.name).getByText('last seen 6 minutes ago')).toBeVisible();
+  expect((await auditTrail(db, rowan.id)).at(-1)).toEqual({ old_status: true, new_status: false, cause: 'inactivity' });
+  await shot(client.page, 'reader-timed-out');
+});
