@@ -23,6 +23,8 @@ function useTracksPresence(): boolean {
   return env.enablePresence && isReader;
 }
 
+let pendingStop: ReturnType<typeof setTimeout> | undefined;
+
 /** Starts presence when a reader is signed in and stops it when they are not (the seed's App effect). */
 export function usePresenceTracking(): void {
   const tracks = useTracksPresence();
@@ -30,8 +32,13 @@ export function usePresenceTracking(): void {
   useEffect(() => {
     if (!tracks) return;
     const presence = getReaderPresenceService();
+    // A stop followed at once by a start (React StrictMode remounts effects) must not send the
+    // reader offline and online again: the stop waits a tick and a start cancels it.
+    clearTimeout(pendingStop);
     presence.startTracking();
-    return () => void presence.stopTracking();
+    return () => {
+      pendingStop = setTimeout(() => void presence.stopTracking(), 0);
+    };
   }, [tracks, userId]);
 }
 

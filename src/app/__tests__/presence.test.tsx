@@ -1,4 +1,5 @@
 import { act, render } from '@testing-library/react';
+import { StrictMode } from 'react';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { Profile } from '@/features/auth/api/profile';
 import { useAuthStore } from '@/features/auth/stores/auth-store';
@@ -44,7 +45,7 @@ afterEach(() => {
 });
 
 describe('usePresenceTracking', () => {
-  test('tracks a signed-in reader and stops when they sign out', () => {
+  test('tracks a signed-in reader and stops when they sign out', async () => {
     render(<Tracker />);
     expect(presence.startTracking).not.toHaveBeenCalled();
 
@@ -52,7 +53,20 @@ describe('usePresenceTracking', () => {
     expect(presence.startTracking).toHaveBeenCalledOnce();
 
     act(() => useAuthStore.setState({ status: 'signed-out', user: null, profile: null }));
+    await act(() => new Promise((resolve) => setTimeout(resolve, 0)));
     expect(presence.stopTracking).toHaveBeenCalledOnce();
+  });
+
+  test('a remount (React StrictMode) does not send the reader offline and online again', async () => {
+    signedInAs(reader);
+    render(
+      <StrictMode>
+        <Tracker />
+      </StrictMode>,
+    );
+    await act(() => new Promise((resolve) => setTimeout(resolve, 0)));
+    expect(presence.stopTracking).not.toHaveBeenCalled();
+    expect(presence.isTracking).toBe(true);
   });
 
   test('never tracks a client', () => {
@@ -67,10 +81,11 @@ describe('usePresenceTracking', () => {
     expect(presence.startTracking).not.toHaveBeenCalled();
   });
 
-  test('stops when the app unmounts', () => {
+  test('stops when the app unmounts', async () => {
     signedInAs(reader);
     const { unmount } = render(<Tracker />);
     unmount();
+    await act(() => new Promise((resolve) => setTimeout(resolve, 0)));
     expect(presence.stopTracking).toHaveBeenCalledOnce();
   });
 });
