@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test as base, expect, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import pg from 'pg';
+import { DEMO_IDS, DEMO_PASSWORD } from '../tests/support/test-stack.ts';
 import { E2E_INTERVALS, E2E_OUTPUT_DIR, type E2eSettings } from './harness/e2e-environment.ts';
 
 function setting(name: keyof E2eSettings): string {
@@ -11,13 +12,11 @@ function setting(name: keyof E2eSettings): string {
 }
 
 export const READERS = {
-  luna: { id: '11111111-1111-4111-8111-111111111111', name: 'Luna Starweaver', email: 'luna@demo.test' },
-  orion: { id: '22222222-2222-4222-8222-222222222222', name: 'Orion Vale', email: 'orion@demo.test' },
-  selene: { id: '44444444-4444-4444-8444-444444444444', name: 'Selene Ashgrove', email: 'selene@demo.test' },
-  rowan: { id: '55555555-5555-4555-8555-555555555555', name: 'Rowan Thorne', email: 'rowan@demo.test' },
+  luna: { id: DEMO_IDS.luna, name: 'Luna Starweaver', email: 'luna@demo.test' },
+  orion: { id: DEMO_IDS.orion, name: 'Orion Vale', email: 'orion@demo.test' },
+  selene: { id: DEMO_IDS.selene, name: 'Selene Ashgrove', email: 'selene@demo.test' },
+  rowan: { id: DEMO_IDS.rowan, name: 'Rowan Thorne', email: 'rowan@demo.test' },
 } as const;
-export const CLIENT = { id: '33333333-3333-4333-8333-333333333333', email: 'client@demo.test' };
-export const DEMO_PASSWORD = 'password123';
 
 /** Long enough for one heartbeat or one poll of the readers list to happen, with room for a slow machine. */
 export const ONE_POLL_MS = Math.max(E2E_INTERVALS.presenceUpdateMs, E2E_INTERVALS.readersRefreshMs) * 2 + 3_000;

@@ -22,6 +22,19 @@ test('1. a client sees online readers first with a green dot, offline readers gr
   expect(online).toMatch(/^oklch\([\d.]+%? 0\.1\d+ 1[56]\d/);
   expect(offline).toMatch(/^oklch\([\d.]+%? 0\.0\d+ /);
   await shot(page, 'readers');
+
+  // On a phone: one column, nothing wider than the screen.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expectOnline(readerCard(page, READERS.luna.name), READERS.luna.name);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+  await shot(page, 'readers-phone');
+
+  // A card's Video button leads to the reader's page, at its video section.
+  await readerCard(page, READERS.luna.name).getByRole('link', { name: `Video reading with ${READERS.luna.name}` }).click();
+  await expect(page.getByRole('heading', { level: 1, name: READERS.luna.name })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: 'Video reading' })).toBeInViewport();
+  await expect(page.getByText(`${READERS.luna.name} is online now and available for a video reading.`)).toBeVisible();
+  await shot(page, 'reader-page-phone');
 });
 
 test('8. a client whose clock is hours wrong still sees the right statuses and last-seen times', async ({ people }) => {

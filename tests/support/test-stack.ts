@@ -73,3 +73,12 @@ export async function signedInAs(stack: Pick<RunningStack, 'apiUrl' | 'anonKey'>
   if (error) throw error;
   return { client, userId: data.user.id };
 }
+
+/** The seed's demo accounts (supabase/seed.sql). */
+export const DEMO_IDS = {
+  luna: '11111111-1111-4111-8111-111111111111',
+  orion: '22222222-2222-4222-8222-222222222222',
+  client: '33333333-3333-4333-8333-333333333333',
+  selene: '44444444-4444-4444-8444-444444444444',
+  rowan: '55555555-5555-4555-8555-555555555555',
+} as const;

@@ -1,27 +1,13 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import ws from 'ws';
+import { expect, test } from 'vitest';
 import { getProfile, updateProfile } from '../../../src/features/auth/api/profile.ts';
-import { createSupabaseClient, type AppSupabaseClient } from '../../../src/lib/create-supabase-client.ts';
-import { ServerClock } from '../../../src/lib/server-clock.ts';
-import type { RunningStack } from '../../../local-stack/stack.ts';
-import { DEMO_PASSWORD, sql, startTestStack, uniqueEmail } from '../../support/test-stack.ts';
+import type { AppSupabaseClient } from '../../../src/lib/create-supabase-client.ts';
+import { appClientFor, stackForThisFile } from '../../support/app-stack.ts';
+import { DEMO_IDS, DEMO_PASSWORD, sql, uniqueEmail } from '../../support/test-stack.ts';
 
-const LUNA = '11111111-1111-4111-8111-111111111111';
-
-let stack: RunningStack;
-
-globalThis.WebSocket ??= ws as unknown as typeof WebSocket;
-
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = stackForThisFile();
 
 function appClient(): AppSupabaseClient {
-  return createSupabaseClient(stack.apiUrl, stack.anonKey, new ServerClock(), { persistSession: false });
+  return appClientFor(stack());
 }
 
 async function newReader(): Promise<{ client: AppSupabaseClient; userId: string }> {
@@ -46,7 +32,7 @@ test('a new reader has a profile from sign-up, and can edit their card', async (
     specialties: ['Dreams', 'Past lives'],
   });
   expect(saved).toMatchObject({ display_name: 'Nova Moonfield', specialties: ['Dreams', 'Past lives'], is_reader: true });
-  const [row] = await sql(stack, 'select display_name, bio from public.users where id = $1', [userId]);
+  const [row] = await sql(stack(), 'select display_name, bio from public.users where id = $1', [userId]);
   expect(row).toEqual({ display_name: 'Nova Moonfield', bio: 'Reads the cards by candlelight.' });
 });
 
@@ -60,10 +46,10 @@ test('a value the database refuses comes back as an error and changes nothing', 
 
 test("updating someone else's profile finds no row to change", async () => {
   const { client } = await newReader();
-  await expect(updateProfile(client, LUNA, { display_name: 'Hacked', avatar_url: null, bio: '', specialties: [] })).rejects.toMatchObject({
+  await expect(updateProfile(client, DEMO_IDS.luna, { display_name: 'Hacked', avatar_url: null, bio: '', specialties: [] })).rejects.toMatchObject({
     code: 'PGRST116',
   });
-  const [luna] = await sql(stack, 'select display_name from public.users where id = $1', [LUNA]);
+  const [luna] = await sql(stack(), 'select display_name from public.users where id = $1', [DEMO_IDS.luna]);
   expect(luna?.display_name).toBe('Luna Starweaver');
 });
 

@@ -1,37 +1,18 @@
-import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
-import ws from 'ws';
+import { beforeEach, expect, test } from 'vitest';
 import { getReadersOnlineStatus } from '../../../src/features/presence/api/get-readers-online-status.ts';
 import { fetchAllReaders } from '../../../src/features/readers/api/fetch-all-readers.ts';
 import { fetchReader } from '../../../src/features/readers/api/fetch-reader.ts';
-import { createSupabaseClient } from '../../../src/lib/create-supabase-client.ts';
 import { ServerClock } from '../../../src/lib/server-clock.ts';
-import type { RunningStack } from '../../../local-stack/stack.ts';
-import { sql, startTestStack } from '../../support/test-stack.ts';
+import { appClientFor, stackForThisFile } from '../../support/app-stack.ts';
+import { DEMO_IDS, sql } from '../../support/test-stack.ts';
 
-const LUNA = '11111111-1111-4111-8111-111111111111';
-const ORION = '22222222-2222-4222-8222-222222222222';
-const SELENE = '44444444-4444-4444-8444-444444444444';
-const ROWAN = '55555555-5555-4555-8555-555555555555';
-const CLIENT = '33333333-3333-4333-8333-333333333333';
-
-let stack: RunningStack;
-
-// The app's client is made for browsers; Node 20 has no WebSocket of its own for supabase-js.
-globalThis.WebSocket ??= ws as unknown as typeof WebSocket;
-
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = stackForThisFile();
 
 beforeEach(async () => {
   // Seeded readers on both sides of the five-minute rule, all still flagged online but Rowan.
-  await sql(stack, 'update public.users set is_online = (id <> $1) where is_reader', [ROWAN]);
-  for (const [id, age] of [[LUNA, '10 seconds'], [SELENE, '4 minutes 50 seconds'], [ORION, '5 minutes 10 seconds'], [ROWAN, '1 minute']]) {
-    await sql(stack, 'update public.users set last_seen_at = now() - $2::interval where id = $1', [id, age]);
+  await sql(stack(), 'update public.users set is_online = (id <> $1) where is_reader', [DEMO_IDS.rowan]);
+  for (const [id, age] of [[DEMO_IDS.luna, '10 seconds'], [DEMO_IDS.selene, '4 minutes 50 seconds'], [DEMO_IDS.orion, '5 minutes 10 seconds'], [DEMO_IDS.rowan, '1 minute']]) {
+    await sql(stack(), 'update public.users set last_seen_at = now() - $2::interval where id = $1', [id, age]);
   }
 });
 
@@ -47,21 +28,21 @@ const fetchHidingDate: typeof fetch = async (input, init) => {
 function clientWithClockOff(hours: number, options: { crossOrigin?: boolean } = {}) {
   const clock = new ServerClock(() => Date.now() + hours * 3_600_000);
   const fetchImpl = options.crossOrigin ? fetchHidingDate : undefined;
-  return { clock, client: createSupabaseClient(stack.apiUrl, stack.anonKey, clock, { persistSession: false, fetch: fetchImpl }) };
+  return { clock, client: appClientFor(stack(), clock, fetchImpl) };
 }
 
 test('fetchAllReaders: readers only, best rated first, with their level and online derived on server time', async () => {
   const { client, clock } = clientWithClockOff(0);
   const readers = await fetchAllReaders(client, clock);
   expect(readers.map((r) => [r.id, r.is_online])).toEqual([
-    [LUNA, true],
-    [SELENE, true],
-    [ORION, false],
-    [ROWAN, false],
+    [DEMO_IDS.luna, true],
+    [DEMO_IDS.selene, true],
+    [DEMO_IDS.orion, false],
+    [DEMO_IDS.rowan, false],
   ]);
   expect(readers[0]).toMatchObject({ display_name: 'Luna Starweaver', readerLevel: { name: 'Master' } });
   expect(readers[0]).toHaveProperty('last_seen_at');
-  expect(readers.map((r) => r.id)).not.toContain(CLIENT);
+  expect(readers.map((r) => r.id)).not.toContain(DEMO_IDS.client);
 });
 
 test('a browser whose clock is hours wrong in either direction sees the same statuses', async () => {
@@ -78,7 +59,7 @@ test('a browser on another origin (no Date header) with a clock hours wrong stil
     const readers = await fetchAllReaders(client, clock);
     expect(readers.map((r) => r.is_online), `clock off by ${hours} h`).toEqual([true, true, false, false]);
     expect(Math.abs(clock.now().getTime() - Date.now())).toBeLessThan(5_000);
-    const orion = await fetchReader(client, clock, ORION);
+    const orion = await fetchReader(client, clock, DEMO_IDS.orion);
     expect(orion?.is_online).toBe(false);
   }
 });
@@ -92,24 +73,24 @@ test('anyone may ask the database for its time', async () => {
 
 test('getReadersOnlineStatus: one call, the database\'s rule, clients left out', async () => {
   const { client } = clientWithClockOff(0);
-  expect(await getReadersOnlineStatus(client, [LUNA, SELENE, ORION, ROWAN, CLIENT])).toEqual({
-    [LUNA]: true,
-    [SELENE]: true,
-    [ORION]: false,
-    [ROWAN]: false,
+  expect(await getReadersOnlineStatus(client, [DEMO_IDS.luna, DEMO_IDS.selene, DEMO_IDS.orion, DEMO_IDS.rowan, DEMO_IDS.client])).toEqual({
+    [DEMO_IDS.luna]: true,
+    [DEMO_IDS.selene]: true,
+    [DEMO_IDS.orion]: false,
+    [DEMO_IDS.rowan]: false,
   });
   expect(await getReadersOnlineStatus(client, [])).toEqual({});
 });
 
 test('fetchReader: one reader with their bio and level; clients and unknown or malformed ids are not readers', async () => {
   const { client, clock } = clientWithClockOff(0);
-  const luna = await fetchReader(client, clock, LUNA);
-  expect(luna).toMatchObject({ id: LUNA, display_name: 'Luna Starweaver', is_online: true, readerLevel: { name: 'Master' } });
+  const luna = await fetchReader(client, clock, DEMO_IDS.luna);
+  expect(luna).toMatchObject({ id: DEMO_IDS.luna, display_name: 'Luna Starweaver', is_online: true, readerLevel: { name: 'Master' } });
   expect(typeof luna?.bio).toBe('string');
   expect(typeof luna?.readerLevel?.base_price_per_minute).toBe('number');
-  expect((await fetchReader(client, clock, ORION))?.is_online).toBe(false);
+  expect((await fetchReader(client, clock, DEMO_IDS.orion))?.is_online).toBe(false);
 
-  expect(await fetchReader(client, clock, CLIENT)).toBeNull();
+  expect(await fetchReader(client, clock, DEMO_IDS.client)).toBeNull();
   expect(await fetchReader(client, clock, '99999999-9999-4999-8999-999999999999')).toBeNull();
   expect(await fetchReader(client, clock, 'not-a-uuid')).toBeNull();
 });

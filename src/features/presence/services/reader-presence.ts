@@ -1,5 +1,5 @@
 import { getReadersOnlineStatus } from '@/features/presence/api/get-readers-online-status';
-import { createPresenceApi, isSessionEnded, type PresenceApi } from '@/features/presence/api/report-presence';
+import { createPresenceApi, isSessionEnded, type PresenceApi, type PresenceReport } from '@/features/presence/api/report-presence';
 import { createTabLeadership, type TabLeadership } from '@/features/presence/services/tab-leadership';
 import { retryDelay } from '@/features/presence/utils/retry-delay';
 import type { AppSupabaseClient } from '@/lib/create-supabase-client';
@@ -60,9 +60,11 @@ export class ReaderPresenceService {
     this.logger = options.logger ?? console;
   }
 
-  static getReadersOnlineStatus(readerIds: string[], client?: AppSupabaseClient): Promise<Record<string, boolean>> {
+  static async getReadersOnlineStatus(readerIds: string[], client?: AppSupabaseClient): Promise<Record<string, boolean>> {
     if (client) return getReadersOnlineStatus(client, readerIds);
-    return import('@/lib/supabase').then(({ getSupabase }) => getReadersOnlineStatus(getSupabase(), readerIds));
+    // Only now: loading the app's client module is what a caller with its own client avoids.
+    const { getSupabase } = await import('@/lib/supabase');
+    return getReadersOnlineStatus(getSupabase(), readerIds);
   }
 
   get isTracking(): boolean {
@@ -115,27 +117,40 @@ export class ReaderPresenceService {
     });
   }
 
+  private get leading(): boolean {
+    return this.tracking && this.leadership.isLeader;
+  }
+
   private async heartbeat(): Promise<void> {
-    if (!this.tracking || !this.leadership.isLeader) return;
+    if (!this.leading) return;
+    let report: PresenceReport;
     try {
-      const report = await this.api.heartbeat();
-      this.clock.observe(new Date(report.serverTime));
-      if (this.failures > 0) this.logger.info('Presence: reconnected, you are shown online again.');
-      this.failures = 0;
-      if (this.tracking && this.intervalTimer === undefined) this.startInterval();
-      this.setHealth('ok');
+      report = await this.api.heartbeat();
     } catch (error) {
-      if (!this.tracking) return;
-      if (isSessionEnded(error)) {
-        this.logger.info('Presence: your session ended, so you are no longer shown online.');
-        this.halt('stopped');
-        return;
-      }
-      this.failures += 1;
-      if (this.failures === 1) this.logger.warn('Presence: could not report that you are online; retrying.', error);
-      this.scheduleRetry();
-      this.setHealth('retrying');
+      this.heartbeatFailed(error);
+      return;
     }
+    this.clock.observe(new Date(report.serverTime));
+    // Stopped, or the page was hidden, while the request was out: no timers for a tab that let go.
+    if (!this.leading) return;
+    if (this.failures > 0) this.logger.info('Presence: reconnected, you are shown online again.');
+    this.failures = 0;
+    if (this.intervalTimer === undefined) this.startInterval();
+    this.setHealth('ok');
+  }
+
+  private heartbeatFailed(error: unknown) {
+    if (!this.leading) return;
+    if (isSessionEnded(error)) {
+      this.logger.info('Presence: your session ended, so you are no longer shown online.');
+      this.halt('stopped');
+      return;
+    }
+    this.failures += 1;
+    // One warning per outage: a reader offline for an hour should not get sixty.
+    if (this.failures === 1) this.logger.warn('Presence: could not report that you are online; retrying.', error);
+    this.scheduleRetry();
+    this.setHealth('retrying');
   }
 
   private scheduleRetry() {
@@ -182,6 +197,7 @@ export class ReaderPresenceService {
   }
 
   private heartbeatNow() {
+    if (!this.leading) return;
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     void this.updatePresence();

@@ -18,6 +18,11 @@ interface LeadershipEnvironment {
   tabId?: string;
 }
 
+// crypto.randomUUID exists only in secure contexts; the id need only tell this browser's tabs apart.
+function newTabId(): string {
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
 /**
  * Leadership is a Web Lock held for as long as the tab tracks: the browser hands it to the next
  * waiting tab when the leader stops, closes or crashes. The roster is a BroadcastChannel on which
@@ -27,11 +32,12 @@ interface LeadershipEnvironment {
 export function createTabLeadership(name: string, environment: LeadershipEnvironment = {}): TabLeadership {
   const locks = 'locks' in environment ? environment.locks : globalThis.navigator?.locks;
   const Channel = 'BroadcastChannel' in environment ? environment.BroadcastChannel : globalThis.BroadcastChannel;
-  const tabId = environment.tabId ?? crypto.randomUUID();
+  const tabId = environment.tabId ?? newTabId();
   const otherTabs = new Set<string>();
   let channel: BroadcastChannel | undefined;
-  let releaseLock: (() => void) | undefined;
-  let running = false;
+  // One per start(): aborting it withdraws a waiting lock request or releases a held lock, and tells
+  // a grant that arrives late (even after a new start()) that it belongs to a round that is over.
+  let round: AbortController | undefined;
   let leading = false;
 
   function post(type: RosterMessage['type']) {
@@ -48,44 +54,41 @@ export function createTabLeadership(name: string, environment: LeadershipEnviron
     if (type === 'join') post('here');
   }
 
-  function lead(onLead: () => void) {
-    leading = true;
-    onLead();
-  }
-
   return {
     start(onLead) {
-      if (running) return;
-      running = true;
+      if (round) return;
+      const current = new AbortController();
+      round = current;
       if (Channel) {
         channel = new Channel(`${name}:tabs`);
         channel.onmessage = onRosterMessage;
         post('join');
       }
       if (!locks) {
-        lead(onLead);
+        leading = true;
+        onLead();
         return;
       }
+      // The signal also takes a waiting request out of the queue on stop(), so a page frozen in the
+      // back/forward cache never sits in line for the lock.
       locks
-        .request(name, () => {
-          // Granted after stop(): let the next tab have it straight away.
-          if (!running) return undefined;
-          lead(onLead);
-          return new Promise<void>((resolve) => {
-            releaseLock = resolve;
-          });
+        .request(name, { signal: current.signal }, () => {
+          // Granted as this round ended: pass the lock straight on to the next tab.
+          if (current.signal.aborted) return undefined;
+          leading = true;
+          onLead();
+          return new Promise<void>((release) => current.signal.addEventListener('abort', () => release(), { once: true }));
         })
         .catch(() => {
-          // The lock request fails only when the page is being torn down; nothing is left to lead.
+          // Aborted by stop() while waiting, or the page is being torn down: nothing is left to lead.
         });
     },
 
     stop() {
-      if (!running) return;
-      running = false;
+      if (!round) return;
+      round.abort();
+      round = undefined;
       leading = false;
-      releaseLock?.();
-      releaseLock = undefined;
       post('leave');
       channel?.close();
       channel = undefined;

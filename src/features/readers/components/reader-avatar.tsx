@@ -21,7 +21,7 @@ export function ReaderAvatar({ name, avatarUrl, isOnline, size = 'md' }: ReaderA
   const showPhoto = avatarUrl !== null && avatarUrl !== failedUrl;
   const { box, dot } = SIZES[size];
   return (
-    <div className="relative shrink-0">
+    <div className="relative w-fit shrink-0">
       {showPhoto ? (
         <img src={avatarUrl} alt="" onError={() => setFailedUrl(avatarUrl)} className={`${box} rounded-full border-2 border-gold-500/60 object-cover`} />
       ) : (

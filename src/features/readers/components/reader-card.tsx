@@ -1,11 +1,11 @@
-import { Star } from 'lucide-react';
 import { Link } from 'react-router-dom';
 import { PresenceStatus } from '@/features/presence/components/presence-status';
 import type { Reader } from '@/features/readers/api/fetch-all-readers';
 import { LevelBadge } from '@/features/readers/components/level-badge';
 import { ReaderAvatar } from '@/features/readers/components/reader-avatar';
 import { VideoButton } from '@/features/readers/components/video-button';
-import { formatPricePerMinute, formatRating, formatReviewCount } from '@/features/readers/utils/format-reader';
+import { Rating } from '@/features/readers/components/rating';
+import { formatPricePerMinute } from '@/features/readers/utils/format-reader';
 
 interface ReaderCardProps {
   reader: Reader;
@@ -52,10 +52,7 @@ export function ReaderCard({ reader, serverNow }: ReaderCardProps) {
           <div className="flex items-center gap-1">
             <dt className="sr-only">Rating</dt>
             <dd className="flex items-center gap-1">
-              <Star aria-hidden="true" className="size-4 fill-gold-400 text-gold-400" />
-              <span className="font-medium text-mist-100">{formatRating(reader.average_rating)}</span>
-              <span className="sr-only"> out of 5</span>
-              <span className="text-mist-500"> ({formatReviewCount(reader.review_count)})</span>
+              <Rating rating={reader.average_rating} reviewCount={reader.review_count} />
             </dd>
           </div>
           {reader.readerLevel && (

@@ -1,13 +1,14 @@
-import { ArrowLeft, Star, Video } from 'lucide-react';
-import { useCallback } from 'react';
-import { Link } from 'react-router-dom';
+import { ArrowLeft, Video } from 'lucide-react';
+import { useCallback, useEffect } from 'react';
+import { Link, useLocation } from 'react-router-dom';
 import { RetryButton, StatusMessage } from '@/components/ui/status-message';
 import { PresenceStatus } from '@/features/presence/components/presence-status';
 import { usePolledResource } from '@/hooks/use-polled-resource';
 import type { ReaderDetail } from '@/features/readers/api/fetch-all-readers';
 import { LevelBadge } from '@/features/readers/components/level-badge';
 import { ReaderAvatar } from '@/features/readers/components/reader-avatar';
-import { formatPricePerMinute, formatRating, formatReviewCount } from '@/features/readers/utils/format-reader';
+import { Rating } from '@/features/readers/components/rating';
+import { formatPricePerMinute } from '@/features/readers/utils/format-reader';
 
 export interface ReaderSnapshot {
   reader: ReaderDetail | null;
@@ -34,6 +35,12 @@ export function ReaderDetailPage({ readerId, loadReader, refreshIntervalMs }: Re
   const { data, error, isLoading, isRefreshing, refresh } = usePolledResource(load, refreshIntervalMs);
   // An answer for the reader shown before a navigation is not this reader's.
   const snapshot = data?.reader === null || data?.reader.id === readerId ? data : undefined;
+  const { hash } = useLocation();
+  const readerShown = Boolean(snapshot?.reader);
+  // The page renders after its data arrives, too late for the browser's own jump to #video.
+  useEffect(() => {
+    if (readerShown && hash) document.getElementById(hash.slice(1))?.scrollIntoView({ block: 'start' });
+  }, [readerShown, hash]);
 
   if (isLoading || (!snapshot && error === null)) {
     return (
@@ -92,10 +99,7 @@ export function ReaderDetailPage({ readerId, loadReader, refreshIntervalMs }: Re
           <div className="flex flex-wrap items-center gap-3 text-sm">
             {reader.readerLevel && <LevelBadge level={reader.readerLevel} />}
             <span className="inline-flex items-center gap-1">
-              <Star aria-hidden="true" className="size-4 fill-gold-400 text-gold-400" />
-              <span className="font-medium">{formatRating(reader.average_rating)}</span>
-              <span className="sr-only"> out of 5</span>
-              <span className="text-mist-500">({formatReviewCount(reader.review_count)})</span>
+              <Rating rating={reader.average_rating} reviewCount={reader.review_count} />
             </span>
           </div>
         </div>

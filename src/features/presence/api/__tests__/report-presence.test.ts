@@ -35,6 +35,23 @@ describe('presence api', () => {
     expect(isSessionEnded(error)).toBe(true);
   });
 
+  test('an answer without its row is an error, not a report', async () => {
+    const { rpc, api } = setUp();
+    rpc.mockResolvedValueOnce({ data: [], error: null, status: 200 });
+    const error = await api.heartbeat().catch((failure: unknown) => failure);
+    expect(error).toBeInstanceOf(PresenceRequestError);
+    expect(error).toMatchObject({ name: 'PresenceRequestError', status: 200 });
+    expect(isSessionEnded(error)).toBe(false);
+  });
+
+  test('a network failure (supabase-js answers status 0) is worth retrying', async () => {
+    const { rpc, api } = setUp();
+    rpc.mockResolvedValueOnce({ data: null, error: { message: 'TypeError: Failed to fetch', code: '' }, status: 0 });
+    const error = await api.heartbeat().catch((failure: unknown) => failure);
+    expect(error).toMatchObject({ name: 'PresenceRequestError', status: 0 });
+    expect(isSessionEnded(error)).toBe(false);
+  });
+
   test('only 401 and 403 count as an ended session; network and server failures are worth retrying', () => {
     expect(isSessionEnded(new PresenceRequestError('JWT expired', 401))).toBe(true);
     expect(isSessionEnded(new PresenceRequestError('Failed to fetch', 0))).toBe(false);
@@ -50,8 +67,8 @@ describe('presence api', () => {
     expect(send).not.toHaveBeenCalled();
 
     supabase.emit('INITIAL_SESSION', fakeSession('luna'));
-    await api.goOffline();
-    expect(rpc).toHaveBeenCalledWith('reader_go_offline');
+    await expect(api.goOffline()).resolves.toMatchObject({ serverTime: '2026-11-25T12:00:00.5+00:00' });
+    expect(rpc).toHaveBeenCalledExactlyOnceWith('reader_go_offline');
   });
 
   test('leaving the page sends offline with keepalive and the latest token, straight to the REST endpoint', () => {

@@ -47,9 +47,22 @@ let api: ReturnType<typeof fakeApi>;
 let leadership: ReturnType<typeof fakeLeadership>;
 let logger: { warn: ReturnType<typeof vi.fn<(...data: unknown[]) => void>>; info: ReturnType<typeof vi.fn<(...data: unknown[]) => void>> };
 let clock: ServerClock;
+let services: ReaderPresenceService[];
 
 function makeService(overrides: Partial<ConstructorParameters<typeof ReaderPresenceService>[0]> = {}) {
-  return new ReaderPresenceService({ api, clock, leadership, logger, intervalMs: PRESENCE_UPDATE_INTERVAL, random: () => 1, ...overrides });
+  const service = new ReaderPresenceService({
+    api,
+    clock,
+    leadership,
+    logger,
+    target: window,
+    document,
+    intervalMs: PRESENCE_UPDATE_INTERVAL,
+    random: () => 1,
+    ...overrides,
+  });
+  services.push(service);
+  return service;
 }
 
 /** Runs the microtasks of resolved requests without moving the clock. */
@@ -69,9 +82,12 @@ beforeEach(() => {
   leadership = fakeLeadership();
   logger = { warn: vi.fn<(...data: unknown[]) => void>(), info: vi.fn<(...data: unknown[]) => void>() };
   clock = new ServerClock();
+  services = [];
 });
 
-afterEach(() => {
+afterEach(async () => {
+  // No listener of this test may answer the next test's events.
+  await Promise.all(services.map((service) => service.stopTracking()));
   vi.useRealTimers();
   vi.restoreAllMocks();
 });
@@ -105,6 +121,8 @@ describe('ReaderPresenceService', () => {
     const service = makeService();
     service.startTracking();
     service.startTracking();
+    await settle();
+    expect(vi.getTimerCount()).toBe(1);
     await vi.advanceTimersByTimeAsync(PRESENCE_UPDATE_INTERVAL);
     expect(api.heartbeat).toHaveBeenCalledTimes(2);
     expect(leadership.start).toHaveBeenCalledOnce();
@@ -113,21 +131,22 @@ describe('ReaderPresenceService', () => {
   test('should stop tracking and mark offline', async () => {
     const added = [vi.spyOn(window, 'addEventListener'), vi.spyOn(document, 'addEventListener')];
     const removed = [vi.spyOn(window, 'removeEventListener'), vi.spyOn(document, 'removeEventListener')];
+    const pairs = (spies: typeof added) => spies.flatMap((spy) => spy.mock.calls.map(([type, handler]) => [type, handler]));
     const service = makeService();
     service.startTracking();
     await settle();
-    const addedCount = added.reduce((sum, spy) => sum + spy.mock.calls.length, 0);
-    expect(addedCount).toBe(4);
+    expect(pairs(added).map(([type]) => type).sort()).toEqual(['online', 'pagehide', 'pageshow', 'visibilitychange']);
+    expect(pairs(removed)).toHaveLength(0);
 
     await service.stopTracking();
 
     expect(api.goOffline).toHaveBeenCalledOnce();
     expect(service.isTracking).toBe(false);
     expect(service.health).toBe('idle');
-    expect(leadership.stop).toHaveBeenCalled();
-    const removedHandlers = removed.flatMap((spy) => spy.mock.calls.map(([type, handler]) => [type, handler]));
-    const addedHandlers = added.flatMap((spy) => spy.mock.calls.map(([type, handler]) => [type, handler]));
-    expect(removedHandlers).toEqual(expect.arrayContaining(addedHandlers));
+    expect(leadership.stop).toHaveBeenCalledOnce();
+    expect(pairs(removed)).toHaveLength(4);
+    expect(pairs(removed)).toEqual(expect.arrayContaining(pairs(added)));
+    expect(vi.getTimerCount()).toBe(0);
 
     await vi.advanceTimersByTimeAsync(5 * PRESENCE_UPDATE_INTERVAL);
     expect(api.heartbeat).toHaveBeenCalledOnce();
@@ -151,6 +170,18 @@ describe('ReaderPresenceService', () => {
     expect(api.heartbeat).toHaveBeenCalledTimes(2);
   });
 
+  test('a tab that does not lead ignores visibility and network events too', async () => {
+    leadership = fakeLeadership(false);
+    const service = makeService();
+    service.startTracking();
+    setVisibility('hidden');
+    setVisibility('visible');
+    window.dispatchEvent(new Event('online'));
+    await settle();
+    expect(api.heartbeat).not.toHaveBeenCalled();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   test('should handle page visibility changes', async () => {
     const service = makeService();
     service.startTracking();
@@ -166,6 +197,7 @@ describe('ReaderPresenceService', () => {
     setVisibility('visible');
     await settle();
     expect(api.heartbeat).toHaveBeenCalledTimes(3);
+    expect(vi.getTimerCount()).toBe(1);
   });
 
   test('closing the last tab sends offline with keepalive, and hands leadership on', async () => {
@@ -189,6 +221,24 @@ describe('ReaderPresenceService', () => {
 
     window.dispatchEvent(new Event('pagehide'));
     expect(api.goOfflineOnUnload).not.toHaveBeenCalled();
+    expect(leadership.stop).toHaveBeenCalledOnce();
+  });
+
+  test('a heartbeat still out when the page is hidden starts no timer for it', async () => {
+    let answer: (value: PresenceReport) => void = () => {};
+    const service = makeService();
+    service.startTracking();
+    await settle();
+    api.heartbeat.mockImplementationOnce(() => new Promise((resolve) => (answer = resolve)));
+    await vi.advanceTimersByTimeAsync(PRESENCE_UPDATE_INTERVAL);
+    expect(api.heartbeat).toHaveBeenCalledTimes(2);
+
+    window.dispatchEvent(new Event('pagehide'));
+    answer(report());
+    await settle();
+
+    expect(vi.getTimerCount()).toBe(0);
+    expect(service.isTracking).toBe(true);
   });
 
   test('a page restored from the back/forward cache resumes at once', async () => {
@@ -199,9 +249,21 @@ describe('ReaderPresenceService', () => {
 
     window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
     await settle();
+    expect(leadership.start).toHaveBeenCalledTimes(2);
     expect(api.heartbeat).toHaveBeenCalledTimes(2);
     await vi.advanceTimersByTimeAsync(PRESENCE_UPDATE_INTERVAL);
     expect(api.heartbeat).toHaveBeenCalledTimes(3);
+  });
+
+  test('a fresh page load (pageshow, not persisted) starts nothing more', async () => {
+    const service = makeService();
+    service.startTracking();
+    await settle();
+
+    window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: false }));
+    await settle();
+    expect(leadership.start).toHaveBeenCalledOnce();
+    expect(api.heartbeat).toHaveBeenCalledOnce();
   });
 
   test('failures: logged once, retried with growing delays, the interval resumes after recovery', async () => {
@@ -229,8 +291,47 @@ describe('ReaderPresenceService', () => {
     expect(logger.info).toHaveBeenCalledOnce();
     expect(health).toEqual(['retrying', 'ok']);
 
+    // The interval runs again from the recovery, one timer only.
+    expect(vi.getTimerCount()).toBe(1);
     await vi.advanceTimersByTimeAsync(PRESENCE_UPDATE_INTERVAL);
     expect(api.heartbeat).toHaveBeenCalledTimes(5);
+  });
+
+  test('jitter draws each retry from the upper half of its delay', async () => {
+    api.heartbeat.mockRejectedValueOnce(new PresenceRequestError('Failed to fetch', 0)).mockRejectedValueOnce(new PresenceRequestError('Failed to fetch', 0));
+    const service = makeService({ random: () => 0 });
+    service.startTracking();
+    await settle();
+    // random() = 0: half of 1 s, then half of 2 s.
+    await vi.advanceTimersByTimeAsync(499);
+    expect(api.heartbeat).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(api.heartbeat).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(api.heartbeat).toHaveBeenCalledTimes(3);
+    expect(service.health).toBe('ok');
+  });
+
+  test('an unexpected error is retried like a network failure, and never rejects', async () => {
+    api.heartbeat.mockRejectedValueOnce(new TypeError('Failed to fetch')).mockRejectedValueOnce(new TypeError('Failed to fetch'));
+    const service = makeService();
+    service.startTracking();
+    await expect(service.updatePresence()).resolves.toBeUndefined();
+    expect(api.heartbeat).toHaveBeenCalledTimes(2);
+    expect(service.health).toBe('retrying');
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(service.health).toBe('ok');
+  });
+
+  test('the retry timer replaces the interval while retrying', async () => {
+    api.heartbeat.mockRejectedValueOnce(new PresenceRequestError('Failed to fetch', 0));
+    const service = makeService();
+    service.startTracking();
+    await settle();
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(vi.getTimerCount()).toBe(1);
+    expect(api.heartbeat).toHaveBeenCalledTimes(2);
   });
 
   test('retries never wait longer than the interval', async () => {
@@ -261,6 +362,15 @@ describe('ReaderPresenceService', () => {
     expect(api.heartbeat).toHaveBeenCalledTimes(2);
   });
 
+  test('the browser coming online while all is well sends nothing extra', async () => {
+    const service = makeService();
+    service.startTracking();
+    await settle();
+    window.dispatchEvent(new Event('online'));
+    await settle();
+    expect(api.heartbeat).toHaveBeenCalledOnce();
+  });
+
   test('an ended session stops tracking cleanly: no retries, no offline call', async () => {
     api.heartbeat.mockRejectedValue(new PresenceRequestError('JWT expired', 401, 'PGRST301'));
     const service = makeService();
@@ -269,16 +379,55 @@ describe('ReaderPresenceService', () => {
 
     expect(service.health).toBe('stopped');
     expect(service.isTracking).toBe(false);
+    expect(vi.getTimerCount()).toBe(0);
     await vi.advanceTimersByTimeAsync(10 * PRESENCE_UPDATE_INTERVAL);
+    setVisibility('visible');
     window.dispatchEvent(new Event('online'));
     await settle();
     expect(api.heartbeat).toHaveBeenCalledOnce();
     expect(api.goOffline).not.toHaveBeenCalled();
-    expect(leadership.stop).toHaveBeenCalled();
-    expect(logger.warn).not.toHaveBeenCalled();
+    expect(leadership.stop).toHaveBeenCalledOnce();
+    expect(logger.warn.mock.calls.length + logger.info.mock.calls.length).toBeLessThanOrEqual(1);
 
     await service.stopTracking();
     expect(api.goOffline).not.toHaveBeenCalled();
+  });
+
+  test('an ended session in the middle of an outage stops the retries', async () => {
+    api.heartbeat.mockRejectedValueOnce(new PresenceRequestError('Failed to fetch', 0)).mockRejectedValueOnce(new PresenceRequestError('permission denied', 403, '42501'));
+    const service = makeService();
+    service.startTracking();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(service.health).toBe('stopped');
+    await vi.advanceTimersByTimeAsync(10 * PRESENCE_UPDATE_INTERVAL);
+    expect(api.heartbeat).toHaveBeenCalledTimes(2);
+  });
+
+  test('tracking can start again after a stop', async () => {
+    const service = makeService();
+    service.startTracking();
+    await settle();
+    await service.stopTracking();
+    service.startTracking();
+    await settle();
+    expect(service.isTracking).toBe(true);
+    expect(api.heartbeat).toHaveBeenCalledTimes(2);
+    expect(vi.getTimerCount()).toBe(1);
+  });
+
+  test('subscribers hear each change of health until they unsubscribe', async () => {
+    api.heartbeat.mockRejectedValueOnce(new PresenceRequestError('Failed to fetch', 0));
+    const service = makeService();
+    const heard = vi.fn();
+    const unsubscribe = service.subscribe(heard);
+    service.startTracking();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(heard.mock.calls).toEqual([['retrying'], ['ok']]);
+
+    unsubscribe();
+    await service.stopTracking();
+    expect(service.health).toBe('idle');
+    expect(heard).toHaveBeenCalledTimes(2);
   });
 
   test('a failing offline call is logged, never thrown', async () => {
@@ -301,7 +450,7 @@ describe('ReaderPresenceService', () => {
   test('stop then start at once (React StrictMode): offline reaches the server before the next heartbeat', async () => {
     const order: string[] = [];
     let finishOffline: () => void = () => {};
-    api.goOffline.mockImplementation(() => {
+    api.goOffline.mockImplementationOnce(() => {
       order.push('offline sent');
       return new Promise((resolve) => {
         finishOffline = () => {
@@ -326,6 +475,12 @@ describe('ReaderPresenceService', () => {
     finishOffline();
     await settle();
     expect(order).toEqual(['offline sent', 'offline done', 'heartbeat sent']);
+  });
+
+  test('asks for no statuses when given no readers', async () => {
+    const rpc = vi.fn();
+    await expect(ReaderPresenceService.getReadersOnlineStatus([], { rpc } as unknown as AppSupabaseClient)).resolves.toEqual({});
+    expect(rpc).not.toHaveBeenCalled();
   });
 
   test('should get bulk online status', async () => {
