@@ -29,7 +29,7 @@ export default mergeConfig(
           test: {
             name: 'stack',
             environment: 'node',
-            include: ['local-stack/**/*.test.ts'],
+            include: ['local-stack/**/*.test.ts', 'bench/**/*.test.ts'],
           },
         },
         {

@@ -1,15 +1,16 @@
 /**
  * Presence benchmark on this machine: 100,000 readers on a throwaway local stack (embedded
  * PostgreSQL 17 + PostgREST 12). Prints figures; asserts nothing (shared machines are noisy).
- *   npm run bench            READERS=20000 HEARTBEATS=2000 npm run bench
+ *   npm run bench            READERS=20000 HEARTBEATS=2000 LIST_SECONDS=3 npm run bench
  */
 import { signJwt } from '../local-stack/jwt.ts';
 import type { RunningStack } from '../local-stack/stack.ts';
 import { sql, startTestStack } from '../tests/support/test-stack.ts';
+import { runLoad } from './lib/load.ts';
 
 const READERS = Number(process.env.READERS ?? 100_000);
 const HEARTBEATS = Number(process.env.HEARTBEATS ?? 3_000);
-const LIST_REQUESTS = Number(process.env.LIST_REQUESTS ?? 200);
+const LIST_SECONDS = Number(process.env.LIST_SECONDS ?? 5);
 const CONCURRENCY = 16;
 
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T }> {
@@ -53,10 +54,15 @@ async function main(): Promise<void> {
     const ids = (await sql<{ id: string }>(stack, 'select id from public.users order by random() limit $1', [HEARTBEATS])).map((r) => r.id);
 
     const listUrl = `${stack.apiUrl}/rest/v1/users?select=*,readerLevel:level_id(*)&is_reader=eq.true&order=average_rating.desc`;
-    const listMs = await inParallel(LIST_REQUESTS, async () => {
-      const response = await fetch(listUrl, { headers: { apikey: stack.anonKey } });
-      if (!response.ok) throw new Error(`readers list: ${response.status}`);
-      await response.arrayBuffer();
+    const list = await runLoad({
+      concurrency: CONCURRENCY,
+      warmupMs: 1_000,
+      durationMs: LIST_SECONDS * 1_000,
+      request: async () => {
+        const response = await fetch(listUrl, { headers: { apikey: stack.anonKey } });
+        if (!response.ok) throw new Error(`readers list: ${response.status}`);
+        await response.arrayBuffer();
+      },
     });
     const [plan] = await sql<{ 'QUERY PLAN': Array<{ 'Execution Time': number }> }>(
       stack,
@@ -97,7 +103,10 @@ async function main(): Promise<void> {
 
     const figures = [
       ['readers', READERS],
-      ['readers list through PostgREST (1000 rows + level)', `${(LIST_REQUESTS / (listMs / 1000)).toFixed(1)} req/s, ${(listMs / LIST_REQUESTS * CONCURRENCY).toFixed(1)} ms/request at ${CONCURRENCY} concurrent`],
+      [
+        'readers list through PostgREST (1000 rows + level)',
+        `${list.perSecond.toFixed(1)} req/s at ${CONCURRENCY} concurrent, p50 ${list.latencyMs.p50.toFixed(0)} ms, p95 ${list.latencyMs.p95.toFixed(0)} ms, p99 ${list.latencyMs.p99.toFixed(0)} ms, ${list.errors} errors`,
+      ],
       ['readers list query execution in PostgreSQL (1000 rows)', `${queryMs.toFixed(2)} ms`],
       ['heartbeats through PostgREST (writes)', `${(tokens.length / (heartbeatMs / 1000)).toFixed(0)} /s`],
       ['heartbeats absorbed by the rate limit', `${(tokens.length / (absorbedMs / 1000)).toFixed(0)} /s`],
