@@ -23,8 +23,3 @@ export function derivePresence(stored: StoredPresence, serverNow: Date): Presenc
   const fresh = lastSeenAt !== null && serverNow.getTime() - lastSeenAt.getTime() <= ONLINE_THRESHOLD_MS;
   return { isOnline: stored.is_online && fresh, lastSeenAt };
 }
-
-/** The server's clock from the client's, given an offset measured as serverTime - clientTime. */
-export function serverNowFrom(clockOffsetMs: number, clientNow: Date = new Date()): Date {
-  return new Date(clientNow.getTime() + clockOffsetMs);
-}

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { derivePresence, ONLINE_THRESHOLD_MINUTES, serverNowFrom } from '../derive-presence';
+import { ServerClock } from '@/lib/server-clock';
+import { derivePresence, ONLINE_THRESHOLD_MINUTES } from '../derive-presence';
 
 const serverNow = new Date('2026-11-25T12:00:00.000Z');
 const secondsBefore = (seconds: number) => new Date(serverNow.getTime() - seconds * 1000).toISOString();
@@ -30,11 +31,11 @@ describe('derivePresence', () => {
   });
 });
 
-describe('serverNowFrom', () => {
+describe('with the server clock', () => {
   test('a client clock three hours fast, corrected by the offset the server reported, gives the server\'s time', () => {
-    const clientNow = new Date(serverNow.getTime() + 3 * 3_600_000);
-    const offset = serverNow.getTime() - clientNow.getTime();
-    expect(serverNowFrom(offset, clientNow)).toEqual(serverNow);
-    expect(derivePresence({ is_online: true, last_seen_at: secondsBefore(60) }, serverNowFrom(offset, clientNow)).isOnline).toBe(true);
+    const clock = new ServerClock(() => serverNow.getTime() + 3 * 3_600_000);
+    clock.observe(serverNow);
+    expect(clock.now()).toEqual(serverNow);
+    expect(derivePresence({ is_online: true, last_seen_at: secondsBefore(60) }, clock.now()).isOnline).toBe(true);
   });
 });
