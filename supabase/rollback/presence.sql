@@ -1,4 +1,4 @@
--- Rolls back every presence migration (20251125000100 to 20251125000500): the pg_cron jobs, the
+-- Rolls back every presence migration (20251125000100 to 20251125000700): the pg_cron jobs, the
 -- functions, triggers and tables, and their lines in the Supabase CLI's history, so that
 -- `supabase db push` applies them again. Leaves auth users alone. Destroys profile and audit data.
 -- One DO block, because `supabase db query` runs one statement, and so it is all or nothing:
@@ -23,11 +23,14 @@ begin
 
   -- Tables first: dropping them drops their triggers, which frees the trigger functions.
   drop table if exists public.presence_audit_log;
+  drop function if exists public.specialties_search(public.users);
   drop table if exists public.users;
   drop table if exists public.reader_levels;
 
+  drop function if exists public.reader_directory_summary();
   drop function if exists public.server_time();
   drop function if exists public.presence_maintenance_jobs();
+  drop function if exists public.delete_presence_audit_of_deleted_users();
   drop function if exists public.audit_presence_changes();
   drop function if exists public.purge_presence_audit_log(interval);
   drop function if exists public.cleanup_reader_presence();
@@ -45,6 +48,7 @@ begin
   alter default privileges in schema public grant execute on functions to public;
 
   delete from supabase_migrations.schema_migrations
-  where version in ('20251125000100', '20251125000200', '20251125000300', '20251125000400', '20251125000500');
+  where version in ('20251125000100', '20251125000200', '20251125000300', '20251125000400', '20251125000500',
+                    '20251125000600', '20251125000700');
 end;
 $rollback$;

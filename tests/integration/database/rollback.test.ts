@@ -22,7 +22,7 @@ const presenceObjects = `
 
 test('the documented rollback removes everything the migrations add, and they apply again', async () => {
   const [applied] = await sql(stack, presenceObjects);
-  expect(applied).toMatchObject({ tables: 3, signup_trigger: 1, history: 5 });
+  expect(applied).toMatchObject({ tables: 3, signup_trigger: 1, history: 7 });
   expect(applied!.functions).toBeGreaterThan(10);
 
   await runSupabaseCli(PROJECT_DIR, ['db', 'query', '--db-url', stack.dbUrl, '-f', 'supabase/rollback/presence.sql']);
