@@ -14,10 +14,12 @@ export interface PolledResource<T> {
 
 /**
  * Loads at once, then every `intervalMs` while the page is visible. A hidden tab makes no requests;
- * coming back loads at once. Answers that arrive out of order never replace newer data.
+ * coming back loads at once. Answers that arrive out of order never replace newer data. `load` is
+ * given the data on screen, so it may extend it instead of reading everything again.
  */
-export function usePolledResource<T>(load: () => Promise<T>, intervalMs: number): PolledResource<T> {
+export function usePolledResource<T>(load: (current: T | undefined) => Promise<T>, intervalMs: number): PolledResource<T> {
   const [data, setData] = useState<T>();
+  const dataRef = useRef<T>(undefined);
   const [error, setError] = useState<unknown>(null);
   const [isRefreshing, setIsRefreshing] = useState(false);
   const latestRequest = useRef(0);
@@ -34,8 +36,9 @@ export function usePolledResource<T>(load: () => Promise<T>, intervalMs: number)
     inFlight.current = true;
     setIsRefreshing(true);
     try {
-      const result = await loadRef.current();
+      const result = await loadRef.current(dataRef.current);
       if (request !== latestRequest.current) return;
+      dataRef.current = result;
       setData(result);
       setError(null);
     } catch (failure) {

@@ -8,7 +8,13 @@ import { RouteError } from '@/app/routes/route-error';
 import { useAuthStore } from '@/features/auth/stores/auth-store';
 
 // The pages' data comes from the stack; these tests are about routing and the frame around pages.
-vi.mock('@/features/readers/api/fetch-all-readers', () => ({ fetchAllReaders: async () => [] }));
+vi.mock('@/features/readers/api/fetch-reader-page', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('@/features/readers/api/fetch-reader-page')>()),
+  fetchReaderPage: async () => [],
+}));
+vi.mock('@/features/readers/api/fetch-reader-directory-summary', () => ({
+  fetchReaderDirectorySummary: async () => ({ readers: 0, online: 0 }),
+}));
 
 const initialAuthState = useAuthStore.getState();
 

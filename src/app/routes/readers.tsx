@@ -1,11 +1,14 @@
 import { env } from '@/config/env';
-import { fetchAllReaders } from '@/features/readers/api/fetch-all-readers';
-import { ReadersPage, type ReadersSnapshot } from '@/features/readers/components/readers-page';
+import { fetchReaderDirectorySummary } from '@/features/readers/api/fetch-reader-directory-summary';
+import { fetchReaderPage, type ReaderPageQuery } from '@/features/readers/api/fetch-reader-page';
+import { ReadersPage } from '@/features/readers/components/readers-page';
+import type { ReadersSnapshot } from '@/features/readers/hooks/use-reader-directory';
 import { getSupabase, serverClock } from '@/lib/supabase';
 
-async function loadReaders(): Promise<ReadersSnapshot> {
-  const readers = await fetchAllReaders(getSupabase(), serverClock);
-  return { readers, serverNow: serverClock.now() };
+async function loadReaders(query: ReaderPageQuery): Promise<ReadersSnapshot> {
+  const client = getSupabase();
+  const [readers, summary] = await Promise.all([fetchReaderPage(client, serverClock, query), fetchReaderDirectorySummary(client)]);
+  return { readers, summary, serverNow: serverClock.now() };
 }
 
 export function ReadersRoute() {

@@ -115,6 +115,21 @@ describe('usePolledResource', () => {
     expect(result.current.data).toBe('new');
   });
 
+  test('each load is given the data on screen, so it can extend it; an answer that came too late is not', async () => {
+    const resolvers: ((value: string[]) => void)[] = [];
+    const load = vi.fn((_current: string[] | undefined) => new Promise<string[]>((resolve) => resolvers.push(resolve)));
+    const { result } = renderHook(() => usePolledResource(load, 1000));
+    act(() => result.current.refresh());
+    await act(async () => resolvers[1]!(['page 1']));
+    await act(async () => resolvers[0]!(['stale']));
+
+    act(() => result.current.refresh());
+    await act(async () => resolvers[2]!(['page 1', 'page 2']));
+
+    expect(load.mock.calls.map(([current]) => current)).toEqual([undefined, undefined, ['page 1']]);
+    expect(result.current.data).toEqual(['page 1', 'page 2']);
+  });
+
   test('unmounting stops polling and removes its listener', async () => {
     const load = vi.fn(async () => 'data');
     const removeListener = vi.spyOn(document, 'removeEventListener');

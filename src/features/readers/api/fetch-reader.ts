@@ -1,7 +1,7 @@
 import type { AppSupabaseClient } from '@/lib/create-supabase-client';
 import type { ServerClock } from '@/lib/server-clock';
 import { syncServerClock } from '@/lib/sync-server-clock';
-import { READER_CARD_COLUMNS, toReader, type Reader, type ReaderDetail } from '@/features/readers/api/fetch-all-readers';
+import { READER_CARD_COLUMNS, toReader, type Reader, type ReaderDetail } from '@/features/readers/api/fetch-reader-page';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,5 +1,5 @@
 import { Moon, Sparkles, Star, Sun, type LucideIcon } from 'lucide-react';
-import type { ReaderLevel } from '@/features/readers/api/fetch-all-readers';
+import type { ReaderLevel } from '@/features/readers/api/fetch-reader-page';
 
 // Full class names, so Tailwind finds them; unknown themes fall back to the first.
 const THEMES: Record<string, string> = {

@@ -1,6 +1,6 @@
 import { Link } from 'react-router-dom';
 import { PresenceStatus } from '@/features/presence/components/presence-status';
-import type { Reader } from '@/features/readers/api/fetch-all-readers';
+import type { Reader } from '@/features/readers/api/fetch-reader-page';
 import { LevelBadge } from '@/features/readers/components/level-badge';
 import { ReaderAvatar } from '@/features/readers/components/reader-avatar';
 import { VideoButton } from '@/features/readers/components/video-button';

@@ -4,7 +4,7 @@ import { Link, useLocation } from 'react-router-dom';
 import { RetryButton, StatusMessage } from '@/components/ui/status-message';
 import { PresenceStatus } from '@/features/presence/components/presence-status';
 import { usePolledResource } from '@/hooks/use-polled-resource';
-import type { ReaderDetail } from '@/features/readers/api/fetch-all-readers';
+import type { ReaderDetail } from '@/features/readers/api/fetch-reader-page';
 import { LevelBadge } from '@/features/readers/components/level-badge';
 import { ReaderAvatar } from '@/features/readers/components/reader-avatar';
 import { Rating } from '@/features/readers/components/rating';

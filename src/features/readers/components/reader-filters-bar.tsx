@@ -1,6 +1,7 @@
 import { Search, X } from 'lucide-react';
 import { useId } from 'react';
-import { hasActiveFilters, NO_FILTERS, type ReaderFilters } from '@/features/readers/utils/reader-filters';
+import type { ReaderFilters } from '@/features/readers/api/fetch-reader-page';
+import { hasActiveFilters, NO_FILTERS } from '@/features/readers/utils/reader-filters';
 
 interface ReaderFiltersBarProps {
   filters: ReaderFilters;

@@ -1,20 +1,15 @@
 import { useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { RetryButton, StatusMessage } from '@/components/ui/status-message';
-import { usePolledResource } from '@/hooks/use-polled-resource';
-import type { Reader } from '@/features/readers/api/fetch-all-readers';
+import type { ReaderFilters } from '@/features/readers/api/fetch-reader-page';
 import { ReaderCard, ReaderCardSkeleton } from '@/features/readers/components/reader-card';
 import { ReaderFiltersBar } from '@/features/readers/components/reader-filters-bar';
-import { allSpecialties, applyReaderFilters, hasActiveFilters, NO_FILTERS, type ReaderFilters } from '@/features/readers/utils/reader-filters';
-
-export interface ReadersSnapshot {
-  readers: Reader[];
-  /** The server's clock when the list was read, for "last seen" text. */
-  serverNow: Date;
-}
+import { useReaderDirectory, type LoadReaders } from '@/features/readers/hooks/use-reader-directory';
+import { formatDirectorySummary } from '@/features/readers/utils/format-reader';
+import { allSpecialties, hasActiveFilters, NO_FILTERS, visibleReaders } from '@/features/readers/utils/reader-filters';
 
 interface ReadersPageProps {
-  loadReaders: () => Promise<ReadersSnapshot>;
+  loadReaders: LoadReaders;
   refreshIntervalMs: number;
 }
 
@@ -39,17 +34,13 @@ function errorText(hasData: boolean, updatedAt: Date | undefined) {
   return `The list could not be refreshed, so it may be out of date (last updated ${time}). It will try again by itself.`;
 }
 
-function summaryText(shown: number, total: number, online: number, filtered: boolean) {
-  const onlineText = `${online} online now`;
-  return filtered ? `Showing ${shown} of ${total} readers · ${onlineText}` : `${total} ${total === 1 ? 'reader' : 'readers'} · ${onlineText}`;
-}
-
 export function ReadersPage({ loadReaders, refreshIntervalMs }: ReadersPageProps) {
-  const { data, error, isLoading, isRefreshing, refresh } = usePolledResource(loadReaders, refreshIntervalMs);
   const [filters, setFilters] = useFiltersInUrl();
+  const { data, error, isLoading, isRefreshing, refresh, isStale, isLoadingMore, showMore } = useReaderDirectory(loadReaders, filters, refreshIntervalMs);
   const readers = data?.readers;
-  const shown = useMemo(() => (readers ? applyReaderFilters(readers, filters) : []), [readers, filters.onlineOnly, filters.specialty]);
+  const shown = useMemo(() => (readers ? visibleReaders(readers, filters) : []), [readers, filters.onlineOnly]);
   const specialties = useMemo(() => (readers ? allSpecialties(readers) : []), [readers]);
+  const noReadersAtAll = data !== undefined && data.readers.length === 0 && !hasActiveFilters(data.filters);
 
   return (
     <section aria-labelledby="readers-heading" className="space-y-6">
@@ -71,7 +62,7 @@ export function ReadersPage({ loadReaders, refreshIntervalMs }: ReadersPageProps
 
       {/* Announced politely, so screen-reader users hear the list change without losing their place. */}
       <p role="status" className="text-sm text-mist-300">
-        {isLoading ? 'Loading readers…' : readers && summaryText(shown.length, readers.length, readers.filter((r) => r.is_online).length, hasActiveFilters(filters))}
+        {isLoading ? 'Loading readers…' : data && formatDirectorySummary(data.summary, hasActiveFilters(data.filters) ? shown.length : undefined)}
       </p>
 
       {isLoading && (
@@ -84,11 +75,9 @@ export function ReadersPage({ loadReaders, refreshIntervalMs }: ReadersPageProps
         </ul>
       )}
 
-      {readers && readers.length === 0 && (
-        <StatusMessage tone="info">No readers have joined yet. Check back soon.</StatusMessage>
-      )}
+      {noReadersAtAll && <StatusMessage tone="info">No readers have joined yet. Check back soon.</StatusMessage>}
 
-      {readers && readers.length > 0 && shown.length === 0 && (
+      {data && !noReadersAtAll && shown.length === 0 && (
         <StatusMessage
           tone="info"
           action={
@@ -102,13 +91,29 @@ export function ReadersPage({ loadReaders, refreshIntervalMs }: ReadersPageProps
       )}
 
       {data && shown.length > 0 && (
-        <ul aria-label="Readers" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
+        <ul aria-label="Readers" aria-busy={isStale} className={`grid gap-4 transition-opacity sm:grid-cols-2 lg:grid-cols-3 ${isStale ? 'opacity-60' : ''}`}>
           {shown.map((reader) => (
             <li key={reader.id}>
               <ReaderCard reader={reader} serverNow={data.serverNow} />
             </li>
           ))}
         </ul>
+      )}
+
+      {data?.hasMore && (
+        <div className="flex justify-center">
+          {/* aria-disabled rather than disabled: a disabled button would drop the keyboard focus. */}
+          <button
+            type="button"
+            onClick={() => {
+              if (!isLoadingMore) showMore();
+            }}
+            aria-disabled={isLoadingMore}
+            className="rounded-md border border-gold-500/60 px-4 py-2 font-medium text-gold-300 hover:bg-night-800 aria-disabled:cursor-wait aria-disabled:opacity-60"
+          >
+            {isLoadingMore ? 'Loading more readers…' : 'Show more readers'}
+          </button>
+        </div>
       )}
     </section>
   );

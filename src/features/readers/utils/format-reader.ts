@@ -1,3 +1,5 @@
+import type { ReaderDirectorySummary } from '@/features/readers/api/fetch-reader-directory-summary';
+
 const priceFormat = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
 const ratingFormat = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
@@ -9,8 +11,23 @@ export function formatRating(rating: number): string {
   return ratingFormat.format(rating);
 }
 
+function formatCount(count: number): string {
+  return count.toLocaleString('en-US');
+}
+
+function countOf(count: number, noun: string): string {
+  return `${formatCount(count)} ${count === 1 ? noun : `${noun}s`}`;
+}
+
 export function formatReviewCount(count: number): string {
-  return count === 1 ? '1 review' : `${count.toLocaleString('en-US')} reviews`;
+  return countOf(count, 'review');
+}
+
+/** The directory's summary line; with filters on, `matchingShown` says how many cards match so far. */
+export function formatDirectorySummary({ readers, online }: ReaderDirectorySummary, matchingShown?: number): string {
+  const onlineNow = `${formatCount(online)} online now`;
+  if (matchingShown === undefined) return `${countOf(readers, 'reader')} · ${onlineNow}`;
+  return `Showing ${countOf(matchingShown, 'matching reader')} of ${formatCount(readers)} · ${onlineNow}`;
 }
 
 /** Up to two initials for a reader without a photo. */

@@ -1,27 +1,29 @@
-import type { Reader } from '@/features/readers/api/fetch-all-readers';
-
-export interface ReaderFilters {
-  onlineOnly: boolean;
-  /** Part of a specialty, any case; blank matches everyone. */
-  specialty: string;
-}
+import type { Reader, ReaderFilters } from '@/features/readers/api/fetch-reader-page';
+import { specialtySearchPattern } from '@/features/readers/utils/specialty-search-pattern';
 
 export const NO_FILTERS: ReaderFilters = { onlineOnly: false, specialty: '' };
 
 export function hasActiveFilters(filters: ReaderFilters): boolean {
-  return filters.onlineOnly || filters.specialty.trim() !== '';
+  return filters.onlineOnly || specialtySearchPattern(filters.specialty) !== null;
 }
 
-function matchesSpecialty(reader: Reader, query: string): boolean {
-  return query === '' || reader.specialties.some((specialty) => specialty.toLocaleLowerCase().includes(query));
+/** Two filters that make the same database query (the search ignores case and surrounding blanks). */
+export function filtersQueryKey(filters: ReaderFilters): string {
+  return JSON.stringify([filters.onlineOnly, specialtySearchPattern(filters.specialty)]);
 }
 
-/** The readers a visitor asked for, online readers first, otherwise in the order given (best rated first). */
-export function applyReaderFilters(readers: readonly Reader[], filters: ReaderFilters): Reader[] {
-  const query = filters.specialty.trim().toLocaleLowerCase();
-  const matching = readers.filter((reader) => (!filters.onlineOnly || reader.is_online) && matchesSpecialty(reader, query));
-  // Array.prototype.sort is stable, so the rating order survives inside each group.
-  return matching.sort((a, b) => Number(b.is_online) - Number(a.is_online));
+/**
+ * The cards to show. "Online now" asks the database for readers flagged online, but a flag can be
+ * a few minutes stale: the five-minute rule has the last word.
+ */
+export function visibleReaders(readers: readonly Reader[], filters: ReaderFilters): readonly Reader[] {
+  return filters.onlineOnly ? readers.filter((reader) => reader.is_online) : readers;
+}
+
+/** Readers already shown, then the new ones: rows that moved up while the page was open are not shown twice. */
+export function appendReaders(shown: readonly Reader[], more: readonly Reader[]): Reader[] {
+  const shownIds = new Set(shown.map((reader) => reader.id));
+  return [...shown, ...more.filter((reader) => !shownIds.has(reader.id))];
 }
 
 /** Every specialty offered, once, alphabetically: suggestions for the search box. */

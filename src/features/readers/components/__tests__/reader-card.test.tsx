@@ -1,7 +1,7 @@
 import { render, screen, within } from '@testing-library/react';
 import { MemoryRouter } from 'react-router-dom';
 import { describe, expect, test } from 'vitest';
-import type { Reader } from '@/features/readers/api/fetch-all-readers';
+import type { Reader } from '@/features/readers/api/fetch-reader-page';
 import { ReaderCard } from '@/features/readers/components/reader-card';
 
 const serverNow = new Date('2026-11-25T12:00:00Z');

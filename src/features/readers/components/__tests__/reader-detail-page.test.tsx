@@ -1,7 +1,7 @@
 import { act, render, screen } from '@testing-library/react';
 import { MemoryRouter } from 'react-router-dom';
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
-import type { ReaderDetail } from '@/features/readers/api/fetch-all-readers';
+import type { ReaderDetail } from '@/features/readers/api/fetch-reader-page';
 import { ReaderDetailPage, type ReaderSnapshot } from '@/features/readers/components/reader-detail-page';
 
 const serverNow = new Date('2026-11-25T12:00:00Z');

@@ -1,43 +1,39 @@
 import { describe, expect, test } from 'vitest';
-import type { Reader } from '@/features/readers/api/fetch-all-readers';
-import { allSpecialties, applyReaderFilters, hasActiveFilters, NO_FILTERS } from '@/features/readers/utils/reader-filters';
+import type { Reader } from '@/features/readers/api/fetch-reader-page';
+import { allSpecialties, appendReaders, filtersQueryKey, hasActiveFilters, NO_FILTERS, visibleReaders } from '@/features/readers/utils/reader-filters';
 
-function reader(id: string, is_online: boolean, specialties: string[]): Reader {
+function reader(id: string, is_online: boolean, specialties: string[] = []): Reader {
   return { id, display_name: id, avatar_url: null, specialties, average_rating: 4, review_count: 1, is_online, last_seen_at: null, readerLevel: null };
 }
 
-// Best rated first, as fetchAllReaders returns them.
-const readers = [
-  reader('a', false, ['Love', 'Career']),
-  reader('b', true, ['Dreams']),
-  reader('c', false, ['Love readings']),
-  reader('d', true, ['Career', 'Astrology']),
-];
-const ids = (list: Reader[]) => list.map((r) => r.id);
+const ids = (list: readonly Reader[]) => list.map((r) => r.id);
 
-describe('applyReaderFilters', () => {
-  test('without filters: online readers first, rating order kept inside each group', () => {
-    expect(ids(applyReaderFilters(readers, NO_FILTERS))).toEqual(['b', 'd', 'a', 'c']);
+describe('visibleReaders', () => {
+  // In directory order: flagged online first. b's flag is stale, so the five-minute rule says offline.
+  const readers = [reader('a', true), reader('b', false), reader('c', true), reader('d', false)];
+
+  test('without "Online now": every reader, in the order given', () => {
+    expect(ids(visibleReaders(readers, NO_FILTERS))).toEqual(['a', 'b', 'c', 'd']);
   });
 
-  test('"Online now" keeps only online readers', () => {
-    expect(ids(applyReaderFilters(readers, { onlineOnly: true, specialty: '' }))).toEqual(['b', 'd']);
+  test('"Online now" hides readers the five-minute rule says are offline, whatever their flag', () => {
+    expect(ids(visibleReaders(readers, { onlineOnly: true, specialty: '' }))).toEqual(['a', 'c']);
+  });
+});
+
+describe('appendReaders', () => {
+  test('adds the next page after the readers shown', () => {
+    expect(ids(appendReaders([reader('a', true), reader('b', false)], [reader('c', false)]))).toEqual(['a', 'b', 'c']);
   });
 
-  test('specialty search matches part of a specialty, any case, ignoring surrounding blanks', () => {
-    expect(ids(applyReaderFilters(readers, { onlineOnly: false, specialty: '  LOVE ' }))).toEqual(['a', 'c']);
-    expect(ids(applyReaderFilters(readers, { onlineOnly: true, specialty: 'career' }))).toEqual(['d']);
-    expect(applyReaderFilters(readers, { onlineOnly: false, specialty: 'numerology' })).toEqual([]);
-  });
-
-  test('does not reorder the list it was given', () => {
-    applyReaderFilters(readers, NO_FILTERS);
-    expect(ids(readers)).toEqual(['a', 'b', 'c', 'd']);
+  test('a reader who moved down into the next page since it was read is not shown twice', () => {
+    expect(ids(appendReaders([reader('a', true), reader('b', true)], [reader('a', false), reader('c', false)]))).toEqual(['a', 'b', 'c']);
   });
 });
 
 test('allSpecialties lists each specialty once, alphabetically, whatever its case', () => {
-  expect(allSpecialties([...readers, reader('e', false, ['love'])])).toEqual(['Astrology', 'Career', 'Dreams', 'love', 'Love readings']);
+  const readers = [reader('a', false, ['Love', 'Career']), reader('b', true, ['Dreams']), reader('c', false, ['Career', 'Astrology']), reader('e', false, ['love', 'Love readings'])];
+  expect(allSpecialties(readers)).toEqual(['Astrology', 'Career', 'Dreams', 'love', 'Love readings']);
 });
 
 test('hasActiveFilters ignores a blank search', () => {
@@ -45,4 +41,11 @@ test('hasActiveFilters ignores a blank search', () => {
   expect(hasActiveFilters({ onlineOnly: false, specialty: '   ' })).toBe(false);
   expect(hasActiveFilters({ onlineOnly: true, specialty: '' })).toBe(true);
   expect(hasActiveFilters({ onlineOnly: false, specialty: 'tarot' })).toBe(true);
+});
+
+test('filtersQueryKey is the same for filters that make the same query, and differs otherwise', () => {
+  expect(filtersQueryKey({ onlineOnly: false, specialty: ' Love ' })).toBe(filtersQueryKey({ onlineOnly: false, specialty: 'love' }));
+  expect(filtersQueryKey({ onlineOnly: false, specialty: '  ' })).toBe(filtersQueryKey(NO_FILTERS));
+  expect(filtersQueryKey({ onlineOnly: true, specialty: 'love' })).not.toBe(filtersQueryKey({ onlineOnly: false, specialty: 'love' }));
+  expect(filtersQueryKey({ onlineOnly: false, specialty: 'love' })).not.toBe(filtersQueryKey({ onlineOnly: false, specialty: 'lov' }));
 });

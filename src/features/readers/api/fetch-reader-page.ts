@@ -2,6 +2,9 @@ import type { AppSupabaseClient } from '@/lib/create-supabase-client';
 import type { ServerClock } from '@/lib/server-clock';
 import { syncServerClock } from '@/lib/sync-server-clock';
 import { derivePresence } from '@/features/presence/utils/derive-presence';
+import { specialtySearchPattern } from '@/features/readers/utils/specialty-search-pattern';
+
+export const READERS_PAGE_SIZE = 24;
 
 export interface ReaderLevel {
   id: number;
@@ -51,17 +54,51 @@ export function toReader<Row extends ReaderRow>(row: Row, serverNow: Date): Row 
   };
 }
 
-/** Readers with their level, best rated first, `is_online` derived by the five-minute rule on server time. */
-export async function fetchAllReaders(client: AppSupabaseClient, clock: ServerClock): Promise<Reader[]> {
-  const { data, error } = await client
-    .from('users')
-    .select(READER_CARD_COLUMNS)
-    .eq('is_reader', true)
+/** What a visitor narrows the directory to. */
+export interface ReaderFilters {
+  /** Only readers flagged online (the page also hides those the five-minute rule says are not). */
+  onlineOnly: boolean;
+  /** Part of a specialty, any case; blank matches everyone. */
+  specialty: string;
+}
+
+export interface ReaderPageQuery {
+  filters: ReaderFilters;
+  /** How many rows of the directory order to skip. */
+  offset?: number;
+  limit: number;
+}
+
+// PostgREST answers at most max_rows (1,000, supabase/config.toml) rows per request, so a refresh
+// of many pages shown reads them in slices.
+export const MAX_ROWS_PER_REQUEST = 1000;
+
+async function readDirectorySlice(client: AppSupabaseClient, filters: ReaderFilters, from: number, count: number): Promise<ReaderRow[]> {
+  let query = client.from('users').select(READER_CARD_COLUMNS).eq('is_reader', true);
+  if (filters.onlineOnly) query = query.eq('is_online', true);
+  const specialtyPattern = specialtySearchPattern(filters.specialty);
+  if (specialtyPattern !== null) query = query.ilike('specialties_search', specialtyPattern);
+  const { data, error } = await query
+    .order('is_online', { ascending: false })
     .order('average_rating', { ascending: false })
     .order('id')
+    .range(from, from + count - 1)
     .overrideTypes<ReaderRow[], { merge: false }>();
   if (error) throw error;
+  return data;
+}
+
+/**
+ * A page of readers with their level, in directory order: flagged online first, then best rated
+ * (users_directory_idx), `is_online` then derived by the five-minute rule on server time.
+ */
+export async function fetchReaderPage(client: AppSupabaseClient, clock: ServerClock, { filters, offset = 0, limit }: ReaderPageQuery): Promise<Reader[]> {
+  const slices = Array.from({ length: Math.ceil(limit / MAX_ROWS_PER_REQUEST) }, (_, index) => {
+    const from = offset + index * MAX_ROWS_PER_REQUEST;
+    return readDirectorySlice(client, filters, from, Math.min(MAX_ROWS_PER_REQUEST, offset + limit - from));
+  });
+  const rows = (await Promise.all(slices)).flat();
   await syncServerClock(client, clock);
   const serverNow = clock.now();
-  return data.map((row) => toReader(row, serverNow));
+  return rows.map((row) => toReader(row, serverNow));
 }
