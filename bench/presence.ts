@@ -1,124 +1,148 @@
 /**
- * Presence benchmark on this machine: 100,000 readers on a throwaway local stack (embedded
- * PostgreSQL 17 + PostgREST 12). Prints figures; asserts nothing (shared machines are noisy).
- *   npm run bench            READERS=20000 HEARTBEATS=2000 LIST_SECONDS=3 npm run bench
+ * Presence benchmark: capacity, cost per heartbeat, read latency and cleanup, the project's design
+ * side by side with the seed's literal one, on a throwaway local stack. Prints figures and writes
+ * bench/results/<date>.md, .json and .svg; asserts nothing (shared machines are noisy).
+ *
+ *   npm run bench                       100,000 readers, about six minutes
+ *   BENCH_READERS=20000 npm run bench   see README for every setting
  */
-import { signJwt } from '../local-stack/jwt.ts';
-import type { RunningStack } from '../local-stack/stack.ts';
-import { sql, startTestStack } from '../tests/support/test-stack.ts';
-import { runLoad } from './lib/load.ts';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { startBenchStack, type BenchStack } from './lib/bench-stack.ts';
+import { measureCleanups, type CleanupMeasure } from './lib/cleanup.ts';
+import { benchConfigFromEnv, type BenchConfig } from './lib/config.ts';
+import { enableWalInspection, settledTableUpdates, type TableUpdates } from './lib/database-counters.ts';
+import { addReaders, mirrorIntoSeedDesign, onlineReaderIds, setOnlineReaders } from './lib/dataset.ts';
+import { growthChartSvg } from './lib/growth-chart.ts';
+import { HEARTBEAT_TABLE, heartbeatRound, simulatedReaders, type HeartbeatPath, type HeartbeatRound } from './lib/heartbeats.ts';
+import { describeMachine, type Machine } from './lib/machine.ts';
+import { measureReads, type ReadMeasure } from './lib/reads.ts';
+import { renderReport, growthSeries } from './lib/report.ts';
 
-const READERS = Number(process.env.READERS ?? 100_000);
-const HEARTBEATS = Number(process.env.HEARTBEATS ?? 3_000);
-const LIST_SECONDS = Number(process.env.LIST_SECONDS ?? 5);
-const CONCURRENCY = 16;
-
-async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T }> {
-  const started = performance.now();
-  const result = await work();
-  return { ms: performance.now() - started, result };
+export interface GrowthStep {
+  readers: number;
+  online: number;
+  stale: number;
+  reads: ReadMeasure[];
+  cleanups: CleanupMeasure[];
 }
 
-async function inParallel(count: number, task: (index: number) => Promise<void>): Promise<number> {
-  let next = 0;
-  const { ms } = await timed(() =>
-    Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < count) await task(next++);
-      }),
-    ),
-  );
-  return ms;
+export interface BenchResults {
+  startedAt: string;
+  wallSeconds: number;
+  machine: Machine;
+  config: Omit<BenchConfig, 'resultsDir'>;
+  growth: GrowthStep[];
+  heartbeats: HeartbeatRound[];
+  /** pg_stat_user_tables over the whole heartbeat phase, warm-ups included: a cross-check of the WAL counts. */
+  heartbeatTableStats: Record<HeartbeatPath, TableUpdates>;
 }
 
-async function tableCounters(stack: RunningStack) {
-  const [row] = await sql<{ updates: string; hot: string; wal: string }>(stack, `
-    select n_tup_upd as updates, n_tup_hot_upd as hot, pg_current_wal_lsn()::text as wal
-    from pg_stat_user_tables where relid = 'public.users'::regclass`);
-  return row!;
+const scaled = (count: number, size: number, config: BenchConfig) => Math.round((count * size) / config.readers);
+
+async function waitForSeedTable(stack: BenchStack): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const response = await fetch(`${stack.apiUrl}/rest/v1/seed_users?select=id&limit=1`, { headers: { apikey: stack.anonKey } });
+    await response.arrayBuffer();
+    if (response.ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('PostgREST did not pick up the seed design table (NOTIFY pgrst reload schema).');
 }
 
-async function main(): Promise<void> {
-  const stack = await startTestStack({ seed: false });
+async function tableUpdatesOfBothPaths(db: pg.Client): Promise<Record<HeartbeatPath, TableUpdates>> {
+  const [project, seed] = await Promise.all([settledTableUpdates(db, HEARTBEAT_TABLE.project), settledTableUpdates(db, HEARTBEAT_TABLE.seed)]);
+  return { project, seed };
+}
+
+const updatesBetween = (before: TableUpdates, after: TableUpdates): TableUpdates => ({
+  updates: after.updates - before.updates,
+  hotUpdates: after.hotUpdates - before.hotUpdates,
+});
+
+export async function runBenchmark(config: BenchConfig, log: (line: string) => void = console.log): Promise<BenchResults> {
+  const started = Date.now();
+  const stack = await startBenchStack();
+  const db = new pg.Client({ connectionString: stack.dbUrl });
   try {
-    console.log(`Seeding ${READERS} readers...`);
-    await sql(stack, "insert into public.reader_levels (name, color_theme, icon, base_price_per_minute) values ('Apprentice', 'slate', 'sparkles', 1.99)");
-    await sql(stack, `
-      insert into auth.users (id, aud, role, email, raw_user_meta_data, created_at, updated_at)
-      select gen_random_uuid(), 'authenticated', 'authenticated', 'bench-' || n || '@example.test',
-             jsonb_build_object('display_name', 'Reader ' || n, 'is_reader', true), now(), now()
-      from generate_series(1, $1::int) as n`, [READERS]);
-    await sql(stack, 'update public.users set average_rating = round((random() * 5)::numeric, 2), is_online = true');
-    await sql(stack, "update public.users set last_seen_at = now() - interval '1 minute'");
-    await sql(stack, 'vacuum analyze public.users');
-    const ids = (await sql<{ id: string }>(stack, 'select id from public.users order by random() limit $1', [HEARTBEATS])).map((r) => r.id);
+    await db.connect();
+    await enableWalInspection(db);
+    const machine = await describeMachine(db);
+    const growth: GrowthStep[] = [];
+    let seeded = 0;
+    for (const size of config.growth) {
+      log(`Seeding readers ${seeded + 1}..${size}`);
+      await addReaders(db, seeded + 1, size);
+      seeded = size;
+      const online = scaled(config.online, size, config);
+      const stale = Math.max(1, scaled(config.stale, size, config));
+      await setOnlineReaders(db, size, online);
+      await mirrorIntoSeedDesign(db);
+      await waitForSeedTable(stack);
+      log(`  reads at ${size} readers (${online} online)`);
+      const reads = await measureReads(stack, db, { concurrency: config.readConcurrency, seconds: config.readSeconds, warmupSeconds: config.warmupSeconds });
+      log(`  cleanups of ${stale} stale readers`);
+      const cleanups = await measureCleanups(db, stale);
+      growth.push({ readers: size, online, stale, reads, cleanups });
+    }
 
-    const listUrl = `${stack.apiUrl}/rest/v1/users?select=*,readerLevel:level_id(*)&is_reader=eq.true&order=average_rating.desc`;
-    const list = await runLoad({
-      concurrency: CONCURRENCY,
-      warmupMs: 1_000,
-      durationMs: LIST_SECONDS * 1_000,
-      request: async () => {
-        const response = await fetch(listUrl, { headers: { apikey: stack.anonKey } });
-        if (!response.ok) throw new Error(`readers list: ${response.status}`);
-        await response.arrayBuffer();
-      },
-    });
-    const [plan] = await sql<{ 'QUERY PLAN': Array<{ 'Execution Time': number }> }>(
-      stack,
-      'explain (analyze, format json) select * from public.users where is_reader order by average_rating desc limit 1000',
-    );
-    const queryMs = plan!['QUERY PLAN'][0]!['Execution Time'];
-
-    const before = await tableCounters(stack);
-    const now = Math.floor(Date.now() / 1000);
-    const tokens = ids.map((id) => signJwt({ sub: id, role: 'authenticated', aud: 'authenticated', exp: now + 3600 }, stack.jwtSecret));
-    const heartbeatMs = await inParallel(tokens.length, async (index) => {
-      const response = await fetch(`${stack.apiUrl}/rest/v1/rpc/reader_heartbeat`, {
-        method: 'POST',
-        headers: { apikey: stack.anonKey, authorization: `Bearer ${tokens[index]}`, 'content-type': 'application/json' },
-        body: '{}',
-      });
-      if (!response.ok) throw new Error(`heartbeat: ${response.status} ${await response.text()}`);
-      await response.arrayBuffer();
-    });
-    // Table statistics reach pg_stat_user_tables about a second after the backends go idle.
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-    const after = await tableCounters(stack);
-    const [{ bytes }] = (await sql(stack, 'select pg_wal_lsn_diff($1, $2)::bigint as bytes', [after.wal, before.wal])) as [{ bytes: string }];
-    const updates = Number(after.updates) - Number(before.updates);
-    const hot = Number(after.hot) - Number(before.hot);
-
-    const absorbedMs = await inParallel(tokens.length, async (index) => {
-      const response = await fetch(`${stack.apiUrl}/rest/v1/rpc/reader_heartbeat`, {
-        method: 'POST',
-        headers: { apikey: stack.anonKey, authorization: `Bearer ${tokens[index]}`, 'content-type': 'application/json' },
-        body: '{}',
-      });
-      await response.arrayBuffer();
-    });
-
-    await sql(stack, "update public.users set last_seen_at = now() - interval '6 minutes' where id in (select id from public.users where is_online limit 10000)");
-    const cleanup = await timed(() => sql<{ changed: number }>(stack, 'select public.mark_inactive_readers_offline() as changed'));
-
-    const figures = [
-      ['readers', READERS],
-      [
-        'readers list through PostgREST (1000 rows + level)',
-        `${list.perSecond.toFixed(1)} req/s at ${CONCURRENCY} concurrent, p50 ${list.latencyMs.p50.toFixed(0)} ms, p95 ${list.latencyMs.p95.toFixed(0)} ms, p99 ${list.latencyMs.p99.toFixed(0)} ms, ${list.errors} errors`,
-      ],
-      ['readers list query execution in PostgreSQL (1000 rows)', `${queryMs.toFixed(2)} ms`],
-      ['heartbeats through PostgREST (writes)', `${(tokens.length / (heartbeatMs / 1000)).toFixed(0)} /s`],
-      ['heartbeats absorbed by the rate limit', `${(tokens.length / (absorbedMs / 1000)).toFixed(0)} /s`],
-      ['HOT updates among heartbeat writes', `${hot}/${updates} (${((hot / Math.max(updates, 1)) * 100).toFixed(0)}%)`],
-      ['WAL per heartbeat', `${(Number(bytes) / tokens.length).toFixed(0)} B`],
-      [`mark_inactive_readers_offline() on 10,000 stale`, `${cleanup.ms.toFixed(0)} ms, changed ${cleanup.result[0]?.changed}`],
-    ];
-    console.log('\nPresence benchmark');
-    for (const [name, value] of figures) console.log(`  ${String(name).padEnd(52)} ${value}`);
+    // Heartbeats come from every reader, online and taking turns: at several hundred a second that
+    // puts each reader's heartbeats minutes apart, as on the 60-second interval, so none is absorbed
+    // by the 15-second rate limit and both paths do the same writes.
+    log('Putting every reader online for the heartbeat rounds');
+    await setOnlineReaders(db, config.readers, config.readers);
+    await mirrorIntoSeedDesign(db);
+    await waitForSeedTable(stack);
+    const readers = simulatedReaders(stack, await onlineReaderIds(db));
+    const tableStatsBefore = await tableUpdatesOfBothPaths(db);
+    const heartbeats: HeartbeatRound[] = [];
+    for (let round = 1; round <= config.heartbeatRounds; round += 1) {
+      // Alternate which path goes first, so drift on a shared machine favours neither.
+      const order: HeartbeatPath[] = round % 2 === 1 ? ['project', 'seed'] : ['seed', 'project'];
+      for (const pathName of order) {
+        log(`Heartbeats, round ${round}/${config.heartbeatRounds}, ${pathName} path`);
+        heartbeats.push(
+          await heartbeatRound(stack, db, pathName, round, readers, {
+            concurrency: config.heartbeatConcurrency,
+            warmupSeconds: config.warmupSeconds,
+            seconds: config.heartbeatSeconds,
+          }),
+        );
+      }
+    }
+    const tableStatsAfter = await tableUpdatesOfBothPaths(db);
+    const heartbeatTableStats = {
+      project: updatesBetween(tableStatsBefore.project, tableStatsAfter.project),
+      seed: updatesBetween(tableStatsBefore.seed, tableStatsAfter.seed),
+    };
+    const { resultsDir: _, ...recorded } = config;
+    return { startedAt: new Date(started).toISOString(), wallSeconds: (Date.now() - started) / 1000, machine, config: recorded, growth, heartbeats, heartbeatTableStats };
   } finally {
+    await db.end().catch(() => {});
     await stack.stop();
   }
 }
 
-await main();
+/** Writes <date>.md, <date>.json and <date>.svg into the results folder; returns the report's path. */
+export function writeResults(results: BenchResults, resultsDir: string): string {
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const name = results.startedAt.slice(0, 10);
+  const chartFile = `${name}.svg`;
+  fs.writeFileSync(path.join(resultsDir, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  fs.writeFileSync(
+    path.join(resultsDir, chartFile),
+    growthChartSvg(growthSeries(results), { title: 'Time in PostgreSQL as readers grow', yLabel: 'milliseconds (log scale)' }),
+  );
+  const reportPath = path.join(resultsDir, `${name}.md`);
+  fs.writeFileSync(reportPath, renderReport(results, chartFile));
+  return reportPath;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const config = benchConfigFromEnv(process.env, path.join(path.dirname(fileURLToPath(import.meta.url)), 'results'));
+  const results = await runBenchmark(config);
+  const reportPath = writeResults(results, config.resultsDir);
+  console.log(`\n${fs.readFileSync(reportPath, 'utf8')}\nReport: ${path.relative(process.cwd(), reportPath)} (and .json, .svg)`);
+}

@@ -36,20 +36,83 @@ grant execute on function public.specialties_search(public.users) to anon, authe
 -- Summary counts
 -- ============================================================================================
 
--- security invoker: counts only the cards the caller may read.
+-- The counts are the same for every visitor and cost a scan of every reader, so the every-minute
+-- inactivity job (the one that changes who is online) records them, and visitors read one row.
+create table public.reader_directory_stats (
+  singleton boolean primary key default true check (singleton),
+  readers bigint not null,
+  online bigint not null,
+  computed_at timestamptz not null
+);
+comment on table public.reader_directory_stats is
+  'The readers page''s counts, recorded every minute by mark_inactive_readers_offline(); one row.';
+
+alter table public.reader_directory_stats enable row level security;
+create policy "Anyone can read the directory counts"
+  on public.reader_directory_stats for select to anon, authenticated
+  using (true);
+grant select on public.reader_directory_stats to anon, authenticated;
+grant select, insert, update, delete on public.reader_directory_stats to service_role;
+
+-- security definer: the counts cover every reader whoever runs the job (pg_cron, service_role).
+create function public.refresh_reader_directory_stats()
+returns void
+language sql
+security definer
+set search_path = ''
+as $$
+  insert into public.reader_directory_stats (singleton, readers, online, computed_at)
+  select true,
+         (select count(*) from public.users u where u.is_reader),
+         (select count(*) from public.users u
+          where u.is_reader and u.is_online and u.last_seen_at > now() - public.presence_online_threshold()),
+         now()
+  on conflict (singleton) do update
+  set readers = excluded.readers, online = excluded.online, computed_at = excluded.computed_at;
+$$;
+comment on function public.refresh_reader_directory_stats() is
+  'Records how many readers there are and how many are online now (five-minute rule, database time).';
+revoke execute on function public.refresh_reader_directory_stats() from public, anon, authenticated;
+grant execute on function public.refresh_reader_directory_stats() to service_role;
+
+-- The inactivity job keeps its schedule and name, and records the counts once readers it found
+-- silent are offline.
+create or replace function public.mark_inactive_readers_offline()
+returns integer
+language plpgsql
+set search_path = ''
+as $$
+declare
+  changed integer := public.mark_readers_offline_after(public.presence_online_threshold(), 'inactivity');
+begin
+  perform public.refresh_reader_directory_stats();
+  return changed;
+end;
+$$;
+
+-- Counts recorded within the last two minutes (the job runs every minute); counted live when the
+-- job has not run, so the page never shows counts older than that.
 create function public.reader_directory_summary()
 returns table (readers bigint, online bigint, server_time timestamptz)
-language sql
+language plpgsql
 stable
 set search_path = ''
 as $$
-  -- Two scans rather than one with a filter: the online count reads only the is_online entries.
-  select (select count(*) from public.users u where u.is_reader),
-         (select count(*) from public.users u
-          where u.is_reader and u.is_online and u.last_seen_at > now() - public.presence_online_threshold()),
-         now();
+begin
+  return query
+    select s.readers, s.online, now()
+    from public.reader_directory_stats s
+    where s.computed_at > now() - interval '2 minutes';
+  if not found then
+    return query
+      select (select count(*) from public.users u where u.is_reader),
+             (select count(*) from public.users u
+              where u.is_reader and u.is_online and u.last_seen_at > now() - public.presence_online_threshold()),
+             now();
+  end if;
+end;
 $$;
 comment on function public.reader_directory_summary() is
-  'How many readers there are and how many are online now (five-minute rule, database time).';
+  'How many readers there are and how many are online: the counts recorded every minute, or live when they are older.';
 revoke execute on function public.reader_directory_summary() from public;
 grant execute on function public.reader_directory_summary() to anon, authenticated, service_role;

@@ -22,12 +22,14 @@ begin
   drop trigger if exists on_auth_user_created on auth.users;
 
   -- Tables first: dropping them drops their triggers, which frees the trigger functions.
+  drop table if exists public.reader_directory_stats;
   drop table if exists public.presence_audit_log;
   drop function if exists public.specialties_search(public.users);
   drop table if exists public.users;
   drop table if exists public.reader_levels;
 
   drop function if exists public.reader_directory_summary();
+  drop function if exists public.refresh_reader_directory_stats();
   drop function if exists public.server_time();
   drop function if exists public.presence_maintenance_jobs();
   drop function if exists public.delete_presence_audit_of_deleted_users();

@@ -191,6 +191,8 @@ describe('the directory at more than a page', () => {
   });
 
   test('the summary counts every reader and those online by the five-minute rule, as the cards show them', async () => {
+    // What the every-minute inactivity job records; the page reads the recorded counts.
+    await sql(stack(), 'select public.refresh_reader_directory_stats()');
     const { client, clock } = clientWithClockOff(0);
     const summary = await fetchReaderDirectorySummary(client);
     // Luna and Selene, and the 10 flagged extra readers but the 3 silent ones.

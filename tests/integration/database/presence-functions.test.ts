@@ -108,6 +108,30 @@ describe('presence writes and the rest of the row', () => {
   });
 });
 
+describe('reader_directory_summary()', () => {
+  const summary = async () => (await sql(stack, 'select readers::int, online::int from public.reader_directory_summary()'))[0];
+  const readerCount = async () => (await sql<{ n: number }>(stack, 'select count(*)::int as n from public.users where is_reader'))[0]!.n;
+
+  test('the inactivity job records the counts, and the summary serves them while they are under two minutes old', async () => {
+    await onlineSince({ [LUNA]: '10 seconds', [ORION]: '6 minutes' });
+    await sql(stack, 'select public.mark_inactive_readers_offline()');
+    expect(await summary()).toEqual({ readers: await readerCount(), online: 1 });
+
+    // Recorded a minute ago: a reader who came online since is not counted until the next run.
+    await sql(stack, "update public.reader_directory_stats set computed_at = now() - interval '1 minute'");
+    await onlineSince({ [SELENE]: '5 seconds' });
+    expect(await summary()).toEqual({ readers: await readerCount(), online: 1 });
+  });
+
+  test('counts live when the job has not recorded anything for two minutes', async () => {
+    await onlineSince({ [LUNA]: '10 seconds', [SELENE]: '20 seconds', [ORION]: '6 minutes' });
+    await sql(stack, "update public.reader_directory_stats set computed_at = now() - interval '2 minutes 1 second'");
+    expect(await summary()).toEqual({ readers: await readerCount(), online: 2 });
+    await sql(stack, 'delete from public.reader_directory_stats');
+    expect(await summary()).toEqual({ readers: await readerCount(), online: 2 });
+  });
+});
+
 describe('cleanup_reader_presence()', () => {
   test('uses the ten-minute threshold', async () => {
     await onlineSince({ [LUNA]: '9 minutes 50 seconds', [ORION]: '10 minutes 10 seconds' });

@@ -1,0 +1,65 @@
+/** What `npm run bench` measures, from the environment; every figure has a default. */
+export interface BenchConfig {
+  /** Readers in the final data set (heartbeats and the capacity line run at this size). */
+  readers: number;
+  /** Readers online at that size; smaller sizes keep the same share. */
+  online: number;
+  /** Stale readers (flagged online, silent for eleven minutes) the cleanups find at that size. */
+  stale: number;
+  /** Sizes at which reads and cleanups are measured, ascending, the last one `readers`. */
+  growth: number[];
+  heartbeatConcurrency: number;
+  heartbeatRounds: number;
+  heartbeatSeconds: number;
+  warmupSeconds: number;
+  readConcurrency: number;
+  readSeconds: number;
+  /** Where the report, its JSON and the chart are written. */
+  resultsDir: string;
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw.replaceAll('_', ''));
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name}=${raw} is not a positive whole number.`);
+  return value;
+}
+
+function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name}=${raw} is not a positive number of seconds.`);
+  return value;
+}
+
+export function benchConfigFromEnv(env: NodeJS.ProcessEnv, defaultResultsDir: string): BenchConfig {
+  const readers = positiveInteger(env, 'BENCH_READERS', 100_000);
+  const online = positiveInteger(env, 'BENCH_ONLINE', Math.min(10_000, Math.ceil(readers / 10)));
+  const stale = positiveInteger(env, 'BENCH_STALE', Math.min(10_000, Math.ceil(readers / 10)));
+  if (online + stale > readers) {
+    throw new Error(`BENCH_ONLINE (${online}) plus BENCH_STALE (${stale}) cannot exceed BENCH_READERS (${readers}).`);
+  }
+  const growth = env.BENCH_GROWTH
+    ? env.BENCH_GROWTH.split(',').map((size) => {
+        const value = Number(size.trim().replaceAll('_', ''));
+        if (!Number.isInteger(value) || value <= 0) throw new Error(`BENCH_GROWTH has "${size}", which is not a positive whole number.`);
+        return value;
+      })
+    : [1_000, 10_000, 100_000].filter((size) => size < readers);
+  const sizes = [...new Set([...growth.filter((size) => size < readers), readers])].sort((a, b) => a - b);
+  return {
+    readers,
+    online,
+    stale,
+    growth: sizes,
+    heartbeatConcurrency: positiveInteger(env, 'BENCH_CONCURRENCY', 50),
+    heartbeatRounds: positiveInteger(env, 'BENCH_ROUNDS', 3),
+    heartbeatSeconds: positiveNumber(env, 'BENCH_ROUND_SECONDS', 15),
+    warmupSeconds: positiveNumber(env, 'BENCH_WARMUP_SECONDS', 3),
+    readConcurrency: positiveInteger(env, 'BENCH_READ_CONCURRENCY', 20),
+    readSeconds: positiveNumber(env, 'BENCH_READ_SECONDS', 5),
+    resultsDir: env.BENCH_RESULTS_DIR || defaultResultsDir,
+  };
+}

@@ -1,0 +1,89 @@
+import type pg from 'pg';
+
+/** What writes cost between two WAL positions, read from the WAL itself (pg_walinspect). */
+export interface WriteCost {
+  /** Row updates (heap UPDATE and HOT_UPDATE records). */
+  updates: number;
+  hotUpdates: number;
+  walBytes: number;
+  /** B-tree index entries written (insert and split records). */
+  indexWrites: number;
+}
+
+export interface TableUpdates {
+  updates: number;
+  hotUpdates: number;
+}
+
+export async function enableWalInspection(db: pg.Client): Promise<void> {
+  await db.query('create extension if not exists pg_walinspect');
+}
+
+export async function walPosition(db: pg.Client): Promise<string> {
+  const { rows: [position] } = await db.query<{ lsn: string }>('select pg_current_wal_insert_lsn()::text as lsn');
+  return position!.lsn;
+}
+
+/**
+ * Counted from WAL records rather than pg_stat_user_tables, whose counters backends report up to
+ * ten seconds late; between the two positions only the load being measured writes.
+ */
+export async function writeCostBetween(db: pg.Client, from: string, to: string): Promise<WriteCost> {
+  if (from === to) return { updates: 0, hotUpdates: 0, walBytes: 0, indexWrites: 0 };
+  // WAL can be read once it is flushed; asynchronous commits reach the disk within a second.
+  await db.query(`do $$ begin
+    for attempt in 1..200 loop
+      exit when pg_current_wal_flush_lsn() >= '${to}'::pg_lsn;
+      perform pg_sleep(0.05);
+    end loop;
+  end $$`);
+  const { rows: [cost] } = await db.query<{ wal: string; updates: string; hot: string; index_writes: string }>(
+    `with records as (
+       select "resource_manager/record_type" as kind, count from pg_get_wal_stats($1::pg_lsn, $2::pg_lsn, true)
+     )
+     select pg_wal_lsn_diff($2::pg_lsn, $1::pg_lsn)::bigint as wal,
+            coalesce((select sum(count) from records where kind ~ '^Heap/(UPDATE|HOT_UPDATE)'), 0) as updates,
+            coalesce((select sum(count) from records where kind ~ '^Heap/HOT_UPDATE'), 0) as hot,
+            coalesce((select sum(count) from records where kind ~ '^Btree/(INSERT_LEAF|INSERT_UPPER|INSERT_POST|SPLIT)'), 0) as index_writes`,
+    [from, to],
+  );
+  return { updates: Number(cost!.updates), hotUpdates: Number(cost!.hot), walBytes: Number(cost!.wal), indexWrites: Number(cost!.index_writes) };
+}
+
+// Backends that went idle less than a second after their last report wait up to 10 s to report again.
+const TABLE_STATS_SETTLE_MS = 11_000;
+
+/** pg_stat_user_tables' update counters once every backend has reported (call when no load runs). */
+export async function settledTableUpdates(db: pg.Client, table: string): Promise<TableUpdates> {
+  await new Promise((resolve) => setTimeout(resolve, TABLE_STATS_SETTLE_MS));
+  const { rows: [stats] } = await db.query<{ updates: string; hot: string }>(
+    'select n_tup_upd as updates, n_tup_hot_upd as hot from pg_stat_user_tables where relid = $1::regclass',
+    [table],
+  );
+  return { updates: Number(stats!.updates), hotUpdates: Number(stats!.hot) };
+}
+
+/** Median execution time of a query in PostgreSQL (EXPLAIN ANALYZE) as `role`, and its last plan. */
+export async function timeInPostgres(
+  db: pg.Client,
+  query: string,
+  values: unknown[],
+  role: 'anon' | 'authenticated' | 'service_role',
+  runs = 7,
+): Promise<{ ms: number; plan: string }> {
+  const times: number[] = [];
+  let plan = '';
+  for (let run = 0; run < runs; run += 1) {
+    await db.query('begin');
+    try {
+      await db.query(`select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`, [role, JSON.stringify({ role })]);
+      const { rows } = await db.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${query}`, values);
+      plan = rows.map((row) => row['QUERY PLAN']).join('\n');
+      times.push(Number(/Execution Time: ([\d.]+) ms/.exec(plan)![1]));
+    } finally {
+      await db.query('rollback');
+    }
+  }
+  times.sort((a, b) => a - b);
+  return { ms: times[Math.floor(times.length / 2)]!, plan };
+}
