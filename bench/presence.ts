@@ -16,7 +16,7 @@ import { benchConfigFromEnv, type BenchConfig } from './lib/config.ts';
 import { enableWalInspection, settledTableUpdates, type TableUpdates } from './lib/database-counters.ts';
 import { addReaders, mirrorIntoSeedDesign, onlineReaderIds, setOnlineReaders } from './lib/dataset.ts';
 import { growthChartSvg } from './lib/growth-chart.ts';
-import { HEARTBEAT_TABLE, heartbeatRound, simulatedReaders, type HeartbeatPath, type HeartbeatRound } from './lib/heartbeats.ts';
+import { HEARTBEAT_TABLE, heartbeatRound, inTurn, simulatedReaders, type HeartbeatPath, type HeartbeatRound } from './lib/heartbeats.ts';
 import { describeMachine, type Machine } from './lib/machine.ts';
 import { measureReads, type ReadMeasure } from './lib/reads.ts';
 import { renderReport, growthSeries } from './lib/report.ts';
@@ -96,6 +96,7 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
     await mirrorIntoSeedDesign(db);
     await waitForSeedTable(stack);
     const readers = simulatedReaders(stack, await onlineReaderIds(db));
+    const nextReader = { project: inTurn(readers), seed: inTurn(readers) };
     const tableStatsBefore = await tableUpdatesOfBothPaths(db);
     const heartbeats: HeartbeatRound[] = [];
     for (let round = 1; round <= config.heartbeatRounds; round += 1) {
@@ -104,7 +105,7 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
       for (const pathName of order) {
         log(`Heartbeats, round ${round}/${config.heartbeatRounds}, ${pathName} path`);
         heartbeats.push(
-          await heartbeatRound(stack, db, pathName, round, readers, {
+          await heartbeatRound(stack, db, pathName, round, nextReader[pathName], {
             concurrency: config.heartbeatConcurrency,
             warmupSeconds: config.warmupSeconds,
             seconds: config.heartbeatSeconds,

@@ -41,6 +41,8 @@ export interface StackConfig {
   auth: AuthSettings;
   /** Run `supabase/seed.sql` when the database is new. */
   seed: boolean;
+  /** Run the presence maintenance jobs where the server has no pg_cron (off for the benchmark, which times them). */
+  presenceJobs: boolean;
   /** Where `npm run stack` writes VITE_SUPABASE_URL and VITE_SUPABASE_ANON_KEY for Vite. */
   viteEnvFile: string;
 }
@@ -79,6 +81,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StackConfig
       signInRateLimit: 30,
     },
     seed: true,
+    presenceJobs: true,
     viteEnvFile: path.resolve(PROJECT_DIR, env.STACK_ENV_FILE || '.env.local'),
   };
 }

@@ -54,8 +54,10 @@ export async function startStack(config: StackConfig, log: (line: string) => voi
     const { seeded } = await pushMigrations(database.url, config.projectDir, config.seed);
     log(`migrations applied${seeded ? ', seed loaded' : ''}`);
 
-    const scheduler = await startPresenceScheduler(database.url, log);
-    stops.push(scheduler.stop);
+    if (config.presenceJobs) {
+      const scheduler = await startPresenceScheduler(database.url, log);
+      stops.push(scheduler.stop);
+    }
 
     const postgrest = await startPostgrest({
       databaseUrl: withRole(database.url, 'authenticator', config.dbPassword),

@@ -6,6 +6,8 @@ export interface WriteCost {
   updates: number;
   hotUpdates: number;
   walBytes: number;
+  /** Of walBytes, whole pages logged by the first write to each page after a checkpoint. */
+  fullPageImageBytes: number;
   /** B-tree index entries written (insert and split records). */
   indexWrites: number;
 }
@@ -29,7 +31,7 @@ export async function walPosition(db: pg.Client): Promise<string> {
  * ten seconds late; between the two positions only the load being measured writes.
  */
 export async function writeCostBetween(db: pg.Client, from: string, to: string): Promise<WriteCost> {
-  if (from === to) return { updates: 0, hotUpdates: 0, walBytes: 0, indexWrites: 0 };
+  if (from === to) return { updates: 0, hotUpdates: 0, walBytes: 0, fullPageImageBytes: 0, indexWrites: 0 };
   // WAL can be read once it is flushed; asynchronous commits reach the disk within a second.
   await db.query(`do $$ begin
     for attempt in 1..200 loop
@@ -37,17 +39,24 @@ export async function writeCostBetween(db: pg.Client, from: string, to: string):
       perform pg_sleep(0.05);
     end loop;
   end $$`);
-  const { rows: [cost] } = await db.query<{ wal: string; updates: string; hot: string; index_writes: string }>(
+  const { rows: [cost] } = await db.query<{ wal: string; fpi: string; updates: string; hot: string; index_writes: string }>(
     `with records as (
-       select "resource_manager/record_type" as kind, count from pg_get_wal_stats($1::pg_lsn, $2::pg_lsn, true)
+       select "resource_manager/record_type" as kind, count, fpi_size from pg_get_wal_stats($1::pg_lsn, $2::pg_lsn, true)
      )
      select pg_wal_lsn_diff($2::pg_lsn, $1::pg_lsn)::bigint as wal,
+            coalesce((select sum(fpi_size) from records), 0) as fpi,
             coalesce((select sum(count) from records where kind ~ '^Heap/(UPDATE|HOT_UPDATE)'), 0) as updates,
             coalesce((select sum(count) from records where kind ~ '^Heap/HOT_UPDATE'), 0) as hot,
             coalesce((select sum(count) from records where kind ~ '^Btree/(INSERT_LEAF|INSERT_UPPER|INSERT_POST|SPLIT)'), 0) as index_writes`,
     [from, to],
   );
-  return { updates: Number(cost!.updates), hotUpdates: Number(cost!.hot), walBytes: Number(cost!.wal), indexWrites: Number(cost!.index_writes) };
+  return {
+    updates: Number(cost!.updates),
+    hotUpdates: Number(cost!.hot),
+    walBytes: Number(cost!.wal),
+    fullPageImageBytes: Number(cost!.fpi),
+    indexWrites: Number(cost!.index_writes),
+  };
 }
 
 // Backends that went idle less than a second after their last report wait up to 10 s to report again.

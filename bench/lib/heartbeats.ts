@@ -43,11 +43,11 @@ function heartbeatRequest(stack: BenchStack, path: HeartbeatPath, reader: Simula
 }
 
 /**
- * Readers take turns, so each one's heartbeats are as far apart as the rate allows: like real
- * readers on a 60-second interval, none is absorbed by the 15-second rate limit unless the rate
- * exceeds online readers / 15 s. Absorbed ones cost less, so paths are compared on writes per second.
+ * Readers take turns, one turn running on across rounds: each one's heartbeats are as far apart as
+ * the rate allows, as on the 60-second interval, and none is absorbed by the 15-second rate limit
+ * unless the rate exceeds readers / 15 s (the report shows writes per request).
  */
-function inTurn(readers: readonly SimulatedReader[]): () => SimulatedReader {
+export function inTurn(readers: readonly SimulatedReader[]): () => SimulatedReader {
   let next = 0;
   return () => readers[next++ % readers.length]!;
 }
@@ -71,14 +71,10 @@ export async function heartbeatRound(
   db: pg.Client,
   path: HeartbeatPath,
   round: number,
-  readers: readonly SimulatedReader[],
+  nextReader: () => SimulatedReader,
   options: { concurrency: number; warmupSeconds: number; seconds: number },
 ): Promise<HeartbeatRound> {
-  const nextReader = inTurn(readers);
   await drive(stack, path, nextReader, options.concurrency, options.warmupSeconds);
-  // Everyone's last heartbeat a minute ago, as on the 60-second interval: the first turn of each
-  // reader is a real write on both paths, however many the warm-up reached.
-  await db.query(`update ${HEARTBEAT_TABLE[path]} set last_seen_at = now() - interval '1 minute' where id = any ($1)`, [readers.map((r) => r.id)]);
   const walBefore = await walPosition(db);
   const cpuBefore = cpuSecondsNow(stack.gatewayPid);
   const load = await drive(stack, path, nextReader, options.concurrency, options.seconds);

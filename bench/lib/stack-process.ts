@@ -9,7 +9,8 @@ import { testStackConfig } from '../../tests/support/test-stack.ts';
 
 // Always a fresh embedded cluster (never DATABASE_URL's server), with production durability:
 // fsync, synchronous commit and full-page writes on, unlike the test stacks, which turn them off.
-const config = await testStackConfig({ seed: false, ephemeral: false, databaseUrl: undefined });
+// The every-minute jobs stay off, so they never run in the middle of the cleanups being timed.
+const config = await testStackConfig({ seed: false, ephemeral: false, databaseUrl: undefined, presenceJobs: false });
 const stack = await startStack(config);
 let stopping: Promise<void> | undefined;
 function stop() {

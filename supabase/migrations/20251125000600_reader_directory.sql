@@ -36,8 +36,8 @@ grant execute on function public.specialties_search(public.users) to anon, authe
 -- Summary counts
 -- ============================================================================================
 
--- The counts are the same for every visitor and cost a scan of every reader, so the every-minute
--- inactivity job (the one that changes who is online) records them, and visitors read one row.
+-- The counts are the same for every visitor and cost a scan of every reader, so a job records them
+-- every minute and visitors read one row.
 create table public.reader_directory_stats (
   singleton boolean primary key default true check (singleton),
   readers bigint not null,
@@ -45,7 +45,7 @@ create table public.reader_directory_stats (
   computed_at timestamptz not null
 );
 comment on table public.reader_directory_stats is
-  'The readers page''s counts, recorded every minute by mark_inactive_readers_offline(); one row.';
+  'The readers page''s counts, recorded every minute by refresh_reader_directory_stats(); one row.';
 
 alter table public.reader_directory_stats enable row level security;
 create policy "Anyone can read the directory counts"
@@ -75,18 +75,28 @@ comment on function public.refresh_reader_directory_stats() is
 revoke execute on function public.refresh_reader_directory_stats() from public, anon, authenticated;
 grant execute on function public.refresh_reader_directory_stats() to service_role;
 
--- The inactivity job keeps its schedule and name, and records the counts once readers it found
--- silent are offline.
-create or replace function public.mark_inactive_readers_offline()
-returns integer
-language plpgsql
+-- Its own job, every minute beside the inactivity job: the counts follow the five-minute rule, not
+-- the flag, so they need not wait for it, and the cleanups stay as fast as they can be.
+create or replace function public.presence_maintenance_jobs()
+returns table (job_name text, schedule text, command text)
+language sql
+immutable
 set search_path = ''
 as $$
-declare
-  changed integer := public.mark_readers_offline_after(public.presence_online_threshold(), 'inactivity');
+  values
+    ('mark-inactive-readers-offline', '* * * * *', 'select public.mark_inactive_readers_offline()'),
+    ('cleanup-reader-presence', '*/10 * * * *', 'select public.cleanup_reader_presence()'),
+    ('purge-presence-audit-log', '17 3 * * *', 'select public.purge_presence_audit_log()'),
+    ('refresh-reader-directory-stats', '* * * * *', 'select public.refresh_reader_directory_stats()')
+$$;
+
+-- Where the schedule migration set pg_cron up, the new job is scheduled the same way (by name,
+-- so running it again changes nothing); elsewhere the local stack reads the list.
+do $$
 begin
-  perform public.refresh_reader_directory_stats();
-  return changed;
+  if to_regnamespace('cron') is not null then
+    perform cron.schedule(job.job_name, job.schedule, job.command) from public.presence_maintenance_jobs() as job;
+  end if;
 end;
 $$;
 

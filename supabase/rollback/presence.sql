@@ -13,7 +13,8 @@ begin
   if to_regnamespace('cron') is not null then
     for job in
       select jobname from cron.job
-      where jobname in ('mark-inactive-readers-offline', 'cleanup-reader-presence', 'purge-presence-audit-log')
+      where jobname in ('mark-inactive-readers-offline', 'cleanup-reader-presence', 'purge-presence-audit-log',
+                        'refresh-reader-directory-stats')
     loop
       perform cron.unschedule(job.jobname);
     end loop;

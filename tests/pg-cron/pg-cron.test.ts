@@ -35,6 +35,7 @@ test('the schedule migration created pg_cron\'s jobs from the job list, and the 
     'cleanup-reader-presence',
     'mark-inactive-readers-offline',
     'purge-presence-audit-log',
+    'refresh-reader-directory-stats',
   ]);
   expect(logged).toContain('scheduler: pg_cron runs the presence jobs on this server');
 });

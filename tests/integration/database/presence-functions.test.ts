@@ -112,9 +112,9 @@ describe('reader_directory_summary()', () => {
   const summary = async () => (await sql(stack, 'select readers::int, online::int from public.reader_directory_summary()'))[0];
   const readerCount = async () => (await sql<{ n: number }>(stack, 'select count(*)::int as n from public.users where is_reader'))[0]!.n;
 
-  test('the inactivity job records the counts, and the summary serves them while they are under two minutes old', async () => {
+  test('the every-minute job records the counts by the five-minute rule, and the summary serves them while under two minutes old', async () => {
     await onlineSince({ [LUNA]: '10 seconds', [ORION]: '6 minutes' });
-    await sql(stack, 'select public.mark_inactive_readers_offline()');
+    await sql(stack, 'select public.refresh_reader_directory_stats()');
     expect(await summary()).toEqual({ readers: await readerCount(), online: 1 });
 
     // Recorded a minute ago: a reader who came online since is not counted until the next run.
@@ -184,6 +184,7 @@ describe('the local stack without pg_cron', () => {
       { job_name: 'cleanup-reader-presence', schedule: '*/10 * * * *' },
       { job_name: 'mark-inactive-readers-offline', schedule: '* * * * *' },
       { job_name: 'purge-presence-audit-log', schedule: '17 3 * * *' },
+      { job_name: 'refresh-reader-directory-stats', schedule: '* * * * *' },
     ]);
   });
 });

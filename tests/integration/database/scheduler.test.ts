@@ -20,9 +20,10 @@ afterAll(async () => {
 });
 
 test('without pg_cron the local stack runs the migration\'s jobs on their schedules', async () => {
-  expect(await scheduler.runDue(new Date('2026-11-25T13:41:00Z'))).toEqual(['mark-inactive-readers-offline']);
-  expect(await scheduler.runDue(new Date('2026-11-25T13:50:00Z'))).toEqual(['mark-inactive-readers-offline', 'cleanup-reader-presence']);
-  expect(await scheduler.runDue(new Date('2026-11-25T03:17:00Z'))).toEqual(['mark-inactive-readers-offline', 'purge-presence-audit-log']);
+  const everyMinute = ['mark-inactive-readers-offline', 'refresh-reader-directory-stats'];
+  expect(await scheduler.runDue(new Date('2026-11-25T13:41:00Z'))).toEqual(everyMinute);
+  expect(await scheduler.runDue(new Date('2026-11-25T13:50:00Z'))).toEqual([everyMinute[0], 'cleanup-reader-presence', everyMinute[1]]);
+  expect(await scheduler.runDue(new Date('2026-11-25T03:17:00Z'))).toEqual([everyMinute[0], 'purge-presence-audit-log', everyMinute[1]]);
 });
 
 test('the every-minute job really marks stale readers offline', async () => {
