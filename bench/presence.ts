@@ -81,6 +81,8 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
       await setOnlineReaders(db, size, online);
       await mirrorIntoSeedDesign(db);
       await waitForSeedTable(stack);
+      // What the every-minute job does: the page's summary reads the counts it records.
+      await db.query('select public.refresh_reader_directory_stats()');
       log(`  reads at ${size} readers (${online} online)`);
       const reads = await measureReads(stack, db, { concurrency: config.readConcurrency, seconds: config.readSeconds, warmupSeconds: config.warmupSeconds });
       log(`  cleanups of ${stale} stale readers`);

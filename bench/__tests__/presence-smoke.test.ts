@@ -41,7 +41,12 @@ test('a tiny benchmark runs end to end and writes its report, JSON and chart', a
       expect(read.postgresMs).toBeGreaterThan(0);
       expect(read.plan).toMatch(/Execution Time/);
     }
-    for (const cleanup of step.cleanups) expect(cleanup.changed).toBe(step.stale);
+    for (const cleanup of step.cleanups) {
+      expect(cleanup.changed).toBe(step.stale);
+      expect(cleanup.plan).toContain('Update on users');
+      expect(cleanup.plan).toContain('Insert on presence_audit_log');
+      expect(cleanup.plan).not.toContain('set_config');
+    }
   }
   expect(results.heartbeats.map((round) => round.path)).toEqual(['project', 'seed']);
   for (const round of results.heartbeats) {

@@ -8,6 +8,32 @@ export interface CleanupMeasure {
   /** Median, fastest and slowest of the repeats, as seen by a client on 127.0.0.1. */
   ms: { median: number; min: number; max: number };
   walBytes: number;
+  /** EXPLAIN ANALYZE of the statements inside, from one more run (auto_explain), for the report. */
+  plan: string;
+}
+
+/**
+ * The plans of every statement a function runs, as auto_explain logs them; LOG messages reach this
+ * client as notices while client_min_messages is log. Not timed: instrumentation slows it down.
+ */
+async function plansOfStatementsIn(db: pg.Client, call: string): Promise<string> {
+  const plans: string[] = [];
+  const collect = (message: { message?: string }) => {
+    // Only statements that touch tables: not set_config() calls nor the wrappers around the work.
+    if (message.message?.startsWith('duration:') && /(Scan|Update|Insert|Delete) on /.test(message.message)) plans.push(message.message);
+  };
+  db.on('notice', collect);
+  try {
+    await db.query(`load 'auto_explain';
+      set auto_explain.log_min_duration = 0; set auto_explain.log_analyze = on; set auto_explain.log_buffers = on;
+      set auto_explain.log_wal = on; set auto_explain.log_triggers = on; set auto_explain.log_nested_statements = on;
+      set client_min_messages = log`);
+    await db.query(call);
+  } finally {
+    await db.query('reset client_min_messages; set auto_explain.log_min_duration = -1');
+    db.off('notice', collect);
+  }
+  return plans.join('\n\n');
 }
 
 /** Each cleanup function, `repeats` times, on `stale` readers flagged online but silent for 11 minutes. */
@@ -29,7 +55,10 @@ export async function measureCleanups(db: pg.Client, stale: number, repeats = 3)
       await clearStaleReaders(db);
     }
     times.sort((a, b) => a - b);
-    results.push({ fn, stale, changed, ms: { median: times[Math.floor(times.length / 2)]!, min: times[0]!, max: times.at(-1)! }, walBytes });
+    await makeStaleReaders(db, stale);
+    const plan = await plansOfStatementsIn(db, `select public.${fn}()`);
+    await clearStaleReaders(db);
+    results.push({ fn, stale, changed, ms: { median: times[Math.floor(times.length / 2)]!, min: times[0]!, max: times.at(-1)! }, walBytes, plan });
   }
   return results;
 }
