@@ -15,9 +15,10 @@ export interface GrowthChartOptions {
   height?: number;
 }
 
-// Okabe–Ito, ordered so the first series get the colours that stand out most on white; the yellow
+// Okabe–Ito, ordered so the first series get the colours that stand out most on white, and
+// neighbours differ in hue (the orange would pass for the vermilion where lines meet); the yellow
 // is last because it is hard to see as a thin line.
-const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
+const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#000000', '#56B4E9', '#E69F00', '#F0E442'];
 // Past the palette, colours repeat; a different dash keeps those series apart.
 const DASHES = ['', '6 4', '2 3', '8 3 2 3'];
 
