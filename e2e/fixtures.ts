@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { test as base, expect, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { test as base, expect, type Browser, type BrowserContext, type BrowserServer, type Locator, type Page } from '@playwright/test';
 import pg from 'pg';
 import { DEMO_IDS, DEMO_PASSWORD } from '../tests/support/test-stack.ts';
 import { E2E_INTERVALS, E2E_OUTPUT_DIR, type E2eSettings } from './harness/e2e-environment.ts';
@@ -59,6 +59,8 @@ async function resetPresence(db: Database) {
 export interface People {
   /** Another person at another computer: a browser context of their own, on the readers page unless told otherwise. */
   open(options?: { path?: string }): Promise<{ context: BrowserContext; page: Page }>;
+  /** The same, in a browser process of their own that `crash()` kills outright: no unload handler runs. */
+  openInOwnBrowser(options?: { path?: string }): Promise<{ page: Page; crash(): void }>;
 }
 
 export const test = base.extend<
@@ -86,20 +88,29 @@ export const test = base.extend<
     // A failed scenario must not leave the API down for the next one.
     await control('restore');
   },
-  people: async ({ browser }, use) => {
+  people: async ({ browser, launchOptions }, use) => {
     const contexts: BrowserContext[] = [];
+    const ownBrowsers: BrowserServer[] = [];
     const pageErrors: string[] = [];
+    const openIn = async (target: Browser, start: string) => {
+      const context = await target.newContext({ baseURL: setting('E2E_APP_URL') });
+      contexts.push(context);
+      context.on('page', (page) => page.on('pageerror', (error) => pageErrors.push(error.message)));
+      const page = await context.newPage();
+      await page.goto(start);
+      return { context, page };
+    };
     await use({
-      open: async ({ path: start = '/readers' } = {}) => {
-        const context = await browser.newContext({ baseURL: setting('E2E_APP_URL') });
-        contexts.push(context);
-        context.on('page', (page) => page.on('pageerror', (error) => pageErrors.push(error.message)));
-        const page = await context.newPage();
-        await page.goto(start);
-        return { context, page };
+      open: ({ path: start = '/readers' } = {}) => openIn(browser, start),
+      openInOwnBrowser: async ({ path: start = '/readers' } = {}) => {
+        const server = await browser.browserType().launchServer(launchOptions);
+        ownBrowsers.push(server);
+        const { page } = await openIn(await browser.browserType().connect(server.wsEndpoint()), start);
+        return { page, crash: () => server.process().kill('SIGKILL') };
       },
     });
     for (const context of contexts) await context.close().catch(() => {});
+    for (const server of ownBrowsers) await server.kill().catch(() => {});
     // No scenario, however rough, may crash the app or leave an unhandled rejection.
     expect(pageErrors).toEqual([]);
   },

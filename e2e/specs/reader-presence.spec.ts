@@ -106,13 +106,13 @@ test('5. two tabs of one reader: one heartbeats; closing one keeps them Online, 
 
 test('6. a reader whose browser just stops stays Online until the five-minute rule and the inactivity job turn them Offline', async ({ people, db, shot }) => {
   const client = await people.open();
-  const reader = await people.open({ path: '/sign-in' });
+  const reader = await people.openInOwnBrowser({ path: '/sign-in' });
   await signIn(reader.page, rowan.email);
   await expectOnline(readerCard(client.page, rowan.name), rowan.name);
 
-  // Killed with no last word (a crash, a power cut, a lid closed): its final request never arrives.
-  await reader.context.route('**/rest/v1/rpc/reader_go_offline', (route) => route.abort('connectionreset'));
-  await reader.context.close();
+  // Killed with no last word (a crash, a power cut, a lid closed): the browser process dies, so no
+  // unload handler runs and no keepalive request leaves.
+  reader.crash();
   await client.page.waitForTimeout(ONE_POLL_MS);
   expect(await onlineFlag(db, rowan.id)).toBe(true);
   await expectOnline(readerCard(client.page, rowan.name), rowan.name);
