@@ -52,11 +52,6 @@ async function waitForSeedTable(stack: BenchStack): Promise<void> {
   throw new Error('PostgREST did not pick up the seed design table (NOTIFY pgrst reload schema).');
 }
 
-async function tableUpdatesOfBothPaths(db: pg.Client): Promise<Record<HeartbeatPath, TableUpdates>> {
-  const [project, seed] = await Promise.all([settledTableUpdates(db, HEARTBEAT_TABLE.project), settledTableUpdates(db, HEARTBEAT_TABLE.seed)]);
-  return { project, seed };
-}
-
 const updatesBetween = (before: TableUpdates, after: TableUpdates): TableUpdates => ({
   updates: after.updates - before.updates,
   hotUpdates: after.hotUpdates - before.hotUpdates,
@@ -99,7 +94,7 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
     await waitForSeedTable(stack);
     const readers = simulatedReaders(stack, await onlineReaderIds(db));
     const nextReader = { project: inTurn(readers), seed: inTurn(readers) };
-    const tableStatsBefore = await tableUpdatesOfBothPaths(db);
+    const tableStatsBefore = await settledTableUpdates(db, HEARTBEAT_TABLE);
     const heartbeats: HeartbeatRound[] = [];
     for (let round = 1; round <= config.heartbeatRounds; round += 1) {
       // Alternate which path goes first, so drift on a shared machine favours neither.
@@ -115,7 +110,7 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
         );
       }
     }
-    const tableStatsAfter = await tableUpdatesOfBothPaths(db);
+    const tableStatsAfter = await settledTableUpdates(db, HEARTBEAT_TABLE);
     const heartbeatTableStats = {
       project: updatesBetween(tableStatsBefore.project, tableStatsAfter.project),
       seed: updatesBetween(tableStatsBefore.seed, tableStatsAfter.seed),

@@ -62,14 +62,16 @@ export async function writeCostBetween(db: pg.Client, from: string, to: string):
 // Backends that went idle less than a second after their last report wait up to 10 s to report again.
 const TABLE_STATS_SETTLE_MS = 11_000;
 
-/** pg_stat_user_tables' update counters once every backend has reported (call when no load runs). */
-export async function settledTableUpdates(db: pg.Client, table: string): Promise<TableUpdates> {
+/** pg_stat_user_tables' update counters of each table, once every backend has reported (call when no load runs). */
+export async function settledTableUpdates<Table extends string>(db: pg.Client, tables: Record<Table, string>): Promise<Record<Table, TableUpdates>> {
   await new Promise((resolve) => setTimeout(resolve, TABLE_STATS_SETTLE_MS));
-  const { rows: [stats] } = await db.query<{ updates: string; hot: string }>(
-    'select n_tup_upd as updates, n_tup_hot_upd as hot from pg_stat_user_tables where relid = $1::regclass',
-    [table],
+  const { rows } = await db.query<{ name: string; updates: string; hot: string }>(
+    `select schemaname || '.' || relname as name, n_tup_upd as updates, n_tup_hot_upd as hot
+     from pg_stat_user_tables where schemaname || '.' || relname = any ($1)`,
+    [Object.values(tables)],
   );
-  return { updates: Number(stats!.updates), hotUpdates: Number(stats!.hot) };
+  const byName = new Map(rows.map((row) => [row.name, { updates: Number(row.updates), hotUpdates: Number(row.hot) }]));
+  return Object.fromEntries(Object.entries<string>(tables).map(([key, name]) => [key, byName.get(name)!])) as Record<Table, TableUpdates>;
 }
 
 /** Median execution time of a query in PostgreSQL (EXPLAIN ANALYZE) as `role`, and its last plan. */

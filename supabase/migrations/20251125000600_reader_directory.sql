@@ -54,6 +54,24 @@ create policy "Anyone can read the directory counts"
 grant select on public.reader_directory_stats to anon, authenticated;
 grant select, insert, update, delete on public.reader_directory_stats to service_role;
 
+-- The two counts, once for the job and the live fallback. security invoker: it counts the rows its
+-- caller may read, which for the job's security definer function is every reader.
+create function public.count_reader_directory()
+returns table (readers bigint, online bigint)
+language sql
+stable
+set search_path = ''
+as $$
+  -- Two scans rather than one with a filter: the online count reads only the is_online entries.
+  select (select count(*) from public.users u where u.is_reader),
+         (select count(*) from public.users u
+          where u.is_reader and u.is_online and u.last_seen_at > now() - public.presence_online_threshold());
+$$;
+comment on function public.count_reader_directory() is
+  'How many readers there are and how many are online now (five-minute rule, database time), counted live.';
+revoke execute on function public.count_reader_directory() from public;
+grant execute on function public.count_reader_directory() to anon, authenticated, service_role;
+
 -- security definer: the counts cover every reader whoever runs the job (pg_cron, service_role).
 create function public.refresh_reader_directory_stats()
 returns void
@@ -62,11 +80,7 @@ security definer
 set search_path = ''
 as $$
   insert into public.reader_directory_stats (singleton, readers, online, computed_at)
-  select true,
-         (select count(*) from public.users u where u.is_reader),
-         (select count(*) from public.users u
-          where u.is_reader and u.is_online and u.last_seen_at > now() - public.presence_online_threshold()),
-         now()
+  select true, counts.readers, counts.online, now() from public.count_reader_directory() as counts
   on conflict (singleton) do update
   set readers = excluded.readers, online = excluded.online, computed_at = excluded.computed_at;
 $$;
@@ -114,11 +128,7 @@ begin
     from public.reader_directory_stats s
     where s.computed_at > now() - interval '2 minutes';
   if not found then
-    return query
-      select (select count(*) from public.users u where u.is_reader),
-             (select count(*) from public.users u
-              where u.is_reader and u.is_online and u.last_seen_at > now() - public.presence_online_threshold()),
-             now();
+    return query select counts.readers, counts.online, now() from public.count_reader_directory() as counts;
   end if;
 end;
 $$;

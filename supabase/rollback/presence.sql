@@ -31,6 +31,7 @@ begin
 
   drop function if exists public.reader_directory_summary();
   drop function if exists public.refresh_reader_directory_stats();
+  drop function if exists public.count_reader_directory();
   drop function if exists public.server_time();
   drop function if exists public.presence_maintenance_jobs();
   drop function if exists public.delete_presence_audit_of_deleted_users();
