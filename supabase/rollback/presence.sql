@@ -1,4 +1,4 @@
--- Rolls back every presence migration (20251125000100 to 20251125000700): the pg_cron jobs, the
+-- Rolls back every presence migration (20251125000100 to 20251201000300): the pg_cron jobs, the
 -- functions, triggers and tables, and their lines in the Supabase CLI's history, so that
 -- `supabase db push` applies them again. Leaves auth users alone. Destroys profile and audit data.
 -- One DO block, because `supabase db query` runs one statement, and so it is all or nothing:
@@ -29,6 +29,11 @@ begin
   drop table if exists public.users;
   drop table if exists public.reader_levels;
 
+  drop function if exists public.presence_transition_allowed(uuid);
+  drop function if exists public.presence_transitions_per_minute();
+  drop function if exists private.specialties_within_limits(text[]);
+  drop function if exists private.plain_display_name(text);
+  drop schema if exists private;
   drop function if exists public.reader_directory_summary();
   drop function if exists public.refresh_reader_directory_stats();
   drop function if exists public.count_reader_directory();
@@ -50,9 +55,10 @@ begin
   drop function if exists public.touch_updated_at();
 
   alter default privileges in schema public grant execute on functions to public;
+  alter default privileges grant execute on functions to public;
 
   delete from supabase_migrations.schema_migrations
   where version in ('20251125000100', '20251125000200', '20251125000300', '20251125000400', '20251125000500',
-                    '20251125000600', '20251125000700');
+                    '20251125000600', '20251125000700', '20251201000100', '20251201000200', '20251201000300');
 end;
 $rollback$;

@@ -1,5 +1,6 @@
-import { expect, test } from 'vitest';
-import { getProfile, updateProfile } from '../../../src/features/auth/api/profile.ts';
+import { describe, expect, test } from 'vitest';
+import { getProfile, updateProfile, type ProfileChanges } from '../../../src/features/auth/api/profile.ts';
+import { PROFILE_LIMITS, profileErrorsFromDatabase, profileToInput, validateProfile } from '../../../src/features/auth/utils/profile-input.ts';
 import type { AppSupabaseClient } from '../../../src/lib/create-supabase-client.ts';
 import { appClientFor, stackForThisFile } from '../../support/app-stack.ts';
 import { DEMO_IDS, DEMO_PASSWORD, sql, uniqueEmail } from '../../support/test-stack.ts';
@@ -57,4 +58,66 @@ test('the demo reader can sign in and read their own profile', async () => {
   const client = appClient();
   const { data } = await client.auth.signInWithPassword({ email: 'luna@demo.test', password: DEMO_PASSWORD });
   expect((await getProfile(client, data.user!.id)).is_reader).toBe(true);
+});
+
+describe('the database enforces every profile limit, and the app names the field', () => {
+  const card: ProfileChanges = { display_name: 'Nova', avatar_url: null, bio: '', specialties: [] };
+  const atLimit: ProfileChanges = {
+    display_name: 'n'.repeat(PROFILE_LIMITS.displayName),
+    avatar_url: `https://example.com/${'a'.repeat(PROFILE_LIMITS.avatarUrl - 'https://example.com/'.length)}`,
+    bio: 'b'.repeat(PROFILE_LIMITS.bio),
+    specialties: Array.from({ length: PROFILE_LIMITS.specialties }, (_, i) => `${i}`.padEnd(PROFILE_LIMITS.specialty, 's')),
+  };
+
+  test('values exactly at the limits are stored, and the form accepts them too', async () => {
+    const { client, userId } = await newReader();
+    expect(validateProfile(profileToInput(atLimit)).errors).toBeNull();
+    expect(await updateProfile(client, userId, atLimit)).toMatchObject(atLimit);
+  });
+
+  const refused: Array<[string, Partial<ProfileChanges>, string]> = [
+    ['a name one past the limit', { display_name: 'n'.repeat(PROFILE_LIMITS.displayName + 1) }, 'displayName'],
+    ['a blank name', { display_name: '   ' }, 'displayName'],
+    ['a name with a line break', { display_name: 'Nova\nMoon' }, 'displayName'],
+    ['a name with a terminal escape', { display_name: 'Nova\u001b[2J' }, 'displayName'],
+    ['a javascript: photo address', { avatar_url: 'javascript:alert(1)' }, 'avatarUrl'],
+    ['a data: photo address', { avatar_url: 'data:image/svg+xml,<svg onload=alert(1)>' }, 'avatarUrl'],
+    ['an http photo address', { avatar_url: 'http://example.com/nova.jpg' }, 'avatarUrl'],
+    ['a photo address with a space', { avatar_url: 'https://example.com/a b.jpg' }, 'avatarUrl'],
+    ['a photo address one past the limit', { avatar_url: `https://example.com/${'a'.repeat(PROFILE_LIMITS.avatarUrl)}` }, 'avatarUrl'],
+    ['an introduction one past the limit', { bio: 'b'.repeat(PROFILE_LIMITS.bio + 1) }, 'bio'],
+    ['one specialty too many', { specialties: Array.from({ length: PROFILE_LIMITS.specialties + 1 }, (_, i) => `s${i}`) }, 'specialties'],
+    ['a specialty one past the limit', { specialties: ['s'.repeat(PROFILE_LIMITS.specialty + 1)] }, 'specialties'],
+    ['a specialty of 500 KB', { specialties: ['s'.repeat(500_000)] }, 'specialties'],
+    ['a blank specialty', { specialties: ['Love', ' '] }, 'specialties'],
+    ['a specialty with a line break', { specialties: ['Love\nCareer'] }, 'specialties'],
+    ['a null specialty', { specialties: [null as unknown as string] }, 'specialties'],
+  ];
+
+  test.each(refused)('%s is refused with a named limit the app maps to its field, and nothing changes', async (_label, change, field) => {
+    const { client, userId } = await newReader();
+    const error = await updateProfile(client, userId, { ...card, ...change }).then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+    expect(error).toMatchObject({ code: '23514' });
+    expect(Object.keys(profileErrorsFromDatabase(error) ?? {})).toEqual([field]);
+    expect(await getProfile(client, userId)).toMatchObject(card);
+  });
+
+  test('sign-up metadata that does not fit the profile never fails the sign-up: the card takes what fits', async () => {
+    const hostile = [
+      { metadata: { display_name: 'x'.repeat(5_000), is_reader: 'maybe' }, expected: { display_name: 'x'.repeat(80), is_reader: false } },
+      { metadata: { display_name: '\u001b[31mRed\n', is_reader: true }, expected: { display_name: '[31mRed', is_reader: true } },
+      { metadata: { display_name: { nested: true }, is_reader: 1 }, expected: { is_reader: false } },
+      { metadata: { display_name: '   ', is_reader: 'true' }, expected: { is_reader: false } },
+    ];
+    for (const { metadata, expected } of hostile) {
+      const email = uniqueEmail('metadata');
+      const { data, error } = await appClient().auth.signUp({ email, password: DEMO_PASSWORD, options: { data: metadata } });
+      expect(error, JSON.stringify(metadata)).toBeNull();
+      const [row] = await sql(stack(), 'select display_name, is_reader from public.users where id = $1', [data.user!.id]);
+      expect(row, JSON.stringify(metadata)).toMatchObject({ display_name: expected.display_name ?? email.split('@')[0], is_reader: expected.is_reader });
+    }
+  });
 });

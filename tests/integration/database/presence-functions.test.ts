@@ -77,13 +77,28 @@ describe('presence writes and the rest of the row', () => {
       select public.mark_inactive_readers_offline();
       update public.users set is_online = true where id = '${LUNA}';
       commit;`);
-    const audit = await sql(stack, 'select user_id, old_status, new_status from public.presence_audit_log order by id');
+    const audit = await sql(stack, 'select user_id, old_status, new_status, cause from public.presence_audit_log order by id');
     expect(audit).toEqual(expect.arrayContaining([
-      { user_id: ORION, old_status: true, new_status: false },
-      { user_id: SELENE, old_status: true, new_status: false },
-      { user_id: LUNA, old_status: false, new_status: true },
+      { user_id: ORION, old_status: true, new_status: false, cause: 'inactivity' },
+      { user_id: SELENE, old_status: true, new_status: false, cause: 'inactivity' },
+      { user_id: LUNA, old_status: false, new_status: true, cause: 'direct_update' },
     ]));
     expect(audit).toHaveLength(3);
+  });
+
+  test('a presence function\'s cause ends with it: a later update in the same transaction is a direct update', async () => {
+    await sql(stack, `begin;
+      set local role authenticated;
+      select set_config('request.jwt.claims', '{"sub": "${LUNA}", "role": "authenticated"}', true);
+      select public.reader_heartbeat();
+      reset role;
+      update public.users set is_online = false where id = '${LUNA}';
+      commit;`);
+    const audit = await sql(stack, 'select old_status, new_status, cause from public.presence_audit_log where user_id = $1 order by changed_at, id', [LUNA]);
+    expect(audit).toEqual([
+      { old_status: false, new_status: true, cause: 'heartbeat' },
+      { old_status: true, new_status: false, cause: 'direct_update' },
+    ]);
   });
 
   test('presence changes leave updated_at alone; profile edits move it', async () => {

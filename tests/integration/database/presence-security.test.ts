@@ -131,6 +131,45 @@ describe('as reader A', () => {
     ]);
   });
 
+  test('going offline when already offline writes nothing: the row keeps its version', async () => {
+    const [before] = await sql(stack, 'select xmin::text as version from public.users where id = $1', [readerA.userId]);
+    const { data, error } = await readerA.client.rpc('reader_go_offline');
+    expect(error).toBeNull();
+    expect(data).toEqual([expect.objectContaining({ is_online: false })]);
+    expect(await sql(stack, 'select xmin::text as version from public.users where id = $1', [readerA.userId])).toEqual([before]);
+    expect(await sql(stack, 'select count(*)::int as n from public.presence_audit_log where user_id = $1', [readerA.userId])).toEqual([{ n: 0 }]);
+  });
+
+  test('flapping online and offline is bounded: six transitions a minute, the rest absorbed without an error', async () => {
+    const answers: boolean[] = [];
+    for (let i = 0; i < 10; i += 1) {
+      const on = await readerA.client.rpc('reader_heartbeat');
+      const off = await readerA.client.rpc('reader_go_offline');
+      expect(on.error).toBeNull();
+      expect(off.error).toBeNull();
+      answers.push((on.data as Array<{ is_online: boolean }>)[0]!.is_online, (off.data as Array<{ is_online: boolean }>)[0]!.is_online);
+    }
+    // Each absorbed call answers the status the reader really has: offline after the sixth transition.
+    expect(answers).toEqual([true, false, true, false, true, false, ...Array<boolean>(14).fill(false)]);
+    expect(await sql(stack, 'select count(*)::int as n from public.presence_audit_log where user_id = $1', [readerA.userId])).toEqual([{ n: 6 }]);
+
+    // A minute later the reader can come online again.
+    await sql(stack, "update public.presence_audit_log set changed_at = changed_at - interval '61 seconds' where user_id = $1", [readerA.userId]);
+    const back = await readerA.client.rpc('reader_heartbeat');
+    expect((back.data as Array<{ is_online: boolean }>)[0]!.is_online).toBe(true);
+    expect((await row(readerA.userId)).is_online).toBe(true);
+  });
+
+  test('a reader online at the limit stays online when going offline is absorbed, until the five-minute rule', async () => {
+    await sql(stack, `insert into public.presence_audit_log (user_id, old_status, new_status, changed_at, cause)
+      select $1, n % 2 = 0, n % 2 = 1, now() - n * interval '5 seconds', 'heartbeat' from generate_series(1, 6) as n`, [readerA.userId]);
+    await sql(stack, 'update public.users set is_online = true, last_seen_at = now() where id = $1', [readerA.userId]);
+    const { data, error } = await readerA.client.rpc('reader_go_offline');
+    expect(error).toBeNull();
+    expect((data as Array<{ is_online: boolean }>)[0]!.is_online).toBe(true);
+    expect((await row(readerA.userId)).is_online).toBe(true);
+  });
+
   test('cannot read the audit log or run cleanup', async () => {
     expect((await readerA.client.from('presence_audit_log').select('*')).error?.code).toBe('42501');
     expect((await readerA.client.rpc('mark_inactive_readers_offline')).error?.code).toBe('42501');
@@ -147,6 +186,8 @@ describe('as a client', () => {
     const { error } = await client.client.rpc('reader_heartbeat');
     expect(error?.code).toBe('42501');
     expect(error?.message).toBe('only readers report presence');
+    const offline = await client.client.rpc('reader_go_offline');
+    expect(offline.error?.code).toBe('42501');
     expect((await row(client.userId)).is_online).toBe(false);
   });
 

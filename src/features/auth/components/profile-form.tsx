@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { FormError, SubmitButton, TextAreaField, TextField } from '@/components/ui/form-field';
 import type { Profile, ProfileChanges } from '@/features/auth/api/profile';
 import { authErrorMessage } from '@/features/auth/utils/auth-error-message';
-import { PROFILE_LIMITS, profileToInput, validateProfile, type ProfileErrors, type ProfileInput } from '@/features/auth/utils/profile-input';
+import { PROFILE_LIMITS, profileErrorsFromDatabase, profileToInput, validateProfile, type ProfileErrors, type ProfileInput } from '@/features/auth/utils/profile-input';
 
 interface ProfileFormProps {
   profile: Profile;
@@ -40,7 +40,9 @@ export function ProfileForm({ profile, onSave }: ProfileFormProps) {
       setSaved(true);
     } catch (error) {
       // Nothing typed is lost: the form keeps every field as it was.
-      setFailure(`Your changes were not saved. ${authErrorMessage(error)}`);
+      const fieldErrors = profileErrorsFromDatabase(error);
+      if (fieldErrors) setErrors(fieldErrors);
+      setFailure(`Your changes were not saved. ${fieldErrors ? 'Check the field marked below.' : authErrorMessage(error)}`);
     } finally {
       setBusy(false);
     }

@@ -10,9 +10,48 @@ export interface ProfileInput {
 
 export type ProfileErrors = Partial<Record<keyof ProfileInput, string>>;
 
-// The database's own limits (20251125000100_reader_profiles.sql), checked here first so a person
-// sees which field to fix instead of a constraint name.
+// The database's own limits (20251201000200_profile_field_limits.sql), checked here first so a person
+// sees which field to fix at once; tests/integration/app/profile-api.test.ts holds the two together.
 export const PROFILE_LIMITS = { displayName: 80, avatarUrl: 500, bio: 2000, specialties: 12, specialty: 40 };
+
+const CONTROL_CHARACTER = /\p{Cc}/u;
+
+/** Characters as PostgreSQL's char_length counts them: code points, not UTF-16 units. */
+const charCount = (text: string) => [...text].length;
+
+const MESSAGES = {
+  nameMissing: 'Enter the name clients will see.',
+  nameTooLong: `Keep the name to ${PROFILE_LIMITS.displayName} characters.`,
+  namePlain: 'Enter the name on one line, without special characters.',
+  avatarNotHttps: 'Enter a web address starting with https://, or leave it empty.',
+  avatarTooLong: `Keep the address to ${PROFILE_LIMITS.avatarUrl} characters.`,
+  bioTooLong: (length?: number) => `Keep the introduction to ${PROFILE_LIMITS.bio} characters${length ? ` (now ${length})` : ''}.`,
+  tooManySpecialties: (count?: number) => `List at most ${PROFILE_LIMITS.specialties} specialties${count ? ` (now ${count})` : ''}.`,
+  specialtyFormat: `Keep each specialty to ${PROFILE_LIMITS.specialty} characters, without special characters.`,
+};
+
+/** The field and the advice for each check constraint of the database's profile limits. */
+const CONSTRAINT_ERRORS: Record<string, { field: keyof ProfileInput; message: string }> = {
+  users_display_name_length: { field: 'displayName', message: MESSAGES.nameTooLong },
+  users_display_name_plain: { field: 'displayName', message: MESSAGES.namePlain },
+  users_avatar_url_https: { field: 'avatarUrl', message: MESSAGES.avatarNotHttps },
+  users_avatar_url_length: { field: 'avatarUrl', message: MESSAGES.avatarTooLong },
+  users_bio_length: { field: 'bio', message: MESSAGES.bioTooLong() },
+  users_specialties_count: { field: 'specialties', message: MESSAGES.tooManySpecialties() },
+  users_specialty_format: { field: 'specialties', message: MESSAGES.specialtyFormat },
+};
+
+/**
+ * The field error for a save the database refused with one of the profile limits (PostgREST's
+ * 23514 names the check constraint), or null for any other failure.
+ */
+export function profileErrorsFromDatabase(error: unknown): ProfileErrors | null {
+  const { code, message } = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; message?: unknown };
+  if (code !== '23514' || typeof message !== 'string') return null;
+  const constraint = /violates check constraint "([^"]+)"/.exec(message)?.[1];
+  const known = constraint ? CONSTRAINT_ERRORS[constraint] : undefined;
+  return known ? { [known.field]: known.message } : null;
+}
 
 export function profileToInput(profile: ProfileChanges): ProfileInput {
   return {
@@ -32,9 +71,9 @@ export function parseSpecialties(text: string): string[] {
     .filter((part) => part !== '' && !seen.has(part.toLocaleLowerCase()) && seen.add(part.toLocaleLowerCase()));
 }
 
-function isHttpUrl(value: string): boolean {
+function isHttpsUrl(value: string): boolean {
   try {
-    return ['http:', 'https:'].includes(new URL(value).protocol);
+    return new URL(value).protocol === 'https:' && !/\s/.test(value);
   } catch {
     return false;
   }
@@ -48,16 +87,17 @@ export function validateProfile(input: ProfileInput): { changes: ProfileChanges;
   const bio = input.bio.trim();
   const specialties = parseSpecialties(input.specialties);
 
-  if (displayName === '') errors.displayName = 'Enter the name clients will see.';
-  else if (displayName.length > PROFILE_LIMITS.displayName) errors.displayName = `Keep the name to ${PROFILE_LIMITS.displayName} characters.`;
+  if (displayName === '') errors.displayName = MESSAGES.nameMissing;
+  else if (charCount(displayName) > PROFILE_LIMITS.displayName) errors.displayName = MESSAGES.nameTooLong;
+  else if (CONTROL_CHARACTER.test(displayName)) errors.displayName = MESSAGES.namePlain;
 
-  if (avatarUrl !== '' && !isHttpUrl(avatarUrl)) errors.avatarUrl = 'Enter a web address starting with https:// or http://, or leave it empty.';
-  else if (avatarUrl.length > PROFILE_LIMITS.avatarUrl) errors.avatarUrl = `Keep the address to ${PROFILE_LIMITS.avatarUrl} characters.`;
+  if (avatarUrl !== '' && !isHttpsUrl(avatarUrl)) errors.avatarUrl = MESSAGES.avatarNotHttps;
+  else if (charCount(avatarUrl) > PROFILE_LIMITS.avatarUrl) errors.avatarUrl = MESSAGES.avatarTooLong;
 
-  if (bio.length > PROFILE_LIMITS.bio) errors.bio = `Keep the introduction to ${PROFILE_LIMITS.bio} characters (now ${bio.length}).`;
+  if (charCount(bio) > PROFILE_LIMITS.bio) errors.bio = MESSAGES.bioTooLong(charCount(bio));
 
-  if (specialties.length > PROFILE_LIMITS.specialties) errors.specialties = `List at most ${PROFILE_LIMITS.specialties} specialties (now ${specialties.length}).`;
-  else if (specialties.some((s) => s.length > PROFILE_LIMITS.specialty)) errors.specialties = `Keep each specialty to ${PROFILE_LIMITS.specialty} characters.`;
+  if (specialties.length > PROFILE_LIMITS.specialties) errors.specialties = MESSAGES.tooManySpecialties(specialties.length);
+  else if (specialties.some((s) => charCount(s) > PROFILE_LIMITS.specialty || CONTROL_CHARACTER.test(s))) errors.specialties = MESSAGES.specialtyFormat;
 
   if (Object.keys(errors).length > 0) return { changes: null, errors };
   return { changes: { display_name: displayName, avatar_url: avatarUrl === '' ? null : avatarUrl, bio, specialties }, errors: null };

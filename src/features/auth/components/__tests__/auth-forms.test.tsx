@@ -146,6 +146,21 @@ describe('ProfileForm', () => {
     expect(screen.getByLabelText('About you')).toHaveValue('Hi and welcome');
   });
 
+  test('a limit only the database knows of marks its field and keeps everything typed', async () => {
+    const onSave = vi.fn(async () => {
+      throw { code: '23514', message: 'new row for relation "users" violates check constraint "users_specialty_format"' };
+    });
+    render(<ProfileForm profile={luna} onSave={onSave} />);
+    const user = userEvent.setup();
+
+    await user.type(screen.getByLabelText('Specialties'), ', Dreams');
+    await user.click(screen.getByRole('button', { name: 'Save profile' }));
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('Your changes were not saved. Check the field marked below.');
+    expect(screen.getByLabelText('Specialties')).toHaveAccessibleDescription(expect.stringContaining('Keep each specialty to 40 characters, without special characters.'));
+    expect(screen.getByLabelText('Specialties')).toHaveValue('Love, Dreams');
+  });
+
   test('clients have no specialties field', () => {
     render(<ProfileForm profile={{ ...luna, is_reader: false }} onSave={vi.fn()} />);
     expect(screen.queryByLabelText('Specialties')).not.toBeInTheDocument();

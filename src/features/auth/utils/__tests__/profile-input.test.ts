@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { parseSpecialties, profileToInput, validateProfile, type ProfileInput } from '@/features/auth/utils/profile-input';
+import { parseSpecialties, profileErrorsFromDatabase, profileToInput, validateProfile, type ProfileInput } from '@/features/auth/utils/profile-input';
 
 const valid: ProfileInput = { displayName: '  Luna Starweaver ', avatarUrl: '', bio: ' Hello ', specialties: 'Love, Career' };
 
@@ -21,16 +21,27 @@ describe('validateProfile', () => {
     });
     expect(result.errors).toEqual({
       displayName: 'Enter the name clients will see.',
-      avatarUrl: 'Enter a web address starting with https:// or http://, or leave it empty.',
+      avatarUrl: 'Enter a web address starting with https://, or leave it empty.',
       bio: 'Keep the introduction to 2000 characters (now 2001).',
       specialties: 'List at most 12 specialties (now 13).',
     });
   });
 
+  test('counts characters as the database does: an emoji is one', () => {
+    expect(validateProfile({ ...valid, displayName: '🌙'.repeat(80) }).errors).toBeNull();
+    expect(validateProfile({ ...valid, displayName: '🌙'.repeat(81) }).errors?.displayName).toBe('Keep the name to 80 characters.');
+  });
+
+  test('refuses what the database refuses: http addresses, control characters', () => {
+    expect(validateProfile({ ...valid, avatarUrl: 'http://example.com/luna.jpg' }).errors?.avatarUrl).toBe('Enter a web address starting with https://, or leave it empty.');
+    expect(validateProfile({ ...valid, displayName: 'Luna\u0007' }).errors?.displayName).toBe('Enter the name on one line, without special characters.');
+    expect(validateProfile({ ...valid, specialties: 'Love\u001b[31m' }).errors?.specialties).toBe('Keep each specialty to 40 characters, without special characters.');
+  });
+
   test('accepts the limits exactly and refuses one past them', () => {
     expect(validateProfile({ ...valid, displayName: 'n'.repeat(80), bio: 'b'.repeat(2000), specialties: 's'.repeat(40) }).errors).toBeNull();
     expect(validateProfile({ ...valid, displayName: 'n'.repeat(81) }).errors?.displayName).toBe('Keep the name to 80 characters.');
-    expect(validateProfile({ ...valid, specialties: 's'.repeat(41) }).errors?.specialties).toBe('Keep each specialty to 40 characters.');
+    expect(validateProfile({ ...valid, specialties: 's'.repeat(41) }).errors?.specialties).toBe('Keep each specialty to 40 characters, without special characters.');
     expect(validateProfile({ ...valid, avatarUrl: `https://e.com/${'a'.repeat(490)}` }).errors?.avatarUrl).toBe('Keep the address to 500 characters.');
   });
 });
@@ -46,5 +57,21 @@ test('profileToInput fills the form from a saved profile', () => {
     avatarUrl: '',
     bio: 'Hi',
     specialties: 'Love, Career',
+  });
+});
+
+describe('profileErrorsFromDatabase', () => {
+  test('turns a profile limit the database enforced into the field to fix', () => {
+    const refusal = (constraint: string) => ({ code: '23514', message: `new row for relation "users" violates check constraint "${constraint}"` });
+    expect(profileErrorsFromDatabase(refusal('users_bio_length'))).toEqual({ bio: 'Keep the introduction to 2000 characters.' });
+    expect(profileErrorsFromDatabase(refusal('users_avatar_url_https'))).toEqual({ avatarUrl: 'Enter a web address starting with https://, or leave it empty.' });
+    expect(profileErrorsFromDatabase(refusal('users_specialties_count'))).toEqual({ specialties: 'List at most 12 specialties.' });
+  });
+
+  test('leaves every other failure to the general message', () => {
+    expect(profileErrorsFromDatabase({ code: '23514', message: 'violates check constraint "some_other_rule"' })).toBeNull();
+    expect(profileErrorsFromDatabase({ code: '42501', message: 'permission denied' })).toBeNull();
+    expect(profileErrorsFromDatabase(new TypeError('Failed to fetch'))).toBeNull();
+    expect(profileErrorsFromDatabase(null)).toBeNull();
   });
 });
