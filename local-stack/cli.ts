@@ -30,6 +30,8 @@ function banner(stack: RunningStack, envFile: string): string {
     `  DB URL:           ${stack.dbUrl}`,
     `  anon key:         ${stack.anonKey}`,
     `  service_role key: ${stack.serviceRoleKey}`,
+    `  publishable key:  ${stack.publishableKey}`,
+    `  secret key:       ${stack.secretKey}`,
     `  JWT secret:       ${stack.jwtSecret}`,
     `  Vite env written: ${envFile}`,
     '',

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 export type JwtClaims = Record<string, unknown>;
 
@@ -50,4 +50,22 @@ export function apiKeysFor(jwtSecret: string): { anonKey: string; serviceRoleKey
     anonKey: signJwt({ iss: 'supabase-demo', role: 'anon', exp }, jwtSecret),
     serviceRoleKey: signJwt({ iss: 'supabase-demo', role: 'service_role', exp }, jwtSecret),
   };
+}
+
+export const PUBLISHABLE_KEY_PREFIX = 'sb_publishable_';
+export const SECRET_KEY_PREFIX = 'sb_secret_';
+
+/**
+ * An opaque key shaped like Supabase's (`sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH`: prefix, 22
+ * characters, `_`, an 8-character checksum), derived from the JWT secret so that it changes with it.
+ */
+function opaqueKey(prefix: string, jwtSecret: string): string {
+  const body = createHmac('sha256', jwtSecret).update(prefix.slice(0, -1)).digest('base64url').slice(0, 22);
+  const checksum = createHash('sha256').update(`${prefix}${body}`).digest('base64url').slice(0, 8);
+  return `${prefix}${body}_${checksum}`;
+}
+
+/** The newer opaque keys the gateway maps to the anon and service_role JWTs. */
+export function opaqueKeysFor(jwtSecret: string): { publishableKey: string; secretKey: string } {
+  return { publishableKey: opaqueKey(PUBLISHABLE_KEY_PREFIX, jwtSecret), secretKey: opaqueKey(SECRET_KEY_PREFIX, jwtSecret) };
 }

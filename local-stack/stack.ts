@@ -1,5 +1,5 @@
 import { createAuthService } from './auth/auth-service.ts';
-import { PUBLISHABLE_KEY, SECRET_KEY, type StackConfig } from './config.ts';
+import type { StackConfig } from './config.ts';
 import { StackError } from './errors.ts';
 import { startGateway } from './gateway.ts';
 import { applySupabaseBase, pushMigrations } from './migrations.ts';
@@ -15,6 +15,9 @@ export interface RunningStack {
   databaseDescription: string;
   anonKey: string;
   serviceRoleKey: string;
+  /** Opaque keys standing for the anon and service_role keys at the gateway. */
+  publishableKey: string;
+  secretKey: string;
   jwtSecret: string;
   seeded: boolean;
   stop(): Promise<void>;
@@ -80,11 +83,13 @@ export async function startStack(config: StackConfig, log: (line: string) => voi
       apiKeys: new Map([
         [config.anonKey, config.anonKey],
         [config.serviceRoleKey, config.serviceRoleKey],
-        [PUBLISHABLE_KEY, config.anonKey],
-        [SECRET_KEY, config.serviceRoleKey],
+        [config.publishableKey, config.anonKey],
+        [config.secretKey, config.serviceRoleKey],
       ]),
       restUrl: postgrest.url,
       auth: auth.handle,
+      maxBodyBytes: config.maxBodyBytes,
+      log,
     });
     stops.push(gateway.stop);
 
@@ -97,6 +102,8 @@ export async function startStack(config: StackConfig, log: (line: string) => voi
       databaseDescription: database.description,
       anonKey: config.anonKey,
       serviceRoleKey: config.serviceRoleKey,
+      publishableKey: config.publishableKey,
+      secretKey: config.secretKey,
       jwtSecret: config.jwtSecret,
       seeded,
       stop: stopAll,

@@ -1,6 +1,7 @@
+import http from 'node:http';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunningStack } from '../../../local-stack/stack.ts';
-import { PUBLISHABLE_KEY, SECRET_KEY } from '../../../local-stack/config.ts';
 import { clientFor, sql, startTestStack, uniqueEmail } from '../../support/test-stack.ts';
 
 let stack: RunningStack;
@@ -60,8 +61,20 @@ describe('apikey', () => {
       expect(response.status).toBe(200);
       return response.json();
     };
-    expect(await read(PUBLISHABLE_KEY)).toEqual([]);
-    expect(await read(SECRET_KEY)).toEqual([{ body: 'opaque private' }]);
+    expect(await read(stack.publishableKey)).toEqual([]);
+    expect(await read(stack.secretKey)).toEqual([{ body: 'opaque private' }]);
+  });
+
+  test('the secret key this stack once hard-coded is refused', async () => {
+    const response = await fetch(`${stack.apiUrl}/rest/v1/gateway_notes`, { headers: { apikey: 'sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz' } });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ message: 'Invalid API key' });
+  });
+
+  test('an apikey in the query is not passed on to PostgREST', async () => {
+    // PostgREST would take `apikey=...` for a filter on a column that does not exist and answer 400.
+    const response = await fetch(`${stack.apiUrl}/rest/v1/gateway_notes?select=body&apikey=${stack.anonKey}&is_public=is.true`);
+    expect(response.status).toBe(200);
   });
 
   test('unknown paths answer 404', async () => {
@@ -126,5 +139,88 @@ describe('row-level security through the gateway', () => {
     await client.from('gateway_notes').insert({ body: 'mine' });
     const rows = await sql<{ owner_id: string }>(stack, "select owner_id from public.gateway_notes where body = 'mine'");
     expect(rows).toEqual([{ owner_id: data.user!.id }]);
+  });
+});
+
+/** One request sent exactly as given (fetch would normalise the path); the body, if any, in chunks. */
+function send(options: { method?: string; path: string; headers?: http.OutgoingHttpHeaders; chunks?: Buffer[] }): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(stack.apiUrl);
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const request = http.request({ host: hostname, port, agent: false, method: options.method ?? 'GET', path: options.path, headers: options.headers });
+    request.on('response', (response) => {
+      answered = true;
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode!, body: Buffer.concat(chunks).toString() }));
+      response.on('error', reject);
+    });
+    // Once the answer is in, a refused upload may fail to write the rest: that is the point.
+    request.on('error', (error) => {
+      if (!answered) reject(error);
+    });
+    void (async () => {
+      for (const chunk of options.chunks ?? []) {
+        if (answered || request.destroyed) return;
+        if (!request.write(chunk)) await new Promise((drained) => request.once('drain', drained));
+      }
+      request.end();
+    })();
+  });
+}
+
+async function expectStackAnswers(): Promise<void> {
+  const { error } = await clientFor(stack).from('gateway_notes').select('id').limit(1);
+  expect(error).toBeNull();
+}
+
+describe('requests the gateway refuses without taking the stack down', () => {
+  test('a request line no URL parser accepts gets 400 JSON', async () => {
+    const { hostname, port } = new URL(stack.apiUrl);
+    const answer = await new Promise<string>((resolve, reject) => {
+      let received = '';
+      const socket = net.connect(Number(port), hostname, () => socket.write('GET //[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (received += chunk));
+      socket.on('close', () => resolve(received));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toMatch(/\r\ncontent-type: application\/json/i);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ message: expect.any(String) });
+    await expectStackAnswers();
+  });
+
+  test('paths naming another host get 400 and reach nothing', async () => {
+    let connections = 0;
+    const canary = net.createServer((socket) => {
+      connections += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => canary.listen(0, '127.0.0.1', resolve));
+    const address = `127.0.0.1:${(canary.address() as net.AddressInfo).port}`;
+    try {
+      // With the key in the query, a page on any origin could send these as simple cross-origin GETs.
+      for (const path of [`/rest/v1//${address}/x`, `/rest/v1/\\${address}/x`, `/auth/v1//${address}/x`]) {
+        const answer = await send({ path: `${path}?apikey=${stack.anonKey}` });
+        expect(answer.status, path).toBe(400);
+        expect(JSON.parse(answer.body)).toMatchObject({ message: expect.any(String) });
+      }
+      expect(connections).toBe(0);
+    } finally {
+      await new Promise((resolve) => canary.close(resolve));
+    }
+    await expectStackAnswers();
+  });
+
+  test('a body over the limit gets 413, declared or chunked', async () => {
+    const twoMiB = Array.from({ length: 32 }, () => Buffer.alloc(64 * 1024, 'a'));
+    const headers = { apikey: stack.anonKey, 'content-type': 'application/json' };
+    const declared = await send({ method: 'POST', path: '/rest/v1/gateway_notes', headers: { ...headers, 'content-length': String(2 * 1024 * 1024) }, chunks: twoMiB });
+    expect(declared.status).toBe(413);
+    const chunked = await send({ method: 'POST', path: '/rest/v1/gateway_notes', headers, chunks: twoMiB });
+    expect(chunked.status).toBe(413);
+    expect(JSON.parse(chunked.body)).toMatchObject({ message: 'Request size limit exceeded' });
+    await expectStackAnswers();
   });
 });
