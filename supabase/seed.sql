@@ -1,6 +1,7 @@
 -- Demo data for local development: loaded by the local stack on its first start
 -- (`supabase db push --include-seed`), never on a hosted project unless asked for.
--- Every demo account's password is `password123`.
+-- Every demo account's password is `password123`, hashed at bcrypt cost 10 as Supabase Auth hashes
+-- (pgcrypto's default of 6 would let sign-in timing tell the demo accounts apart).
 
 -- ============================================================================================
 -- Reader levels
@@ -35,7 +36,7 @@ new_users as (
     raw_app_meta_data, raw_user_meta_data, created_at, updated_at
   )
   select '00000000-0000-0000-0000-000000000000', id, 'authenticated', 'authenticated', email,
-         extensions.crypt('password123', extensions.gen_salt('bf')), now(),
+         extensions.crypt('password123', extensions.gen_salt('bf', 10)), now(),
          '{"provider": "email", "providers": ["email"]}', metadata, now(), now()
   from demo_accounts
   returning id, email

@@ -9,7 +9,7 @@ import { signUp } from './handlers/signup.ts';
 import { token } from './handlers/token.ts';
 import { getUser, updateUser } from './handlers/user.ts';
 import { clientInfo, readJsonObject, sendError, sendReply } from './http.ts';
-import { SignInRateLimiter } from './rate-limiter.ts';
+import { RateLimiter } from './rate-limiter.ts';
 
 export interface AuthServiceOptions {
   /** Connection string logging in as `supabase_auth_admin`, the role Supabase Auth uses. */
@@ -23,7 +23,7 @@ export interface AuthServiceOptions {
 }
 
 export interface AuthService {
-  /** Serves one request whose URL no longer has the `/auth/v1` prefix. */
+  /** Serves one request whose URL no longer has the `/auth/v1` prefix; never throws or rejects. */
   handle(req: http.IncomingMessage, res: http.ServerResponse): void;
   close(): Promise<void>;
 }
@@ -51,13 +51,22 @@ function describe(error: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
 }
 
+/** Path and query of an origin-form request target. Unlike `new URL`, never throws: `//` is a path here, not a host. */
+function splitTarget(target: string): { path: string; query: URLSearchParams } {
+  const queryStart = target.indexOf('?');
+  if (queryStart === -1) return { path: target, query: new URLSearchParams() };
+  return { path: target.slice(0, queryStart), query: new URLSearchParams(target.slice(queryStart + 1)) };
+}
+
+const unexpectedFailure = () => new AuthError(500, 'unexpected_failure', 'Unexpected failure, please check server logs for more information');
+
 /** Any failure as the answer Supabase Auth would give; what a 5xx hides goes to the log. */
 function asAuthError(error: unknown, logFailure: (error: unknown) => void): AuthError {
   if (error instanceof AuthError && error.status < 500) return error;
   logFailure(error);
   if (error instanceof AuthError) return error;
   if (isDatabaseUnavailable(error)) return new AuthError(503, 'unexpected_failure', 'The auth database is unavailable; try again shortly');
-  return new AuthError(500, 'unexpected_failure', 'Unexpected failure, please check server logs for more information');
+  return unexpectedFailure();
 }
 
 /** A Supabase Auth (GoTrue) compatible service: the endpoints and answers `@supabase/auth-js` relies on. */
@@ -69,29 +78,38 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     jwtSecret: options.jwtSecret,
     issuer: options.issuer,
     settings: options.settings,
-    signInLimiter: new SignInRateLimiter(options.settings.signInRateLimit),
+    signInLimiter: new RateLimiter(options.settings.signInRateLimit),
+    tokenLimiter: new RateLimiter(options.settings.tokenRefreshRateLimit),
   };
 
   async function respond(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://auth.invalid');
+    const { path, query } = splitTarget(req.url ?? '/');
     try {
-      const handler = handlerFor(req.method ?? 'GET', url.pathname);
-      const reply = await handler({
-        service,
-        req,
-        query: url.searchParams,
-        client: clientInfo(req),
-        readBody: () => readJsonObject(req),
-      });
+      const handler = handlerFor(req.method ?? 'GET', path);
+      const reply = await handler({ service, req, query, client: clientInfo(req), readBody: () => readJsonObject(req) });
       sendReply(res, reply);
     } catch (error) {
-      sendError(req, res, asAuthError(error, (failure) => log(`auth: ${req.method} ${url.pathname} failed: ${describe(failure)}`)));
+      sendError(req, res, asAuthError(error, (failure) => log(`auth: ${req.method} ${path} failed: ${describe(failure)}`)));
     }
+  }
+
+  /** Only writing an answer can fail this late; a rejection here would be unhandled and end the process. */
+  function abandon(req: http.IncomingMessage, res: http.ServerResponse, error: unknown): void {
+    log(`auth: ${req.method} ${req.url} could not be answered: ${describe(error)}`);
+    if (!res.headersSent) {
+      try {
+        sendError(req, res, unexpectedFailure());
+        return;
+      } catch {
+        // Even a plain error answer cannot be written: ending the connection is all that is left.
+      }
+    }
+    res.destroy();
   }
 
   let closing: Promise<void> | undefined;
   return {
-    handle: (req, res) => void respond(req, res),
+    handle: (req, res) => void respond(req, res).catch((error: unknown) => abandon(req, res, error)),
     close: () => (closing ??= pool.end()),
   };
 }

@@ -1,13 +1,16 @@
 import type http from 'node:http';
 import type pg from 'pg';
 import type { JsonObject } from './json.ts';
-import type { SignInRateLimiter } from './rate-limiter.ts';
+import type { RateLimiter } from './rate-limiter.ts';
 import type { ClientInfo, TokenConfig } from './tokens.ts';
 
 /** What lives as long as the service. */
 export interface ServiceContext extends TokenConfig {
   pool: pg.Pool;
-  signInLimiter: SignInRateLimiter;
+  /** `sign_in_sign_ups`: password sign-ins and sign-ups. */
+  signInLimiter: RateLimiter;
+  /** `token_refresh`: every `/token` request, refreshes and sign-ins alike. */
+  tokenLimiter: RateLimiter;
 }
 
 /** What a handler gets for one request. */

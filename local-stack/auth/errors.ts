@@ -44,6 +44,9 @@ export class AuthError extends Error {
 
 export const validationFailed = (message: string) => new AuthError(400, 'validation_failed', message);
 
+/** A body Supabase Auth could not decode into its parameters: not JSON, not an object, a field of the wrong type. */
+export const badJson = (reason: string) => new AuthError(400, 'bad_json', `Could not parse request body as JSON: ${reason}`);
+
 export const invalidCredentials = () => new AuthError(400, 'invalid_credentials', 'Invalid login credentials');
 
 export const userAlreadyExists = () => new AuthError(422, 'user_already_exists', 'User already registered');

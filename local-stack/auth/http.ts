@@ -1,15 +1,18 @@
 import type http from 'node:http';
 import type { Reply } from './context.ts';
-import { AuthError } from './errors.ts';
-import { isJsonObject, type JsonObject } from './json.ts';
+import { badJson, type AuthError } from './errors.ts';
+import { isJsonObject, unstorableReason, type JsonObject } from './json.ts';
 import type { ClientInfo } from './tokens.ts';
 
 /** The API version this service speaks; auth-js reads error codes only from answers that carry it. */
 export const API_VERSION = '2024-01-01';
 const MAX_BODY_BYTES = 1024 * 1024;
 
-const badJson = (reason: string) => new AuthError(400, 'bad_json', `Could not parse request body as JSON: ${reason}`);
+// Strict where Supabase Auth (Go) silently swaps bad bytes for U+FFFD: a swapped byte would turn a
+// password into a different one.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** The body as a JSON object, refused with 400 `bad_json` before anything could store what PostgreSQL cannot. */
 export async function readJsonObject(req: http.IncomingMessage): Promise<JsonObject> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -18,13 +21,21 @@ export async function readJsonObject(req: http.IncomingMessage): Promise<JsonObj
     if (size > MAX_BODY_BYTES) throw badJson(`the body is larger than ${MAX_BODY_BYTES} bytes`);
     chunks.push(chunk);
   }
+  let text: string;
+  try {
+    text = utf8.decode(Buffer.concat(chunks));
+  } catch {
+    throw badJson('the body is not valid UTF-8');
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    parsed = JSON.parse(text);
   } catch (error) {
     throw badJson((error as Error).message);
   }
   if (!isJsonObject(parsed)) throw badJson('expected a JSON object');
+  const unstorable = unstorableReason(parsed);
+  if (unstorable) throw badJson(unstorable);
   return parsed;
 }
 

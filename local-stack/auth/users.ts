@@ -88,13 +88,16 @@ export async function insertEmailIdentity(db: Queryable, userId: string, email: 
   );
 }
 
+/** What confirming an e-mail adds to user_metadata. */
+export const CONFIRMED_EMAIL_METADATA: JsonObject = { email_verified: true };
+
 /** What confirming an e-mail does; with confirmations off it happens right at sign-up. */
 export async function confirmEmail(db: Queryable, userId: string): Promise<void> {
   await db.query(
     `update auth.users set email_confirmed_at = now(), confirmation_token = '', updated_at = now(),
-       raw_user_meta_data = coalesce(raw_user_meta_data, '{}') || '{"email_verified": true}'
+       raw_user_meta_data = coalesce(raw_user_meta_data, '{}') || $2::jsonb
      where id = $1`,
-    [userId],
+    [userId, JSON.stringify(CONFIRMED_EMAIL_METADATA)],
   );
 }
 
@@ -102,17 +105,19 @@ export async function recordSignIn(db: Queryable, userId: string): Promise<void>
   await db.query('update auth.users set last_sign_in_at = now(), updated_at = now() where id = $1', [userId]);
 }
 
-/** Merges `changes` into user_metadata; a key set to null is removed. */
-export async function updateUserMetadata(db: Queryable, userId: string, changes: JsonObject): Promise<void> {
+/** Merges `changes` into user_metadata (a key set to null is removed) and returns the result. */
+export async function updateUserMetadata(db: Queryable, userId: string, changes: JsonObject): Promise<JsonObject> {
   const entries = Object.entries(changes);
   const kept = Object.fromEntries(entries.filter(([, value]) => value !== null));
   const removed = entries.filter(([, value]) => value === null).map(([key]) => key);
-  await db.query(
+  const { rows } = await db.query<{ raw_user_meta_data: JsonObject }>(
     `update auth.users set updated_at = now(),
        raw_user_meta_data = (coalesce(raw_user_meta_data, '{}') || $2::jsonb) - $3::text[]
-     where id = $1`,
+     where id = $1
+     returning raw_user_meta_data`,
     [userId, JSON.stringify(kept), removed],
   );
+  return rows[0]!.raw_user_meta_data;
 }
 
 export async function updatePasswordHash(db: Queryable, userId: string, passwordHash: string): Promise<void> {

@@ -1,8 +1,7 @@
-import { AuthError, validationFailed } from './errors.ts';
+import { AuthError, badJson, validationFailed } from './errors.ts';
 import { isJsonObject, type JsonObject } from './json.ts';
 
-const wrongType = (name: string, expected: string) =>
-  new AuthError(400, 'bad_json', `Could not parse request body as JSON: "${name}" must be ${expected}`);
+const wrongType = (name: string, expected: string) => badJson(`"${name}" must be ${expected}`);
 
 /** A string field; absent and null both mean "not given", as in Supabase Auth (Go zero values). */
 export function optionalString(body: JsonObject, name: string): string | undefined {
@@ -35,4 +34,22 @@ export function normalizedEmail(raw: string | undefined): string {
 /** Phone sign-in is off in the local stack, as in a default Supabase project. */
 export function refusePhone(body: JsonObject, message: string): void {
   if (optionalString(body, 'phone')) throw new AuthError(400, 'phone_provider_disabled', message);
+}
+
+/**
+ * The access token carries user_metadata, and the app sends that token in the Authorization header
+ * of every request. Node's HTTP server (the gateway) refuses requests whose headers add up to over
+ * 16 KiB, and base64url makes the metadata a third bigger: at 8 KiB the token stays near 12 KB and
+ * leaves room for the other headers. Larger metadata would lock the user out of every request.
+ */
+export const MAX_USER_METADATA_BYTES = 8 * 1024;
+
+/** 400 `validation_failed` when `metadata`, as it would be stored, is over the limit. */
+export function checkUserMetadataSize(metadata: JsonObject): void {
+  const bytes = Buffer.byteLength(JSON.stringify(metadata), 'utf8');
+  if (bytes > MAX_USER_METADATA_BYTES) {
+    throw validationFailed(
+      `user_metadata can hold at most ${MAX_USER_METADATA_BYTES} bytes of JSON, this would be ${bytes}: it travels in the access token of every request`,
+    );
+  }
 }

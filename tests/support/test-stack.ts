@@ -21,8 +21,8 @@ export async function testStackConfig(overrides: Partial<StackConfig> = {}): Pro
   const base = configFromEnv(process.env);
   return {
     ...base,
-    // Every test request comes from 127.0.0.1; the per-IP sign-in limit has unit tests of its own.
-    auth: { ...base.auth, signInRateLimit: 10_000 },
+    // Every test request comes from 127.0.0.1; the per-IP limits have tests of their own.
+    auth: { ...base.auth, signInRateLimit: 10_000, tokenRefreshRateLimit: 10_000 },
     apiPort: await freePort(),
     dbPort: await freePort(),
     dataDir,

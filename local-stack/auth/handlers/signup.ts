@@ -3,8 +3,8 @@ import { inTransaction, isUniqueViolation } from '../db.ts';
 import { AuthError, databaseFailure, userAlreadyExists, validationFailed } from '../errors.ts';
 import { checkPasswordStrength, hashPassword } from '../passwords.ts';
 import { sessionResponse, startSession } from '../tokens.ts';
-import { confirmEmail, findUserById, findUserByEmail, insertEmailIdentity, insertUser, recordSignIn } from '../users.ts';
-import { normalizedEmail, optionalObject, optionalString, refusePhone } from '../validation.ts';
+import { CONFIRMED_EMAIL_METADATA, confirmEmail, findUserById, findUserByEmail, insertEmailIdentity, insertUser, recordSignIn } from '../users.ts';
+import { checkUserMetadataSize, normalizedEmail, optionalObject, optionalString, refusePhone } from '../validation.ts';
 
 /** `POST /signup`: with confirmations off (the local default) the new user is signed in at once. */
 export const signUp: Handler = async ({ service, client, readBody }) => {
@@ -18,10 +18,14 @@ export const signUp: Handler = async ({ service, client, readBody }) => {
   refusePhone(body, 'Phone signups are disabled');
   const email = normalizedEmail(optionalString(body, 'email'));
   const metadata = optionalObject(body, 'data') ?? {};
+  // Measured as stored once confirmed, so that an update changing nothing is never refused later.
+  checkUserMetadataSize({ ...metadata, ...CONFIRMED_EMAIL_METADATA });
 
-  if (await findUserByEmail(service.pool, email)) throw userAlreadyExists();
-  // Hashing is slow on purpose: done before the transaction so it holds no connection meanwhile.
+  // Hashed before the duplicate check, so a registered e-mail takes as long to answer as a new one;
+  // and before the transaction, so the slow hashing holds no connection.
   const passwordHash = await hashPassword(password);
+  // With confirmations off Supabase Auth says so outright (422); with them on it would answer as if signed up.
+  if (await findUserByEmail(service.pool, email)) throw userAlreadyExists();
 
   const session = await inTransaction(service.pool, async (tx) => {
     const userId = await insertUser(tx, { email, passwordHash, metadata }).catch((error: unknown) => {

@@ -1,21 +1,29 @@
 import type { Handler, RequestContext, Reply } from '../context.ts';
 import { inTransaction } from '../db.ts';
 import { AuthError, invalidCredentials, validationFailed } from '../errors.ts';
-import { passwordMatches } from '../passwords.ts';
+import { checkPasswordLength, passwordMatches, passwordWeakness } from '../passwords.ts';
 import { activeRefreshToken, endSessions, lockRefreshToken, markSessionRefreshed, rotateRefreshToken, sessionResponse, startSession } from '../tokens.ts';
 import { findUserById, findUserByEmail, recordSignIn } from '../users.ts';
 import { optionalString, refusePhone } from '../validation.ts';
 
-/** `grant_type=password`: `signInWithPassword`. */
+/**
+ * `grant_type=password`: `signInWithPassword`. Unknown e-mail and wrong password take the same time
+ * and get the same answer. A password under the current minimum still signs in, and the answer says
+ * it is weak (auth-js: `data.weakPassword`), as Supabase Auth does.
+ */
 async function passwordGrant({ service, client, readBody }: RequestContext): Promise<Reply> {
   service.signInLimiter.take(client.address);
   const body = await readBody();
   refusePhone(body, 'Phone logins are disabled');
   const email = optionalString(body, 'email')?.trim().toLowerCase();
   if (!email) throw validationFailed('missing email or phone');
+  const password = optionalString(body, 'password') ?? '';
+  // Stricter than Supabase Auth, which only logs it: bcrypt would compare the first 72 bytes alone.
+  checkPasswordLength(password);
 
   const user = await findUserByEmail(service.pool, email);
-  if (!user || !(await passwordMatches(optionalString(body, 'password') ?? '', user.encrypted_password))) throw invalidCredentials();
+  const matches = await passwordMatches(password, user?.encrypted_password ?? null);
+  if (!user || !matches) throw invalidCredentials();
   if (user.is_banned) throw new AuthError(400, 'user_banned', 'User is banned');
   if (!user.email_confirmed_at) throw new AuthError(400, 'email_not_confirmed', 'Email not confirmed');
 
@@ -24,7 +32,8 @@ async function passwordGrant({ service, client, readBody }: RequestContext): Pro
     const signedIn = (await findUserById(tx, user.id))!;
     return sessionResponse(tx, service, signedIn, await startSession(tx, user.id, client));
   });
-  return { status: 200, body: session };
+  const weakness = passwordWeakness(password, service.settings.minimumPasswordLength);
+  return { status: 200, body: weakness ? { ...session, weak_password: weakness } : session };
 }
 
 const refreshTokenNotFound = () => new AuthError(400, 'refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found');
@@ -61,10 +70,14 @@ async function refreshTokenGrant({ service, readBody }: RequestContext): Promise
   return { status: 200, body: session };
 }
 
+const GRANTS: Partial<Record<string, Handler>> = { password: passwordGrant, refresh_token: refreshTokenGrant };
+
 /** `POST /token?grant_type=…` */
-export const token: Handler = (ctx) => {
+export const token: Handler = async (ctx) => {
   const grantType = ctx.query.get('grant_type');
-  if (grantType === 'password') return passwordGrant(ctx);
-  if (grantType === 'refresh_token') return refreshTokenGrant(ctx);
-  return Promise.reject(validationFailed(`unsupported_grant_type: ${grantType ?? '(none)'}`));
+  const grant = grantType === null ? undefined : GRANTS[grantType];
+  if (!grant) throw validationFailed(`unsupported_grant_type: ${grantType ?? '(none)'}`);
+  // As in Supabase Auth, `token_refresh` counts every grant, sign-ins included.
+  ctx.service.tokenLimiter.take(ctx.client.address);
+  return grant(ctx);
 };

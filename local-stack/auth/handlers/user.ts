@@ -5,7 +5,7 @@ import { AuthError } from '../errors.ts';
 import { checkPasswordStrength, hashPassword, passwordMatches } from '../passwords.ts';
 import { endSessions } from '../tokens.ts';
 import { findUserById, loadUserJson, updateEmail, updatePasswordHash, updateUserMetadata } from '../users.ts';
-import { normalizedEmail, optionalObject, optionalString, refusePhone } from '../validation.ts';
+import { checkUserMetadataSize, normalizedEmail, optionalObject, optionalString, refusePhone } from '../validation.ts';
 
 /** `GET /user`: `getUser()`. */
 export const getUser: Handler = async (ctx) => {
@@ -22,7 +22,7 @@ export const updateUser: Handler = async (ctx) => {
   const { service } = ctx;
   const { user, sessionId } = await authenticate(ctx);
   const body = await ctx.readBody();
-  if (body.app_metadata !== undefined) throw new AuthError(403, 'not_admin', 'Updating app_metadata requires admin privileges');
+  if (optionalObject(body, 'app_metadata')) throw new AuthError(403, 'not_admin', 'Updating app_metadata requires admin privileges');
   refusePhone(body, 'Phone changes are not available: the phone provider is disabled');
   const rawEmail = optionalString(body, 'email');
   const email = rawEmail ? normalizedEmail(rawEmail) : undefined;
@@ -41,7 +41,8 @@ export const updateUser: Handler = async (ctx) => {
       await updatePasswordHash(tx, user.id, passwordHash);
       await endSessions(tx, user.id, 'others', sessionId);
     }
-    if (metadata) await updateUserMetadata(tx, user.id, metadata);
+    // Thrown inside the transaction, so an update over the limit changes nothing at all.
+    if (metadata) checkUserMetadataSize(await updateUserMetadata(tx, user.id, metadata));
     if (emailChanged) {
       await updateEmail(tx, user.id, email).catch((error: unknown) => {
         if (isUniqueViolation(error)) throw new AuthError(422, 'email_exists', 'A user with this email address has already been registered');

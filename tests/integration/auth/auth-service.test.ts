@@ -6,6 +6,7 @@ import ws from 'ws';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createAuthService } from '../../../local-stack/auth/auth-service.ts';
 import type { AuthSettings } from '../../../local-stack/config.ts';
+import { MAX_USER_METADATA_BYTES } from '../../../local-stack/auth/validation.ts';
 import { apiKeysFor, signJwt, verifyJwt, type JwtClaims } from '../../../local-stack/jwt.ts';
 import { applySupabaseBase } from '../../../local-stack/migrations.ts';
 import { freePort } from '../../../local-stack/ports.ts';
@@ -19,8 +20,9 @@ const SETTINGS: AuthSettings = {
   refreshTokenReuseSeconds: 10,
   minimumPasswordLength: 6,
   enableSignup: true,
-  // Every request here comes from 127.0.0.1; the limit has a test of its own.
+  // Every request here comes from 127.0.0.1; the limits have tests of their own.
   signInRateLimit: 10_000,
+  tokenRefreshRateLimit: 10_000,
 };
 
 interface AuthServer {
@@ -28,7 +30,7 @@ interface AuthServer {
   logged: string[];
   client(): SupabaseClient;
   /** A raw request as supabase-js makes them (apikey, version header, JSON). */
-  request(path: string, init?: { method?: string; body?: string; headers?: Record<string, string> }): Promise<Response>;
+  request(path: string, init?: { method?: string; body?: string | Uint8Array<ArrayBuffer>; headers?: Record<string, string> }): Promise<Response>;
 }
 
 let database: Database;
@@ -37,8 +39,15 @@ let authAdminUrl: string;
 let auth: AuthServer;
 const shutdowns: Array<() => Promise<void>> = [];
 
-/** The service behind a tiny stand-in for the gateway: `/auth/v1` stripped, the apikey as default bearer. */
-async function startAuthServer(settings: Partial<AuthSettings> = {}, databaseUrl = authAdminUrl): Promise<AuthServer> {
+/**
+ * The service behind a tiny stand-in for the gateway: `/auth/v1` stripped, the apikey as default bearer.
+ * `beforeHandle` may tamper with the response before the service gets it.
+ */
+async function startAuthServer(
+  settings: Partial<AuthSettings> = {},
+  databaseUrl = authAdminUrl,
+  beforeHandle: (res: http.ServerResponse) => void = () => {},
+): Promise<AuthServer> {
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -53,6 +62,7 @@ async function startAuthServer(settings: Partial<AuthSettings> = {}, databaseUrl
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     req.url = req.url?.replace(/^\/auth\/v1/, '') || '/';
     req.headers.authorization ??= `Bearer ${String(req.headers.apikey)}`;
+    beforeHandle(res);
     service.handle(req, res);
   });
   shutdowns.push(async () => {
@@ -100,6 +110,25 @@ async function signedIn(server: AuthServer, email: string, password: string) {
   if (error || !data.session) throw new Error(`sign-in failed: ${error?.message}`);
   return { client, session: data.session };
 }
+
+/**
+ * The median duration of each attempt over `runs` rounds, after one warm-up round. The attempts take
+ * turns, so a busy moment of the machine slows them alike.
+ */
+async function medianMilliseconds(runs: number, attempts: Array<() => Promise<void>>): Promise<number[]> {
+  const durations = attempts.map((): number[] => []);
+  for (let run = -1; run < runs; run += 1) {
+    for (const [index, attempt] of attempts.entries()) {
+      const start = performance.now();
+      await attempt();
+      if (run >= 0) durations[index]!.push(performance.now() - start);
+    }
+  }
+  return durations.map((times) => times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!);
+}
+
+/** Loose on purpose, for a busy 2-core machine: a leak shows as a ratio near 0.05 (bcrypt against a lookup alone). */
+const SAME_TIME_RATIO = 0.4;
 
 async function liveSessionIds(userId: string): Promise<string[]> {
   const rows = await sql<{ id: string }>('select id from auth.sessions where user_id = $1 order by created_at', [userId]);
@@ -199,6 +228,29 @@ describe('sign-up', () => {
     expect(error).toMatchObject({ status: 400, code: 'validation_failed' });
   });
 
+  test(`keeps user_metadata within ${MAX_USER_METADATA_BYTES} bytes of JSON, so the access token carrying it still fits a request header`, async () => {
+    const stored = (bio: string) => ({ bio, email_verified: true });
+    const longest = 'm'.repeat(MAX_USER_METADATA_BYTES - JSON.stringify(stored('')).length);
+    const { client, user } = await signedUp(auth, 'a-good-password', { bio: longest });
+    expect(JSON.stringify(user.user_metadata)).toHaveLength(MAX_USER_METADATA_BYTES);
+    // The stand-in gateway is a Node server, like the real one: it refuses headers over 16 KiB in all.
+    expect((await client.auth.getUser()).error).toBeNull();
+
+    const email = uniqueEmail('bloated');
+    const { error } = await auth.client().auth.signUp({ email, password: 'a-good-password', options: { data: { bio: `${longest}m` } } });
+    expect(error).toMatchObject({ status: 400, code: 'validation_failed', message: expect.stringContaining(`${MAX_USER_METADATA_BYTES} bytes`) });
+    expect(await sql('select id from auth.users where email = $1', [email])).toEqual([]);
+  });
+
+  test('answers a registered e-mail as slowly as a new one, so timing does not tell which e-mails have accounts', async () => {
+    const { email } = await signedUp(auth);
+    const [fresh, duplicate] = await medianMilliseconds(7, [
+      async () => expect((await auth.client().auth.signUp({ email: uniqueEmail('fresh'), password: 'timing-password' })).error).toBeNull(),
+      async () => expect((await auth.client().auth.signUp({ email, password: 'timing-password' })).error?.code).toBe('user_already_exists'),
+    ]);
+    expect(duplicate! / fresh!).toBeGreaterThan(SAME_TIME_RATIO);
+  });
+
   test('answers 422 signup_disabled when sign-ups are off', async () => {
     const closed = await startAuthServer({ enableSignup: false });
     const { error } = await closed.client().auth.signUp({ email: uniqueEmail('closed'), password: 'long-enough' });
@@ -256,6 +308,48 @@ describe('sign-in with password', () => {
       const { error } = await auth.client().auth.signInWithPassword(credentials);
       expect(error).toMatchObject({ status: 400, code: 'invalid_credentials', message: 'Invalid login credentials' });
     }
+  });
+
+  test('refuses a password over 72 bytes before looking the account up, rather than checking its first 72 only', async () => {
+    const password = 'p'.repeat(72);
+    const { email } = await signedUp(auth, password);
+    for (const address of [email, uniqueEmail('nobody')]) {
+      const { error } = await auth.client().auth.signInWithPassword({ email: address, password: `${password}-and-a-tail` });
+      expect(error).toMatchObject({ status: 400, code: 'validation_failed', message: 'Password cannot be longer than 72 characters' });
+    }
+    // 24 three-byte characters are 72 bytes; one more is over.
+    const { error } = await auth.client().auth.signInWithPassword({ email, password: '€'.repeat(25) });
+    expect(error).toMatchObject({ status: 400, code: 'validation_failed' });
+  });
+
+  test('signs in with a password under the current minimum and says it is weak, as Supabase Auth does', async () => {
+    const { email, password } = await signedUp(auth, 'short1');
+    const stricter = await startAuthServer({ minimumPasswordLength: 10 });
+    const { data, error } = await stricter.client().auth.signInWithPassword({ email, password });
+    expect(error).toBeNull();
+    expect(data.session?.user.email).toBe(email);
+    expect(data.weakPassword).toEqual({ reasons: ['length'], message: 'Password should be at least 10 characters.' });
+
+    expect((await auth.client().auth.signInWithPassword({ email, password })).data).not.toHaveProperty('weakPassword');
+  });
+
+  test('spends as long on an unknown or passwordless account as on a known one, so timing does not tell which exist', async () => {
+    const { email } = await signedUp(auth);
+    const passwordless = uniqueEmail('oauth-only');
+    await sql(
+      `insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
+         raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
+       values ('00000000-0000-0000-0000-000000000000', gen_random_uuid(), 'authenticated', 'authenticated', $1, null, now(),
+         '{"provider": "github", "providers": ["github"]}', '{}', now(), now())`,
+      [passwordless],
+    );
+    const wrongSignIn = (address: string) => async () => {
+      const { error } = await auth.client().auth.signInWithPassword({ email: address, password: 'wrong-password' });
+      expect(error?.code).toBe('invalid_credentials');
+    };
+    const [known, unknown, noPassword] = await medianMilliseconds(7, [wrongSignIn(email), wrongSignIn(uniqueEmail('nobody')), wrongSignIn(passwordless)]);
+    expect(unknown! / known!).toBeGreaterThan(SAME_TIME_RATIO);
+    expect(noPassword! / known!).toBeGreaterThan(SAME_TIME_RATIO);
   });
 
   test("accepts a password hashed by pgcrypto's crypt(), as seed.sql files write them", async () => {
@@ -369,6 +463,21 @@ describe('refresh', () => {
     expect(child.error?.code).toBe('refresh_token_not_found');
   });
 
+  test('limits token requests per client address (token_refresh), counting sign-ins too as Supabase Auth does', async () => {
+    const limited = await startAuthServer({ tokenRefreshRateLimit: 2 });
+    const { client, email, password } = await signedUp(limited);
+    for (let i = 0; i < 2; i += 1) expect((await client.auth.refreshSession()).error).toBeNull();
+    expect((await client.auth.refreshSession()).error).toMatchObject({ status: 429, code: 'over_request_rate_limit' });
+    expect((await limited.client().auth.signInWithPassword({ email, password })).error).toMatchObject({ status: 429, code: 'over_request_rate_limit' });
+
+    const elsewhere = await limited.request('/token?grant_type=refresh_token', {
+      method: 'POST',
+      body: JSON.stringify({ refresh_token: 'abcdefghijkl' }),
+      headers: { 'x-forwarded-for': '203.0.113.8' },
+    });
+    expect(await elsewhere.json()).toMatchObject({ code: 'refresh_token_not_found' });
+  });
+
   test('refuses an unknown refresh token', async () => {
     const { error } = await auth.client().auth.refreshSession({ refresh_token: 'abcdefghijkl' });
     expect(error).toMatchObject({ status: 400, code: 'refresh_token_not_found', message: 'Invalid Refresh Token: Refresh Token Not Found' });
@@ -391,6 +500,22 @@ describe('user', () => {
     expect(data.user!.user_metadata).toEqual(expected);
     expect((await client.auth.getUser()).data.user!.user_metadata).toEqual(expected);
     expect(await sql('select raw_user_meta_data from auth.users where id = $1', [user.id])).toEqual([{ raw_user_meta_data: expected }]);
+  });
+
+  test('updateUser refuses data that would take the merged user_metadata over the limit, and then changes nothing', async () => {
+    const half = 'h'.repeat(MAX_USER_METADATA_BYTES / 2);
+    const { client, email, password, user } = await signedUp(auth, 'meta-password', { first: half });
+    const { error } = await client.auth.updateUser({ password: 'not-this-one', data: { second: half } });
+    expect(error).toMatchObject({ status: 400, code: 'validation_failed', message: expect.stringContaining(`${MAX_USER_METADATA_BYTES} bytes`) });
+    expect(await sql('select raw_user_meta_data from auth.users where id = $1', [user.id])).toEqual([
+      { raw_user_meta_data: { first: half, email_verified: true } },
+    ]);
+    await signedIn(auth, email, password);
+
+    // What counts is the merged result: replacing the big key fits.
+    const replaced = await client.auth.updateUser({ data: { first: null, second: half } });
+    expect(replaced.error).toBeNull();
+    expect(replaced.data.user!.user_metadata).toEqual({ second: half, email_verified: true });
   });
 
   test('updateUser changes the password and signs the user out everywhere else', async () => {
@@ -480,6 +605,21 @@ describe('HTTP contract', () => {
     expect(await response.json()).toEqual({ code, message: expect.any(String) });
   });
 
+  test('answers a request target that is no URL path (//) with 404 and keeps serving', async () => {
+    const response = await auth.request('//');
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ code: 'not_found' });
+    expect((await auth.request('/health')).status).toBe(200);
+  });
+
+  test('never rejects: when even writing the answer fails, it logs why and ends the connection', async () => {
+    // Another layer has already begun the response, so every answer the service writes fails.
+    const answered = await startAuthServer({}, authAdminUrl, (res) => res.writeHead(200).flushHeaders());
+    const response = await answered.request('/health');
+    await expect(response.text()).rejects.toThrow();
+    expect(answered.logged).toContainEqual(expect.stringMatching(/^auth: GET \/health could not be answered: .*headers/));
+  });
+
   test('answers clients without the version header in the older error shape', async () => {
     const response = await fetch(`${auth.issuer}/nope`, { headers: { apikey: anonKey } });
     expect(await response.json()).toEqual({ code: 404, error_code: 'not_found', msg: expect.any(String) });
@@ -492,5 +632,53 @@ describe('HTTP contract', () => {
     expect(signUp.status).toBe(503);
     expect(await signUp.json()).toMatchObject({ code: 'unexpected_failure' });
     expect((await offline.request('/health')).status).toBe(200);
+  });
+});
+
+describe('bad input', () => {
+  let accessToken: string;
+  beforeAll(async () => {
+    accessToken = (await signedUp(auth)).session.access_token;
+  });
+
+  const signUpWith = (fields: Record<string, unknown>) => JSON.stringify({ email: uniqueEmail('input'), password: 'input-password', ...fields });
+  const nested = (levels: number): unknown => (levels === 0 ? 'bottom' : { nested: nested(levels - 1) });
+  // 0xff is never valid UTF-8; decoding it leniently would turn the password into another one.
+  const notUtf8 = (): Uint8Array<ArrayBuffer> => new Uint8Array(Buffer.from(`{"email":"${uniqueEmail('latin')}","password":"caf\xe9-\xff-password"}`, 'latin1'));
+
+  const cases: Array<[path: string, description: string, body: () => string | Uint8Array<ArrayBuffer>]> = [
+    ['/signup', 'an empty body', () => ''],
+    ['/signup', 'a JSON null', () => 'null'],
+    ['/signup', 'a JSON string', () => '"sign me up"'],
+    ['/signup', 'a body that is not UTF-8', notUtf8],
+    ['/signup', 'a number as e-mail', () => signUpWith({ email: 42 })],
+    ['/signup', 'an array as password', () => signUpWith({ password: ['input-password'] })],
+    ['/signup', 'a string as data', () => signUpWith({ data: 'bio' })],
+    ['/signup', 'an array as data', () => signUpWith({ data: ['bio'] })],
+    ['/signup', 'a number as phone', () => signUpWith({ phone: 5550100 })],
+    ['/signup', 'U+0000 in a metadata value', () => signUpWith({ data: { bio: 'a\u0000b' } })],
+    ['/signup', 'U+0000 in a metadata key', () => signUpWith({ data: { 'b\u0000io': 'x' } })],
+    ['/signup', 'a lone surrogate in metadata', () => signUpWith({ data: { bio: '\ud800' } })],
+    ['/signup', 'metadata nested 40 deep', () => signUpWith({ data: { deep: nested(40) } })],
+    ['/token?grant_type=password', 'a number as e-mail', () => JSON.stringify({ email: 42, password: 'input-password' })],
+    ['/token?grant_type=password', 'an object as password', () => JSON.stringify({ email: 'someone@example.test', password: {} })],
+    ['/token?grant_type=password', 'U+0000 in the e-mail', () => JSON.stringify({ email: 'some\u0000one@example.test', password: 'input-password' })],
+    ['/token?grant_type=refresh_token', 'a JSON array', () => '[]'],
+    ['/token?grant_type=refresh_token', 'a number as refresh token', () => JSON.stringify({ refresh_token: 42 })],
+    ['/token?grant_type=refresh_token', 'U+0000 in the refresh token', () => JSON.stringify({ refresh_token: 'abcdef\u0000ghijk' })],
+    ['/user', 'a number as e-mail', () => JSON.stringify({ email: 42 })],
+    ['/user', 'a number as password', () => JSON.stringify({ password: 42 })],
+    ['/user', 'a string as data', () => JSON.stringify({ data: 'bio' })],
+    ['/user', 'a string as app_metadata', () => JSON.stringify({ app_metadata: 'admin' })],
+    ['/user', 'U+0000 in data', () => JSON.stringify({ data: { bio: '\u0000' } })],
+  ];
+  test.each(cases)('%s: answers %s with 400 bad_json', async (requestPath, _case, body) => {
+    const response = await auth.request(requestPath, {
+      method: requestPath === '/user' ? 'PUT' : 'POST',
+      body: body(),
+      headers: requestPath === '/user' ? { authorization: `Bearer ${accessToken}` } : {},
+    });
+    expect({ status: response.status, body: await response.json() }).toEqual({ status: 400, body: { code: 'bad_json', message: expect.any(String) } });
+    expect(response.headers.get('x-sb-error-code')).toBe('bad_json');
   });
 });
