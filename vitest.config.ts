@@ -47,6 +47,15 @@ export default mergeConfig(
         {
           extends: true,
           test: {
+            // The hostile-mix soak (npm run test:soak): a minute of load, not part of npm test.
+            name: 'soak',
+            environment: 'node',
+            include: ['tests/soak/**/*.test.ts'],
+          },
+        },
+        {
+          extends: true,
+          test: {
             // Needs PostgreSQL 15 with pg_cron: run through scripts/with-pg15-cron.sh (npm run test:pg-cron).
             name: 'pg-cron',
             environment: 'node',

@@ -16,7 +16,6 @@ const ROUTE_PREFIXES: ReadonlyArray<readonly [string, Service]> = [
 
 /** Printable ASCII only: spaces, control characters and raw non-ASCII are never sent by a conforming client. */
 const PRINTABLE_ASCII = /^[\x21-\x7e]*$/;
-const STRAY_PERCENT = /%(?![0-9A-Fa-f]{2})/;
 /** `.` or `..`, also percent-encoded. */
 const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
 /** An encoded `/` or `\` (which a later parser may take for a separator) or control character. */
@@ -38,8 +37,9 @@ export function parseRequestTarget(raw: string): RequestTarget {
   const path = queryStart === -1 ? raw : raw.slice(0, queryStart);
   const query = queryStart === -1 ? '' : raw.slice(queryStart + 1);
 
+  // PostgREST answers an escape that decodes to invalid UTF-8 with a plain-text 500.
+  if (!decodesAsUtf8(path) || !decodesAsUtf8(query)) return refused('every % must start a percent-encoded byte (%XX), and the bytes must be valid UTF-8');
   if (path.includes('\\')) return refused('the path may not contain a backslash');
-  if (STRAY_PERCENT.test(path)) return refused('the path has a % that does not start a percent-encoded byte');
   if (ENCODED_SEPARATOR_OR_CONTROL.test(path)) return refused('the path may not contain an encoded /, \\ or control character');
   // The first segment is the empty one before the leading slash; a trailing slash leaves one more.
   const segments = path.split('/').slice(1);
@@ -48,6 +48,15 @@ export function parseRequestTarget(raw: string): RequestTarget {
     if (DOT_SEGMENT.test(segment)) return refused('the path may not contain . or .. segments');
   }
   return { ok: true, path, query };
+}
+
+function decodesAsUtf8(encoded: string): boolean {
+  try {
+    decodeURIComponent(encoded);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function refused(reason: string): RequestTarget {

@@ -107,6 +107,23 @@ function guarded(name: string, handler: RequestHandler, log: (line: string) => v
   };
 }
 
+/** What warp, PostgREST's HTTP server, reads of a body it did not read itself before it closes. */
+const UPSTREAM_UNREAD_BODY_FLUSH_BYTES = 8192;
+
+/** How long a refused body is read and thrown away before the connection is cut. */
+const LINGER_MS = 5_000;
+
+/**
+ * Reads the rest of a refused request's body and throws it away, for a while, as nginx's lingering
+ * close does: a connection closed while the client is still sending is reset, and a reset makes the
+ * client drop the answer it had not read yet, so it would never see the 413.
+ */
+function discardBody(req: http.IncomingMessage): void {
+  const cutOff = setTimeout(() => req.socket.destroy(), LINGER_MS);
+  req.once('end', () => clearTimeout(cutOff)).once('close', () => clearTimeout(cutOff));
+  req.resume();
+}
+
 class BodyTooLarge extends Error {}
 
 /**
@@ -144,10 +161,12 @@ interface Forwarding {
   upstream: Upstream;
   path: string;
   headers: http.OutgoingHttpHeaders;
+  /** A connection opened for this request and closed after it, instead of one from the shared pool. */
+  ownConnection: boolean;
 }
 
-function forward(req: http.IncomingMessage, res: http.ServerResponse, { upstream, path, headers }: Forwarding, { maxBodyBytes, log }: Routing): void {
-  const upstreamRequest = http.request({ host: upstream.host, port: upstream.port, method: req.method, path, headers });
+function forward(req: http.IncomingMessage, res: http.ServerResponse, { upstream, path, headers, ownConnection }: Forwarding, { maxBodyBytes, log }: Routing): void {
+  const upstreamRequest = http.request({ host: upstream.host, port: upstream.port, method: req.method, path, headers, agent: ownConnection ? false : undefined });
 
   upstreamRequest.on('response', (upstreamResponse) => {
     if (res.headersSent) {
@@ -219,9 +238,10 @@ function routeRequest(routing: Routing): RequestHandler {
       return;
     }
 
-    if (Number(req.headers['content-length'] ?? 0) > routing.maxBodyBytes) {
-      // Refused unread; closing the connection spares reading the body just to throw it away.
-      sendError(res, 413, tooLarge(routing.maxBodyBytes), { connection: 'close' });
+    const declaredLength = Number(req.headers['content-length'] ?? 0);
+    if (declaredLength > routing.maxBodyBytes) {
+      sendError(res, 413, tooLarge(routing.maxBodyBytes));
+      discardBody(req);
       return;
     }
 
@@ -236,7 +256,11 @@ function routeRequest(routing: Routing): RequestHandler {
     if (req.headers['transfer-encoding'] !== undefined) headers['transfer-encoding'] = 'chunked';
 
     const query = withoutApiKey(target.query);
-    forward(req, res, { upstream, path: query ? `${route.path}?${query}` : route.path, headers }, routing);
+    // PostgREST's server (warp) reads at most 8 KiB of a body it answered without reading (a bad
+    // token, say), then drops the connection without saying so, and the next request sent on it
+    // would fail: a larger body, or one of unknown length, gets a connection of its own.
+    const ownConnection = req.headers['transfer-encoding'] !== undefined || declaredLength > UPSTREAM_UNREAD_BODY_FLUSH_BYTES;
+    forward(req, res, { upstream, path: query ? `${route.path}?${query}` : route.path, headers, ownConnection }, routing);
   };
 }
 

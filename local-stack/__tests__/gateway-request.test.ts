@@ -21,6 +21,7 @@ describe('parseRequestTarget', () => {
     ['/rest/v1/books?next=//elsewhere/../x', '/rest/v1/books', 'next=//elsewhere/../x'],
     ['/rest/v1/rpc/find%20books', '/rest/v1/rpc/find%20books', ''],
     ['/rest/v1/caf%C3%A9', '/rest/v1/caf%C3%A9', ''],
+    ['/rest/v1/books?title=eq.caf%C3%A9%20100%25', '/rest/v1/books', 'title=eq.caf%C3%A9%20100%25'],
     ['/rest/v1/a.b/...', '/rest/v1/a.b/...', ''],
     ['/rest/v1/..hidden', '/rest/v1/..hidden', ''],
     ['/auth/v1/token?grant_type=password', '/auth/v1/token', 'grant_type=password'],
@@ -69,6 +70,12 @@ describe('parseRequestTarget', () => {
     '/rest/v1/books%2',
     '/rest/v1/books%00',
     '/rest/v1/books%0a',
+    // Escapes that are not whole, valid UTF-8 (PostgREST answers them with a plain-text 500).
+    '/rest/v1/books?%f4%90%80%80=*',
+    '/rest/v1/books?id=eq.%ff',
+    '/rest/v1/books?select=%c0%ae',
+    '/rest/v1/books?title=eq.100%',
+    '/rest/v1/caf%C3',
   ])('refuses %j', (raw) => {
     const result = parseRequestTarget(raw);
     expect(result.ok).toBe(false);

@@ -316,6 +316,21 @@ describe('body limit', () => {
     await expectStillServing();
   });
 
+  test('a large upload over the limit is answered with 413 after the client has sent it all', async () => {
+    // The client writes all 4 MB before it reads: a gateway that closed at once would reset it first.
+    const fourMegabytes = Array.from({ length: 64 }, () => Buffer.alloc(64 * 1024, 'a'));
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const answer = await send(gateway.url, {
+        method: 'POST',
+        path: '/rest/v1/rpc/books',
+        headers: { apikey: ANON_KEY, 'content-length': String(4 * 1024 * 1024) },
+        chunks: fourMegabytes,
+      });
+      expectGatewayError(answer, 413);
+    }
+    expect(upstream.stats.bodyBytesSeen).toBe(0);
+  });
+
   test('a chunked body is cut off with 413 once it passes the limit, and the upstream never gets the rest', async () => {
     for (const path of ['/rest/v1/books', '/auth/v1/signup']) {
       const answer = await send(gateway.url, {

@@ -16,10 +16,17 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export async function readJsonObject(req: http.IncomingMessage): Promise<JsonObject> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw badJson(`the body is larger than ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) throw badJson(`the body is larger than ${MAX_BODY_BYTES} bytes`);
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    // A body cut off on the way (the gateway refused the rest, or the client left) is the client's
+    // failure, not the service's: answered as bad input and not logged as a fault.
+    if (req.readableAborted || (error as NodeJS.ErrnoException).code === 'ECONNRESET') throw badJson('the body was cut off before its end');
+    throw error;
   }
   let text: string;
   try {

@@ -143,11 +143,11 @@ describe('row-level security through the gateway', () => {
 });
 
 /** One request sent exactly as given (fetch would normalise the path); the body, if any, in chunks. */
-function send(options: { method?: string; path: string; headers?: http.OutgoingHttpHeaders; chunks?: Buffer[] }): Promise<{ status: number; body: string }> {
+function send(options: { method?: string; path: string; headers?: http.OutgoingHttpHeaders; chunks?: Buffer[] }, agent: http.Agent | false = false): Promise<{ status: number; body: string }> {
   const { hostname, port } = new URL(stack.apiUrl);
   return new Promise((resolve, reject) => {
     let answered = false;
-    const request = http.request({ host: hostname, port, agent: false, method: options.method ?? 'GET', path: options.path, headers: options.headers });
+    const request = http.request({ host: hostname, port, agent, method: options.method ?? 'GET', path: options.path, headers: options.headers });
     request.on('response', (response) => {
       answered = true;
       const chunks: Buffer[] = [];
@@ -223,4 +223,21 @@ describe('requests the gateway refuses without taking the stack down', () => {
     expect(JSON.parse(chunked.body)).toMatchObject({ message: 'Request size limit exceeded' });
     await expectStackAnswers();
   });
+
+  test('uploads PostgREST answers without reading (a bad token) never cost a later request its answer', async () => {
+    // PostgREST reads at most 8 KiB of a body it did not need, then drops the connection without a
+    // word; a pooled connection reused after that failed the next request with a 502.
+    const upload = { method: 'POST', path: '/rest/v1/rpc/server_time', headers: { apikey: stack.anonKey, authorization: 'Bearer not-a-token', 'content-type': 'application/json', 'content-length': String(10 * 1024) }, chunks: [Buffer.alloc(10 * 1024, ' ')] };
+    const read = { path: '/rest/v1/gateway_notes?select=id&limit=1', headers: { apikey: stack.anonKey } };
+    const statuses = { upload: new Set<number>(), read: new Set<number>() };
+    const deadline = Date.now() + 2_000;
+    await Promise.all(Array.from({ length: 10 }, async (_, worker) => {
+      while (Date.now() < deadline) {
+        const kind = worker % 2 === 0 ? 'upload' : 'read';
+        statuses[kind].add((await send(kind === 'upload' ? upload : read, http.globalAgent)).status);
+      }
+    }));
+    expect(statuses).toEqual({ upload: new Set([401]), read: new Set([200]) });
+  });
 });
+
