@@ -2,7 +2,9 @@
 -- limits are only advice, and one card of 12 specialties of 500 KB each made the public first page
 -- 6 MB and kept anon regex filters on specialties_search busy for the whole statement timeout.
 -- Each limit is a check constraint with a name the app maps to the field a person must fix
--- (src/features/auth/utils/profile-constraint-errors.ts).
+-- (src/features/auth/utils/profile-input.ts). The rules of a field's text are constraints of a
+-- domain, its column's type: a domain is checked when a value is written to the column, whereas a
+-- table's check constraints run on every update of the row, every heartbeat included.
 -- Rollback: supabase/rollback/presence.sql
 
 -- ============================================================================================
@@ -11,24 +13,6 @@
 
 create schema if not exists private;
 comment on schema private is 'Internal helpers; PostgREST exposes only public, so nothing here is an API.';
-
--- A check constraint cannot hold a subquery, so the rule for each specialty lives here.
-create function private.specialties_within_limits(specialties text[])
-returns boolean
-language sql
-immutable
-set search_path = ''
-as $$
-  select not exists (
-    select from unnest(specialties) as s
-    where s is null or char_length(s) > 40 or s !~ '[^[:space:]]' or s ~ '[[:cntrl:]]'
-  );
-$$;
-comment on function private.specialties_within_limits(text[]) is
-  'True when every specialty has 1 to 40 characters, something visible and no control character.';
--- Checked with the rights of whoever writes the row: users editing their card, and service_role.
-grant usage on schema private to authenticated, service_role;
-grant execute on function private.specialties_within_limits(text[]) to authenticated, service_role;
 
 -- What the repair below and sign-up make of a name from outside: control characters dropped,
 -- trimmed, cut to the limit; null when nothing visible is left.
@@ -61,7 +45,7 @@ begin
            left(u.bio, 2000) as bio,
            coalesce((select array_agg(s order by n)
                      from unnest(u.specialties) with ordinality as t (s, n)
-                     where n <= 12 and private.specialties_within_limits(array[s])), '{}') as specialties
+                     where n <= 12 and char_length(s) <= 40 and s ~ '[^[:space:]]' and s !~ '[[:cntrl:]]'), '{}') as specialties
     from public.users u
   )
   update public.users u
@@ -80,23 +64,52 @@ $$;
 -- The limits
 -- ============================================================================================
 
+create domain public.display_name as text
+  constraint users_display_name_length check (char_length(value) between 1 and 80)
+  -- Something visible, and no line breaks or terminal escapes to break the card it is shown on.
+  constraint users_display_name_plain check (value ~ '[^[:space:]]' and value !~ '[[:cntrl:]]');
+comment on domain public.display_name is 'A name shown on a card: 1 to 80 characters on one line, something visible.';
+
+-- https only: an avatar is loaded by every visitor's browser, and http is mixed content on the
+-- site; javascript:, data: and the like never reach an <img>.
+create domain public.avatar_url as text
+  constraint users_avatar_url_https check (value ~ '^https://[^[:space:][:cntrl:]]+$')
+  constraint users_avatar_url_length check (char_length(value) <= 500);
+comment on domain public.avatar_url is 'An https address of a photo, at most 500 characters.';
+
+create domain public.bio as text
+  constraint users_bio_length check (char_length(value) <= 2000);
+comment on domain public.bio is 'A reader''s introduction, at most 2000 characters.';
+
+-- "is not null" inside the check: a null element of an array fails it with the same named
+-- constraint (23514), where a domain's NOT NULL would answer with another code.
+create domain public.specialty as text
+  constraint users_specialty_format check (
+    value is not null and char_length(value) between 1 and 40 and value ~ '[^[:space:]]' and value !~ '[[:cntrl:]]'
+  );
+comment on domain public.specialty is 'One specialty: 1 to 40 characters on one line, something visible.';
+
 alter table public.users
   drop constraint users_display_name_check,
   drop constraint users_avatar_url_check,
   drop constraint users_bio_check,
   drop constraint users_specialties_check;
 
+-- A column named in a trigger's column list cannot change type: the trigger steps aside meanwhile.
+drop trigger users_touch_updated_at on public.users;
+
 alter table public.users
-  add constraint users_display_name_length check (char_length(display_name) between 1 and 80),
-  -- Something visible, and no line breaks or terminal escapes to break the card it is shown on.
-  add constraint users_display_name_plain check (display_name ~ '[^[:space:]]' and display_name !~ '[[:cntrl:]]'),
-  -- https only: an avatar is loaded by every visitor's browser, and http is mixed content on the
-  -- site; javascript:, data: and the like never reach an <img>.
-  add constraint users_avatar_url_https check (avatar_url ~ '^https://[^[:space:][:cntrl:]]+$'),
-  add constraint users_avatar_url_length check (char_length(avatar_url) <= 500),
-  add constraint users_bio_length check (char_length(bio) <= 2000),
-  add constraint users_specialties_count check (cardinality(specialties) <= 12),
-  add constraint users_specialty_format check (private.specialties_within_limits(specialties));
+  alter column display_name type public.display_name,
+  alter column avatar_url type public.avatar_url,
+  alter column bio type public.bio,
+  alter column specialties type public.specialty[],
+  -- Only reads the array's length, so it costs nothing on the updates that leave the card alone.
+  add constraint users_specialties_count check (cardinality(specialties) <= 12);
+
+create trigger users_touch_updated_at
+  before update of display_name, avatar_url, bio, specialties, is_reader, average_rating, review_count, level_id
+  on public.users
+  for each row execute function public.touch_updated_at();
 
 -- ============================================================================================
 -- Sign-up metadata

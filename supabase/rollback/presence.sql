@@ -28,10 +28,10 @@ begin
   drop function if exists public.specialties_search(public.users);
   drop table if exists public.users;
   drop table if exists public.reader_levels;
+  drop domain if exists public.display_name, public.avatar_url, public.bio, public.specialty;
 
   drop function if exists public.presence_transition_allowed(uuid);
   drop function if exists public.presence_transitions_per_minute();
-  drop function if exists private.specialties_within_limits(text[]);
   drop function if exists private.plain_display_name(text);
   drop schema if exists private;
   drop function if exists public.reader_directory_summary();

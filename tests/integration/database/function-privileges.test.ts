@@ -44,10 +44,8 @@ describe('who may execute what', () => {
     expect(await executableBy('anon')).toEqual(PUBLIC_READS);
   });
 
-  test('authenticated executes the public reads, the presence path and the specialty rule of its own card', async () => {
-    expect(await executableBy('authenticated')).toEqual(
-      [...PUBLIC_READS, 'reader_go_offline()', 'reader_heartbeat()', 'private.specialties_within_limits(text[])'].sort(),
-    );
+  test('authenticated executes the public reads and the presence path', async () => {
+    expect(await executableBy('authenticated')).toEqual([...PUBLIC_READS, 'reader_go_offline()', 'reader_heartbeat()'].sort());
   });
 
   test('a function a future migration creates without any grant is not executable by anon or authenticated', async () => {
