@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test as base, expect, type Browser, type BrowserContext, type BrowserServer, type Locator, type Page } from '@playwright/test';
 import pg from 'pg';
+import { giveDevice, recordAsIs, resetPresence, setChoice } from '../tests/support/presence-fixtures.ts';
 import { DEMO_IDS, DEMO_PASSWORD } from '../tests/support/test-stack.ts';
 import { E2E_INTERVALS, E2E_OUTPUT_DIR, type E2eSettings } from './harness/e2e-environment.ts';
 
@@ -40,20 +41,18 @@ async function control(action: 'cut' | 'restore') {
 }
 
 /** The seed's readers and presence story, restored before every scenario so none depends on another. */
-async function resetPresence(db: Database) {
+async function restoreSeedPresence(db: Database) {
   // Accounts made by earlier scenarios (sign-ups) go; the seed's demo accounts stay.
   await db.query("delete from auth.users where email not like '%@demo.test'");
-  await db.query('delete from public.presence_audit_log');
-  // Coming online stamps last_seen_at (trigger), so the flag goes first and the time after it.
-  await db.query('update public.users set is_online = (id = any($1)) where is_reader', [[READERS.luna.id, READERS.orion.id, READERS.selene.id]]);
-  await db.query(
-    `update public.users set last_seen_at = now() - case id
-       when $1::uuid then interval '10 seconds' when $2::uuid then interval '20 minutes'
-       when $3::uuid then interval '1 minute' else interval '2 hours' end
-     where is_reader`,
-    [READERS.luna.id, READERS.orion.id, READERS.selene.id],
-  );
-  await db.query('delete from public.presence_audit_log');
+  const query = (text: string, values?: unknown[]) => db.query(text, values);
+  await resetPresence(query);
+  // Luna available; Selene in a reading; Orion's browser went silent 20 minutes ago; Rowan left two hours ago.
+  await giveDevice(query, READERS.luna.id, { heardAgo: '10 seconds' });
+  await giveDevice(query, READERS.selene.id, { heardAgo: '1 minute' });
+  await setChoice(query, READERS.selene.id, 'busy', { message: 'In a moon-cycle reading', expiresIn: '1 hour' });
+  await giveDevice(query, READERS.orion.id, { heardAgo: '20 minutes' });
+  await db.query("insert into private.reader_presence (reader_id, last_seen_at) values ($1, now() - interval '2 hours')", [READERS.rowan.id]);
+  await recordAsIs(query);
 }
 
 export interface People {
@@ -63,66 +62,68 @@ export interface People {
   openInOwnBrowser(options?: { path?: string }): Promise<{ page: Page; crash(): void }>;
 }
 
-export const test = base.extend<
-  { api: ApiControl; people: People; shot: (page: Page, name: string) => Promise<void>; seededPresence: void },
-  { db: Database }
->({
-  db: [
-    async ({}, use) => {
-      const pool = new pg.Pool({ connectionString: setting('E2E_DB_URL'), max: 2 });
-      pool.on('error', () => {});
-      await use({ query: async (text, values) => (await pool.query(text, values)).rows });
-      await pool.end();
-    },
-    { scope: 'worker' },
-  ],
-  seededPresence: [
-    async ({ db }, use) => {
-      await resetPresence(db);
-      await use();
-    },
-    { auto: true },
-  ],
-  api: async ({}, use) => {
-    await use({ cut: () => control('cut'), restore: () => control('restore') });
-    // A failed scenario must not leave the API down for the next one.
-    await control('restore');
-  },
-  people: async ({ browser, launchOptions }, use) => {
-    const contexts: BrowserContext[] = [];
-    const ownBrowsers: BrowserServer[] = [];
-    const pageErrors: string[] = [];
-    const openIn = async (target: Browser, start: string) => {
-      const context = await target.newContext({ baseURL: setting('E2E_APP_URL') });
-      contexts.push(context);
-      context.on('page', (page) => page.on('pageerror', (error) => pageErrors.push(error.message)));
-      const page = await context.newPage();
-      await page.goto(start);
-      return { context, page };
-    };
-    await use({
-      open: ({ path: start = '/readers' } = {}) => openIn(browser, start),
-      openInOwnBrowser: async ({ path: start = '/readers' } = {}) => {
-        const server = await browser.browserType().launchServer(launchOptions);
-        ownBrowsers.push(server);
-        const { page } = await openIn(await browser.browserType().connect(server.wsEndpoint()), start);
-        return { page, crash: () => server.process().kill('SIGKILL') };
+export const test = base.extend<{ api: ApiControl; people: People; shot: (page: Page, name: string) => Promise<void>; seededPresence: void }, { db: Database }>(
+  {
+    db: [
+      async ({}, use) => {
+        const pool = new pg.Pool({ connectionString: setting('E2E_DB_URL'), max: 2 });
+        pool.on('error', () => {});
+        await use({ query: async <Row extends pg.QueryResultRow>(text: string, values?: unknown[]) => (await pool.query<Row>(text, values)).rows });
+        await pool.end();
       },
-    });
-    for (const context of contexts) await context.close().catch(() => {});
-    for (const server of ownBrowsers) await server.kill().catch(() => {});
-    // No scenario, however rough, may crash the app or leave an unhandled rejection.
-    expect(pageErrors).toEqual([]);
+      { scope: 'worker' },
+    ],
+    seededPresence: [
+      async ({ db }, use) => {
+        await restoreSeedPresence(db);
+        await use();
+      },
+      { auto: true },
+    ],
+    api: async ({}, use) => {
+      await use({ cut: () => control('cut'), restore: () => control('restore') });
+      // A failed scenario must not leave the API down for the next one.
+      await control('restore');
+    },
+    people: async ({ browser, launchOptions }, use) => {
+      const contexts: BrowserContext[] = [];
+      const ownBrowsers: BrowserServer[] = [];
+      const pageErrors: string[] = [];
+      const openIn = async (target: Browser, start: string) => {
+        const context = await target.newContext({ baseURL: setting('E2E_APP_URL') });
+        contexts.push(context);
+        context.on('page', (page) => page.on('pageerror', (error) => pageErrors.push(error.message)));
+        const page = await context.newPage();
+        await page.goto(start);
+        return { context, page };
+      };
+      await use({
+        open: ({ path: start = '/readers' } = {}) => openIn(browser, start),
+        openInOwnBrowser: async ({ path: start = '/readers' } = {}) => {
+          const server = await browser.browserType().launchServer(launchOptions);
+          ownBrowsers.push(server);
+          const { page } = await openIn(await browser.browserType().connect(server.wsEndpoint()), start);
+          return { page, crash: () => server.process().kill('SIGKILL') };
+        },
+      });
+      for (const context of contexts) await context.close().catch(() => {});
+      for (const server of ownBrowsers) await server.kill().catch(() => {});
+      // No scenario, however rough, may crash the app or leave an unhandled rejection.
+      expect(pageErrors).toEqual([]);
+    },
+    shot: async ({}, use, testInfo) => {
+      const dir = path.join(E2E_OUTPUT_DIR, 'screenshots');
+      fs.mkdirSync(dir, { recursive: true });
+      const slug = testInfo.title
+        .replace(/[^a-z0-9]+/gi, '-')
+        .toLowerCase()
+        .slice(0, 60);
+      await use(async (page, name) => {
+        await page.screenshot({ path: path.join(dir, `${slug}--${name}.png`), fullPage: true });
+      });
+    },
   },
-  shot: async ({}, use, testInfo) => {
-    const dir = path.join(E2E_OUTPUT_DIR, 'screenshots');
-    fs.mkdirSync(dir, { recursive: true });
-    const slug = testInfo.title.replace(/[^a-z0-9]+/gi, '-').toLowerCase().slice(0, 60);
-    await use(async (page, name) => {
-      await page.screenshot({ path: path.join(dir, `${slug}--${name}.png`), fullPage: true });
-    });
-  },
-});
+);
 
 test.use({ baseURL: process.env.E2E_APP_URL });
 
@@ -132,18 +133,26 @@ export function readerCard(page: Page, name: string): Locator {
   return page.getByRole('article', { name });
 }
 
-export async function expectOnline(card: Locator, name: string) {
-  await expect(card.getByText('Online', { exact: true })).toBeVisible({ timeout: ONE_POLL_MS });
-  await expect(card.getByRole('img', { name: 'Online' })).toBeVisible();
-  await expect(card.getByRole('link', { name: `Video reading with ${name}` })).toBeVisible();
+export type Status = 'available' | 'busy' | 'away' | 'offline';
+
+const WORDS: Record<Status, string> = { available: 'Available', busy: 'In a reading', away: 'Away', offline: 'Offline' };
+
+/** A card shows the status in words, on its dot's label too, and Video only when available. */
+export async function expectStatus(card: Locator, name: string, status: Status) {
+  await expect(card.getByText(WORDS[status], { exact: true })).toBeVisible({ timeout: ONE_POLL_MS });
+  await expect(card.getByRole('img', { name: WORDS[status] })).toBeVisible();
+  if (status === 'available') {
+    await expect(card.getByRole('link', { name: `Video reading with ${name}` })).toBeVisible();
+    return;
+  }
+  const video = card.getByRole('button', { name: `Video reading with ${name}` });
+  await expect(video).toBeDisabled();
+  await expect(video).toHaveAccessibleDescription(new RegExp(`Unavailable: ${name} is (in a reading|away|offline)`));
+  if (status === 'offline') await expect(card.getByText(/last seen|not seen online yet/)).toBeVisible();
 }
 
-export async function expectOffline(card: Locator, name: string) {
-  await expect(card.getByText('Offline', { exact: true })).toBeVisible({ timeout: ONE_POLL_MS });
-  await expect(card.getByRole('img', { name: 'Offline' })).toBeVisible();
-  await expect(card.getByText(/last seen|not seen online yet/)).toBeVisible();
-  await expect(card.getByRole('button', { name: `Video reading with ${name}` })).toBeDisabled();
-}
+export const expectAvailable = (card: Locator, name: string) => expectStatus(card, name, 'available');
+export const expectOffline = (card: Locator, name: string) => expectStatus(card, name, 'offline');
 
 export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
   await page.goto('/sign-in');
@@ -153,10 +162,24 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
 }
 
-export async function onlineFlag(db: Database, readerId: string): Promise<boolean> {
-  const [row] = await db.query<{ online: boolean }>(
-    'select is_online and last_seen_at > now() - public.presence_online_threshold() as online from public.users where id = $1',
-    [readerId],
-  );
-  return row?.online ?? false;
+/** The reader's status as the database judges it now. */
+export async function statusOf(db: Database, readerId: string): Promise<Status> {
+  const [row] = await db.query<{ status: Status }>('select status::text from public.reader_cards where id = $1', [readerId]);
+  return row!.status;
+}
+
+/** The header control a signed-in reader sees their own status on, and chooses it with. */
+export function ownStatus(page: Page): Locator {
+  return page.getByRole('button', { name: /^Your status: / });
+}
+
+/** Chooses a status from the header, as a reader does. */
+export async function chooseStatus(page: Page, label: 'Available' | 'Busy' | 'Away' | 'Appear offline', options: { message?: string; duration?: string } = {}) {
+  await ownStatus(page).click();
+  const form = page.getByRole('form', { name: 'Change your status' });
+  await form.getByRole('radio', { name: new RegExp(`^${label}`) }).check();
+  if (options.message !== undefined) await form.getByLabel(/Message/).fill(options.message);
+  if (options.duration) await form.getByLabel('For').selectOption({ label: options.duration });
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(form).toHaveCount(0);
 }

@@ -14,7 +14,10 @@ import { startStack, type RunningStack } from './stack.ts';
 function writeViteEnv(file: string, stack: RunningStack): void {
   const managed = { VITE_SUPABASE_URL: stack.apiUrl, VITE_SUPABASE_ANON_KEY: stack.anonKey };
   const kept = fs.existsSync(file)
-    ? fs.readFileSync(file, 'utf8').split('\n').filter((line) => line && !Object.keys(managed).some((key) => line.startsWith(`${key}=`)))
+    ? fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => line && !Object.keys(managed).some((key) => line.startsWith(`${key}=`)))
     : ['# Written by `npm run stack` / `npm start` for the local stack; other lines are kept.'];
   const lines = [...kept, ...Object.entries(managed).map(([key, value]) => `${key}=${value}`)];
   fs.writeFileSync(file, `${lines.join('\n')}\n`);
@@ -74,7 +77,7 @@ async function main(): Promise<void> {
     writeViteEnv(config.viteEnvFile, stack);
     console.log(banner(stack, path.relative(process.cwd(), config.viteEnvFile)));
   } catch (error) {
-    console.error(`error: ${error instanceof StackError ? error.message : (error as Error).stack ?? String(error)}`);
+    console.error(`error: ${error instanceof StackError ? error.message : ((error as Error).stack ?? String(error))}`);
     await shutdown(1);
     return;
   }

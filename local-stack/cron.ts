@@ -12,8 +12,7 @@ function fieldMatches(field: string, value: number, [low, high]: readonly [numbe
   return field.split(',').some((part) => {
     const [range = '', stepText] = part.split('/');
     const step = stepText === undefined ? 1 : Number(stepText);
-    const [start, end] =
-      range === '*' ? [low, high] : range.includes('-') ? range.split('-').map(Number) : [Number(range), stepText ? high : Number(range)];
+    const [start, end] = range === '*' ? [low, high] : range.includes('-') ? range.split('-').map(Number) : [Number(range), stepText ? high : Number(range)];
     if (![step, start, end].every(Number.isInteger) || step < 1) throw new Error(`Unsupported cron field "${field}"`);
     return value >= start! && value <= end! && (value - start!) % step === 0;
   });

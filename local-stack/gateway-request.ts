@@ -50,6 +50,25 @@ export function parseRequestTarget(raw: string): RequestTarget {
   return { ok: true, path, query };
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The name of the first header whose value is not valid UTF-8, if any. Node hands header bytes over
+ * as latin1; PostgREST answers such a value with a plain-text 500 (and a bad Accept breaks its answer).
+ */
+export function headerNotUtf8(rawHeaders: readonly string[]): string | undefined {
+  for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
+    const value = rawHeaders[index + 1]!;
+    if (!/\P{ASCII}/u.test(value)) continue;
+    try {
+      UTF8.decode(Buffer.from(value, 'latin1'));
+    } catch {
+      return rawHeaders[index];
+    }
+  }
+  return undefined;
+}
+
 function decodesAsUtf8(encoded: string): boolean {
   try {
     decodeURIComponent(encoded);
@@ -102,17 +121,11 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'te', 'trailer', 'transf
 const HANDLED_BY_GATEWAY = new Set(['host', 'x-forwarded-for', 'expect']);
 
 function withoutHeaders(headers: http.IncomingHttpHeaders, alsoDropped: ReadonlySet<string> = new Set()): http.OutgoingHttpHeaders {
-  const connectionOptions = (headers.connection ?? '')
-    .split(',')
-    .map((name) => name.trim().toLowerCase());
+  const connectionOptions = (headers.connection ?? '').split(',').map((name) => name.trim().toLowerCase());
   return Object.fromEntries(
     Object.entries(headers).filter(
       ([name, value]) =>
-        value !== undefined &&
-        !HOP_BY_HOP.has(name) &&
-        !name.startsWith('proxy-') &&
-        !connectionOptions.includes(name) &&
-        !alsoDropped.has(name),
+        value !== undefined && !HOP_BY_HOP.has(name) && !name.startsWith('proxy-') && !connectionOptions.includes(name) && !alsoDropped.has(name),
     ),
   );
 }

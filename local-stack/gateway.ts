@@ -6,6 +6,7 @@ import {
   apiKeyFromQuery,
   forwardedRequestHeaders,
   forwardedResponseHeaders,
+  headerNotUtf8,
   parseRequestTarget,
   routeOf,
   withoutApiKey,
@@ -165,8 +166,20 @@ interface Forwarding {
   ownConnection: boolean;
 }
 
-function forward(req: http.IncomingMessage, res: http.ServerResponse, { upstream, path, headers, ownConnection }: Forwarding, { maxBodyBytes, log }: Routing): void {
-  const upstreamRequest = http.request({ host: upstream.host, port: upstream.port, method: req.method, path, headers, agent: ownConnection ? false : undefined });
+function forward(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  { upstream, path, headers, ownConnection }: Forwarding,
+  { maxBodyBytes, log }: Routing,
+): void {
+  const upstreamRequest = http.request({
+    host: upstream.host,
+    port: upstream.port,
+    method: req.method,
+    path,
+    headers,
+    agent: ownConnection ? false : undefined,
+  });
 
   upstreamRequest.on('response', (upstreamResponse) => {
     if (res.headersSent) {
@@ -213,6 +226,11 @@ function routeRequest(routing: Routing): RequestHandler {
     const target = parseRequestTarget(req.url ?? '');
     if (!target.ok) {
       sendError(res, 400, { message: 'Bad request', hint: `Invalid request target: ${target.reason}.` });
+      return;
+    }
+    const badHeader = headerNotUtf8(req.rawHeaders);
+    if (badHeader !== undefined) {
+      sendError(res, 400, { message: 'Bad request', hint: `The value of the ${badHeader} header is not valid UTF-8.` });
       return;
     }
     if (req.method === 'OPTIONS') {
@@ -284,7 +302,8 @@ function answerConnect(_req: http.IncomingMessage, socket: Duplex): void {
 
 function upstreamAt(url: string, name: string): Upstream {
   const { protocol, hostname, port, pathname, search } = new URL(url);
-  if (protocol !== 'http:' || pathname !== '/' || search) throw new StackError(`The gateway forwards to an http:// origin without a path, not ${url} (${name}).`);
+  if (protocol !== 'http:' || pathname !== '/' || search)
+    throw new StackError(`The gateway forwards to an http:// origin without a path, not ${url} (${name}).`);
   return { name, host: hostname, port: Number(port || 80) };
 }
 

@@ -18,9 +18,7 @@ export function signJwt(claims: JwtClaims, secret: string): string {
   return `${signingInput}.${signature(signingInput, secret).toString('base64url')}`;
 }
 
-export type JwtVerification =
-  | { ok: true; claims: JwtClaims }
-  | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' };
+export type JwtVerification = { ok: true; claims: JwtClaims } | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' };
 
 export function verifyJwt(token: string, secret: string, nowSeconds = Date.now() / 1000): JwtVerification {
   const parts = token.split('.');

@@ -40,7 +40,10 @@ export function runSupabaseCli(projectDir: string, args: string[]): Promise<stri
       { cwd: projectDir, env: { ...process.env, DO_NOT_TRACK: '1', SUPABASE_TELEMETRY_DISABLED: '1' }, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error) {
-          const detail = `${stderr}\n${stdout}`.split('\n').map((line) => line.trim()).filter(Boolean);
+          const detail = `${stderr}\n${stdout}`
+            .split('\n')
+            .map((line) => line.trim())
+            .filter(Boolean);
           const reason = detail.find((line) => /ERROR|error/.test(line)) ?? detail.at(-1) ?? error.message;
           reject(new StackError(`supabase ${args[0]} ${args[1]} failed: ${reason}`));
         } else {

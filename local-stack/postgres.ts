@@ -118,7 +118,11 @@ async function initCluster(bin: PostgresBinaries, clusterDir: string, password: 
     fs.chownSync(passwordFile, user.uid, user.gid);
   }
   try {
-    await run(bin.initdb, [`--pgdata=${clusterDir}`, '--username=postgres', `--pwfile=${passwordFile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C'], user);
+    await run(
+      bin.initdb,
+      [`--pgdata=${clusterDir}`, '--username=postgres', `--pwfile=${passwordFile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C'],
+      user,
+    );
   } catch (error) {
     fs.rmSync(clusterDir, { recursive: true, force: true });
     throw new StackError(`Could not create the database cluster in ${clusterDir}: ${(error as Error).message}`);
@@ -151,7 +155,14 @@ function serve(bin: PostgresBinaries, clusterDir: string, options: DatabaseOptio
         resolve(server);
       }
     });
-    server.on('exit', () => fail(log.split('\n').find((line) => /FATAL|could not/.test(line))?.trim() ?? 'it exited'));
+    server.on('exit', () =>
+      fail(
+        log
+          .split('\n')
+          .find((line) => /FATAL|could not/.test(line))
+          ?.trim() ?? 'it exited',
+      ),
+    );
   });
 }
 

@@ -25,12 +25,12 @@ export async function startPresenceScheduler(databaseUrl: string, log: (line: st
   client.on('error', (error) => log(`scheduler: database connection lost (${error.message})`));
   await client.connect();
   const { rows } = await client.query<{ has_cron: boolean; has_jobs: boolean }>(
-    "select to_regnamespace('cron') is not null as has_cron, to_regprocedure('public.presence_maintenance_jobs()') is not null as has_jobs",
+    "select to_regnamespace('cron') is not null as has_cron, to_regprocedure('private.presence_maintenance_jobs()') is not null as has_jobs",
   );
   const jobs =
     rows[0]?.has_cron || !rows[0]?.has_jobs
       ? []
-      : (await client.query<MaintenanceJob>('select job_name, schedule, command from public.presence_maintenance_jobs()')).rows;
+      : (await client.query<MaintenanceJob>('select job_name, schedule, command from private.presence_maintenance_jobs()')).rows;
   if (rows[0]?.has_cron) log('scheduler: pg_cron runs the presence jobs on this server');
 
   let running: Promise<string[]> = Promise.resolve([]);
@@ -39,7 +39,8 @@ export async function startPresenceScheduler(databaseUrl: string, log: (line: st
       const ran: string[] = [];
       for (const job of jobs.filter((candidate) => cronMatches(candidate.schedule, at))) {
         try {
-          const result = await client.query(job.command);
+          // One row, one column: the job function's integer count of what it changed, or its void ('').
+          const result = await client.query<Record<string, number | string | null>>(job.command);
           const changed = Object.values(result.rows[0] ?? {})[0];
           if (changed) log(`scheduler: ${job.job_name} changed ${changed} rows`);
           ran.push(job.job_name);
@@ -55,10 +56,13 @@ export async function startPresenceScheduler(databaseUrl: string, log: (line: st
   let timer: NodeJS.Timeout | undefined;
   const scheduleNextMinute = () => {
     if (jobs.length === 0) return;
-    timer = setTimeout(() => {
-      void runDue(new Date());
-      scheduleNextMinute();
-    }, MINUTE_MS - (Date.now() % MINUTE_MS));
+    timer = setTimeout(
+      () => {
+        void runDue(new Date());
+        scheduleNextMinute();
+      },
+      MINUTE_MS - (Date.now() % MINUTE_MS),
+    );
   };
   scheduleNextMinute();
 

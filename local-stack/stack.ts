@@ -20,7 +20,8 @@ export interface RunningStack {
   secretKey: string;
   jwtSecret: string;
   seeded: boolean;
-  stop(): Promise<void>;
+  /** Stops every part; may be passed on unbound. */
+  stop: () => Promise<void>;
 }
 
 async function assertAnswers(url: string, apiKey: string, part: string): Promise<void> {
@@ -50,7 +51,7 @@ export async function startStack(config: StackConfig, log: (line: string) => voi
       password: config.dbPassword,
       ephemeral: config.ephemeral,
     });
-    stops.push(database.stop);
+    stops.push(() => database.stop());
     log(`database: ${database.description}`);
 
     await applySupabaseBase(database.url, config.dbPassword);
@@ -59,7 +60,7 @@ export async function startStack(config: StackConfig, log: (line: string) => voi
 
     if (config.presenceJobs) {
       const scheduler = await startPresenceScheduler(database.url, log);
-      stops.push(scheduler.stop);
+      stops.push(() => scheduler.stop());
     }
 
     const postgrest = await startPostgrest({
@@ -67,7 +68,7 @@ export async function startStack(config: StackConfig, log: (line: string) => voi
       jwtSecret: config.jwtSecret,
       log,
     });
-    stops.push(postgrest.stop);
+    stops.push(() => postgrest.stop());
 
     const auth = createAuthService({
       databaseUrl: withRole(database.url, 'supabase_auth_admin', config.dbPassword),
@@ -76,7 +77,7 @@ export async function startStack(config: StackConfig, log: (line: string) => voi
       issuer: `http://127.0.0.1:${config.apiPort}/auth/v1`,
       log,
     });
-    stops.push(auth.close);
+    stops.push(() => auth.close());
 
     const gateway = await startGateway({
       port: config.apiPort,
@@ -87,11 +88,11 @@ export async function startStack(config: StackConfig, log: (line: string) => voi
         [config.secretKey, config.serviceRoleKey],
       ]),
       restUrl: postgrest.url,
-      auth: auth.handle,
+      auth: (req, res) => auth.handle(req, res),
       maxBodyBytes: config.maxBodyBytes,
       log,
     });
-    stops.push(gateway.stop);
+    stops.push(() => gateway.stop());
 
     await assertAnswers(`${gateway.url}/rest/v1/`, config.anonKey, 'PostgREST');
     await assertAnswers(`${gateway.url}/auth/v1/health`, config.anonKey, 'Auth');

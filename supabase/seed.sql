@@ -70,12 +70,29 @@ from (
 ) as card (id, bio, specialties, rating, reviews, level)
 where u.id = card.id;
 
--- Luna and Selene are online now; Orion's flag is stale (his last heartbeat was 20 minutes ago),
--- so clients see him offline until the cleanup catches up; Rowan is offline.
-update public.users set is_online = true
-where id in ('11111111-1111-4111-8111-111111111111', '44444444-4444-4444-8444-444444444444',
-             '22222222-2222-4222-8222-222222222222');
-update public.users set last_seen_at = now() - interval '20 minutes'
-where id = '22222222-2222-4222-8222-222222222222';
-update public.users set last_seen_at = now() - interval '2 days'
-where id = '55555555-5555-4555-8555-555555555555';
+-- Presence on both sides of the five-minute rule. A device is a signed-in browser (an auth
+-- session): Luna and Selene each have one heard just now, so they are available; Selene is in a
+-- reading. Orion's device went silent 20 minutes ago, so he is offline (the minute job records it);
+-- Rowan signed out two days ago.
+insert into auth.sessions (id, user_id, created_at, updated_at, aal)
+values
+  ('aaaaaaaa-1111-4111-8111-111111111111', '11111111-1111-4111-8111-111111111111', now(), now(), 'aal1'),
+  ('aaaaaaaa-4444-4444-8444-444444444444', '44444444-4444-4444-8444-444444444444', now(), now(), 'aal1'),
+  ('aaaaaaaa-2222-4222-8222-222222222222', '22222222-2222-4222-8222-222222222222', now(), now(), 'aal1');
+
+insert into private.reader_devices (session_id, reader_id, last_seen_at, last_input_at)
+values
+  ('aaaaaaaa-1111-4111-8111-111111111111', '11111111-1111-4111-8111-111111111111', now(), now()),
+  ('aaaaaaaa-4444-4444-8444-444444444444', '44444444-4444-4444-8444-444444444444', now(), now()),
+  ('aaaaaaaa-2222-4222-8222-222222222222', '22222222-2222-4222-8222-222222222222',
+   now() - interval '20 minutes', now() - interval '20 minutes');
+
+insert into private.reader_presence (reader_id, chosen_status, status_message, chosen_at, expires_at, last_seen_at)
+values
+  ('44444444-4444-4444-8444-444444444444', 'busy', 'In a moon-cycle reading', now(), now() + interval '2 hours', null),
+  ('55555555-5555-4555-8555-555555555555', 'available', null, null, null, now() - interval '2 days');
+
+-- Orion stays recorded as available until the minute job catches up, as after a crashed browser.
+update public.users set recorded_status = 'available'
+where id in ('11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222');
+update public.users set recorded_status = 'busy' where id = '44444444-4444-4444-8444-444444444444';

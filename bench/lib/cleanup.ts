@@ -1,64 +1,85 @@
 import type pg from 'pg';
+import { autoExplained, writeCostBetween, type WriteCost } from './database-counters.ts';
 import { clearStaleReaders, makeStaleReaders } from './dataset.ts';
 
+export type PresenceJob = 'mark_inactive_readers_offline' | 'cleanup_reader_presence' | 'refresh_reader_directory_stats';
+
 export interface CleanupMeasure {
-  fn: 'mark_inactive_readers_offline' | 'cleanup_reader_presence';
+  fn: PresenceJob;
+  /** Stale readers (a device heard eleven minutes ago, recorded available) present when it ran. */
   stale: number;
-  changed: number;
+  /** Readers whose status it recorded; null for a job that records no transitions. */
+  changed: number | null;
   /** Median, fastest and slowest of the repeats, as seen by a client on 127.0.0.1. */
   ms: { median: number; min: number; max: number };
   walBytes: number;
+  /** What the median run wrote, from its WAL: row updates and how many were HOT, index entries, full-page images. */
+  cost: WriteCost;
   /** EXPLAIN ANALYZE of the statements inside, from one more run (auto_explain), for the report. */
   plan: string;
 }
 
-/**
- * The plans of every statement a function runs, as auto_explain logs them; LOG messages reach this
- * client as notices while client_min_messages is log. Not timed: instrumentation slows it down.
- */
+/** The plans of the statements inside a job that touch tables (not set_config() calls nor the wrappers around the work). */
 async function plansOfStatementsIn(db: pg.Client, call: string): Promise<string> {
-  const plans: string[] = [];
-  const collect = (message: { message?: string }) => {
-    // Only statements that touch tables: not set_config() calls nor the wrappers around the work.
-    if (message.message?.startsWith('duration:') && /(Scan|Update|Insert|Delete) on /.test(message.message)) plans.push(message.message);
-  };
-  db.on('notice', collect);
-  try {
-    await db.query(`load 'auto_explain';
-      set auto_explain.log_min_duration = 0; set auto_explain.log_analyze = on; set auto_explain.log_buffers = on;
-      set auto_explain.log_wal = on; set auto_explain.log_triggers = on; set auto_explain.log_nested_statements = on;
-      set client_min_messages = log`);
+  const plans = await autoExplained(db, async () => {
     await db.query(call);
-  } finally {
-    await db.query('reset client_min_messages; set auto_explain.log_min_duration = -1');
-    db.off('notice', collect);
-  }
-  return plans.join('\n\n');
+  });
+  return plans.filter((plan) => /(Scan|Update|Insert|Delete) on /.test(plan)).join('\n\n');
 }
 
-/** Each cleanup function, `repeats` times, on `stale` readers flagged online but silent for 11 minutes. */
+interface JobCall {
+  fn: PresenceJob;
+  /** Answers one row with `changed`. */
+  call: string;
+  /** Whether it runs on stale readers (the cleanups) or on the data set as it is (the counts). */
+  onStale: boolean;
+}
+
+/** The every-minute and every-ten-minutes jobs of the presence schedule, as the scheduler calls them. */
+export const PRESENCE_JOBS: JobCall[] = [
+  { fn: 'mark_inactive_readers_offline', call: 'select public.mark_inactive_readers_offline() as changed', onStale: true },
+  { fn: 'cleanup_reader_presence', call: 'select public.cleanup_reader_presence() as changed', onStale: true },
+  { fn: 'refresh_reader_directory_stats', call: 'select private.refresh_reader_directory_stats(), null::integer as changed', onStale: false },
+];
+
+/**
+ * Each job, `repeats` times: the cleanups on `stale` readers whose device went silent eleven minutes
+ * ago while they are recorded available, the directory counts on the data set as it is.
+ */
 export async function measureCleanups(db: pg.Client, stale: number, repeats = 3): Promise<CleanupMeasure[]> {
   const results: CleanupMeasure[] = [];
-  for (const fn of ['mark_inactive_readers_offline', 'cleanup_reader_presence'] as const) {
-    const times: number[] = [];
-    let changed = 0;
-    let walBytes = 0;
+  for (const job of PRESENCE_JOBS) {
+    const runs: Array<{ ms: number; changed: number | null; cost: WriteCost }> = [];
     for (let repeat = 0; repeat < repeats; repeat += 1) {
-      await makeStaleReaders(db, stale);
-      const { rows: [start] } = await db.query<{ lsn: string }>('select pg_current_wal_insert_lsn()::text as lsn');
+      if (job.onStale) await makeStaleReaders(db, stale);
+      const {
+        rows: [start],
+      } = await db.query<{ lsn: string }>('select pg_current_wal_insert_lsn()::text as lsn');
       const started = performance.now();
-      const { rows: [result] } = await db.query<{ changed: number }>(`select public.${fn}() as changed`);
-      times.push(performance.now() - started);
-      const { rows: [wal] } = await db.query<{ bytes: string }>('select pg_wal_lsn_diff(pg_current_wal_insert_lsn(), $1)::bigint as bytes', [start!.lsn]);
-      changed = result!.changed;
-      walBytes = Number(wal!.bytes);
-      await clearStaleReaders(db);
+      const {
+        rows: [result],
+      } = await db.query<{ changed: number | null }>(job.call);
+      const ms = performance.now() - started;
+      const {
+        rows: [end],
+      } = await db.query<{ lsn: string }>('select pg_current_wal_insert_lsn()::text as lsn');
+      runs.push({ ms, changed: result!.changed, cost: await writeCostBetween(db, start!.lsn, end!.lsn) });
+      if (job.onStale) await clearStaleReaders(db);
     }
-    times.sort((a, b) => a - b);
-    await makeStaleReaders(db, stale);
-    const plan = await plansOfStatementsIn(db, `select public.${fn}()`);
-    await clearStaleReaders(db);
-    results.push({ fn, stale, changed, ms: { median: times[Math.floor(times.length / 2)]!, min: times[0]!, max: times.at(-1)! }, walBytes, plan });
+    runs.sort((a, b) => a.ms - b.ms);
+    const middle = runs[Math.floor(runs.length / 2)]!;
+    if (job.onStale) await makeStaleReaders(db, stale);
+    const plan = await plansOfStatementsIn(db, job.call);
+    if (job.onStale) await clearStaleReaders(db);
+    results.push({
+      fn: job.fn,
+      stale: job.onStale ? stale : 0,
+      changed: middle.changed,
+      ms: { median: middle.ms, min: runs[0]!.ms, max: runs.at(-1)!.ms },
+      walBytes: middle.cost.walBytes,
+      cost: middle.cost,
+      plan,
+    });
   }
   return results;
 }

@@ -16,6 +16,12 @@ export interface BenchConfig {
   readSeconds: number;
   /** Where the report, its JSON and the chart are written. */
   resultsDir: string;
+  /** Their file name without extension; the run's date when unset. An existing report is never overwritten. */
+  resultsName?: string;
+  /** The results (JSON) this run is compared with; the newest other JSON in resultsDir when unset. */
+  previousResults?: string;
+  /** SQL run after the migrations, to measure a proposed change to them before making it; the report says so. */
+  schemaPatch?: string;
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -32,6 +38,12 @@ function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number):
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) throw new Error(`${name}=${raw} is not a positive number of seconds.`);
   return value;
+}
+
+function resultsName(raw: string): string {
+  const name = raw.replace(/\.(md|json|svg)$/, '');
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new Error(`BENCH_RESULTS_NAME=${raw} is not a plain file name (letters, digits, dot, - and _).`);
+  return name;
 }
 
 export function benchConfigFromEnv(env: NodeJS.ProcessEnv, defaultResultsDir: string): BenchConfig {
@@ -61,5 +73,8 @@ export function benchConfigFromEnv(env: NodeJS.ProcessEnv, defaultResultsDir: st
     readConcurrency: positiveInteger(env, 'BENCH_READ_CONCURRENCY', 20),
     readSeconds: positiveNumber(env, 'BENCH_READ_SECONDS', 5),
     resultsDir: env.BENCH_RESULTS_DIR || defaultResultsDir,
+    ...(env.BENCH_RESULTS_NAME ? { resultsName: resultsName(env.BENCH_RESULTS_NAME) } : {}),
+    ...(env.BENCH_PREVIOUS ? { previousResults: env.BENCH_PREVIOUS } : {}),
+    ...(env.BENCH_SCHEMA_PATCH ? { schemaPatch: env.BENCH_SCHEMA_PATCH } : {}),
   };
 }

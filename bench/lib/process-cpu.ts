@@ -6,6 +6,8 @@ export interface CpuSeconds {
   postgrest: number;
   gateway: number;
   loadTool: number;
+  /** Busy CPU time of the whole machine (every process, /proc/stat): what is left is other work's. */
+  machine?: number;
 }
 
 const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux the project runs on
@@ -60,6 +62,22 @@ export function descendantsOf(rootPid: number, processes: readonly ProcessStat[]
   return found;
 }
 
+/** Busy CPU seconds of the whole machine since boot, from the first line of /proc/stat (all but idle and iowait). */
+export function parseMachineBusy(procStat: string): number {
+  const fields = procStat.split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal (guest time is already in user and nice)
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
+  return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS_PER_SECOND;
+}
+
+function machineBusyNow(): number | undefined {
+  try {
+    return parseMachineBusy(fs.readFileSync('/proc/stat', 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 /** CPU used so far by the stack's processes (under `gatewayPid`) and by this process (the load tool). */
 export function cpuSecondsNow(gatewayPid: number): CpuSeconds {
   const tree = descendantsOf(gatewayPid, readAllProcesses());
@@ -70,6 +88,7 @@ export function cpuSecondsNow(gatewayPid: number): CpuSeconds {
     postgrest: total('postgrest'),
     gateway: tree.find((stat) => stat.pid === gatewayPid)?.seconds ?? 0,
     loadTool: (ownUsage.user + ownUsage.system) / 1e6,
+    machine: machineBusyNow(),
   };
 }
 
@@ -79,5 +98,12 @@ export function cpuSecondsBetween(before: CpuSeconds, after: CpuSeconds): CpuSec
     postgrest: after.postgrest - before.postgrest,
     gateway: after.gateway - before.gateway,
     loadTool: after.loadTool - before.loadTool,
+    ...(after.machine !== undefined && before.machine !== undefined ? { machine: after.machine - before.machine } : {}),
   };
+}
+
+/** CPU the machine spent on other work than the benchmark's parts (never below zero), or undefined when unknown. */
+export function otherCpuSeconds(cpu: CpuSeconds): number | undefined {
+  if (cpu.machine === undefined) return undefined;
+  return Math.max(0, cpu.machine - cpu.postgres - cpu.postgrest - cpu.gateway - cpu.loadTool);
 }

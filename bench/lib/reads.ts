@@ -4,7 +4,7 @@
  */
 import type pg from 'pg';
 import type { BenchStack } from './bench-stack.ts';
-import { timeInPostgres } from './database-counters.ts';
+import { functionsCalledBy, timeInPostgres } from './database-counters.ts';
 import { runLoad, type LoadResult } from './load.ts';
 
 export interface ReadMeasure {
@@ -13,6 +13,10 @@ export interface ReadMeasure {
   postgresMs: number;
   plan: string;
   http: LoadResult;
+  /** Size of one answer's body (JSON), bytes. */
+  responseBytes: number;
+  /** Functions of ours its plan calls per row instead of inlining them (EXPLAIN VERBOSE). */
+  calls?: string[];
 }
 
 interface ReadQuery {
@@ -23,24 +27,53 @@ interface ReadQuery {
   /** `ids` is a set of reader ids for the status queries, ignored by the others. */
   sqlValues: (ids: string[]) => unknown[];
   request: (stack: BenchStack, ids: string[]) => [path: string, init?: RequestInit];
+  /** Run before it is measured (as postgres). */
+  prepare?: (db: pg.Client) => Promise<void>;
+  /** For a function call: the statement inside it, whose plan shows what it calls per row. */
+  innerSql?: string;
 }
 
 const LEVEL_COLUMNS = 'id, name, color_theme, icon, base_price_per_minute, description';
-const CARD_COLUMNS = 'id, display_name, avatar_url, specialties, average_rating, review_count, is_online, last_seen_at';
-/** What the app's readers page selects (READER_CARD_COLUMNS; the smoke test keeps the two equal). */
+/** A card as the readers page shows it: profile fields, the effective status and its message, "last seen", the server's clock. */
+const CARD_COLUMNS = 'id, display_name, avatar_url, specialties, average_rating, review_count, status, status_message, is_online, last_seen_at, server_time';
+/** What the benchmark's readers page selects from public.reader_cards (the smoke test checks the app asks for no more). */
 export const READERS_PAGE_SELECT = `${CARD_COLUMNS},readerLevel:level_id(${LEVEL_COLUMNS})`;
+/** The directory's order (users_directory_idx): recorded status (available, busy, away, offline), best rated, id. */
+const DIRECTORY_ORDER = 'order=recorded_status.asc,average_rating.desc,id.asc';
+
+/** The SQL PostgREST runs for a page of reader_cards with the level embedded (a lateral join per card). */
+function readerCardsPageSql(where: string): string {
+  return `select ${CARD_COLUMNS.split(', ')
+    .map((column) => `c.${column}`)
+    .join(', ')}, lvl."readerLevel"
+          from public.reader_cards c
+          left join lateral (
+            select to_jsonb(l1) as "readerLevel"
+            from (select ${LEVEL_COLUMNS.split(', ')
+              .map((column) => `l.${column}`)
+              .join(', ')} from public.reader_levels l where l.id = c.level_id) l1
+          ) lvl on true
+          ${where}
+          order by c.recorded_status, c.average_rating desc, c.id limit 24`;
+}
+
+export const READERS_PAGE = 'Readers page (first page, online first)';
+export const AVAILABLE_NOW_PAGE = 'Readers page, available now (first page)';
+export const DIRECTORY_SUMMARY = 'Readers page summary (reader and online counts)';
+export const statusQueryName = (count: number) => `getReadersOnlineStatus, ${count} ids`;
 
 function statusQueries(count: number): ReadQuery[] {
   return [
     {
-      name: `getReadersOnlineStatus, ${count} ids`,
+      name: statusQueryName(count),
       design: 'project',
       sql: 'select * from public.get_readers_online_status($1)',
+      innerSql: 'select c.id, c.is_online, c.status, c.status_message, c.last_seen_at, c.server_time from public.reader_cards c where c.id = any ($1)',
       sqlValues: (ids) => [ids],
       request: (_, ids) => ['/rest/v1/rpc/get_readers_online_status', { method: 'POST', body: JSON.stringify({ reader_ids: ids }) }],
     },
     {
-      name: `getReadersOnlineStatus, ${count} ids`,
+      name: statusQueryName(count),
       design: 'seed',
       sql: 'select id, is_online, last_seen_at from public.seed_users where id = any ($1) and is_reader = true',
       sqlValues: (ids) => [ids],
@@ -51,20 +84,15 @@ function statusQueries(count: number): ReadQuery[] {
 
 export const READ_QUERIES: Array<ReadQuery & { ids: number }> = [
   {
-    name: 'Readers page (first page, online first)',
+    name: READERS_PAGE,
     design: 'project',
     ids: 0,
-    sql: `select ${CARD_COLUMNS.split(', ').map((column) => `u.${column}`).join(', ')}, to_jsonb(l) as "readerLevel"
-          from public.users u left join public.reader_levels l on l.id = u.level_id
-          where u.is_reader order by u.is_online desc, u.average_rating desc, u.id limit 24`,
+    sql: readerCardsPageSql(''),
     sqlValues: () => [],
-    request: () => [
-      `/rest/v1/users?select=${encodeURIComponent(READERS_PAGE_SELECT)}` +
-        '&is_reader=eq.true&order=is_online.desc,average_rating.desc,id.asc&limit=24',
-    ],
+    request: () => [`/rest/v1/reader_cards?select=${encodeURIComponent(READERS_PAGE_SELECT)}&${DIRECTORY_ORDER}&limit=24`],
   },
   {
-    name: 'Readers page (first page, online first)',
+    name: READERS_PAGE,
     design: 'seed',
     ids: 0,
     // The seed's fetchAllReaders(): every reader, best rated first; PostgREST's max-rows caps it at 1000.
@@ -72,17 +100,30 @@ export const READ_QUERIES: Array<ReadQuery & { ids: number }> = [
           from public.seed_users u left join public.reader_levels l on l.id = u.level_id
           where u.is_reader = true order by u.average_rating desc limit 1000`,
     sqlValues: () => [],
+    request: () => [`/rest/v1/seed_users?select=${encodeURIComponent(`*,readerLevel:level_id(${LEVEL_COLUMNS})`)}&is_reader=eq.true&order=average_rating.desc`],
+  },
+  {
+    // The "Available now" filter: the index range of readers recorded available, checked against the rule.
+    name: AVAILABLE_NOW_PAGE,
+    design: 'project',
+    ids: 0,
+    sql: readerCardsPageSql(`where c.recorded_status = 'available' and c.status = 'available'`),
+    sqlValues: () => [],
     request: () => [
-      `/rest/v1/seed_users?select=${encodeURIComponent(`*,readerLevel:level_id(${LEVEL_COLUMNS})`)}&is_reader=eq.true&order=average_rating.desc`,
+      `/rest/v1/reader_cards?select=${encodeURIComponent(READERS_PAGE_SELECT)}&recorded_status=eq.available&status=eq.available&${DIRECTORY_ORDER}&limit=24`,
     ],
   },
   {
-    name: 'Readers page summary (reader and online counts)',
+    name: DIRECTORY_SUMMARY,
     design: 'project',
     ids: 0,
     sql: 'select * from public.reader_directory_summary()',
     sqlValues: () => [],
     request: () => ['/rest/v1/rpc/reader_directory_summary', { method: 'POST', body: '{}' }],
+    // The minute job's counts, fresh, so the summary reads its one row rather than counting live.
+    prepare: async (db) => {
+      await db.query('select private.refresh_reader_directory_stats()');
+    },
   },
   ...statusQueries(24).map((query) => ({ ...query, ids: 24 })),
   ...statusQueries(100).map((query) => ({ ...query, ids: 100 })),
@@ -105,8 +146,11 @@ export async function measureReads(
   const results: ReadMeasure[] = [];
   for (const query of READ_QUERIES) {
     const sets = idSets.get(query.ids) ?? [[]];
+    await query.prepare?.(db);
     const { ms, plan } = await timeInPostgres(db, query.sql, query.sqlValues(sets[0]!), 'anon');
+    const calls = await functionsCalledBy(db, query.innerSql ?? query.sql, query.sqlValues(sets[0]!), 'anon');
     let turn = 0;
+    let responseBytes = 0;
     const http = await runLoad({
       concurrency: options.concurrency,
       warmupMs: options.warmupSeconds * 1000,
@@ -119,9 +163,10 @@ export async function measureReads(
         });
         const body = await response.arrayBuffer();
         if (!response.ok) throw new Error(`${query.name} (${query.design}): HTTP ${response.status} ${Buffer.from(body).toString().slice(0, 200)}`);
+        responseBytes ||= body.byteLength;
       },
     });
-    results.push({ name: query.name, design: query.design, postgresMs: ms, plan, http });
+    results.push({ name: query.name, design: query.design, postgresMs: ms, plan, http, responseBytes, calls });
   }
   return results;
 }

@@ -7,7 +7,7 @@ import type { ApiSwitch } from './api-switch.ts';
  * global set-up's process: POST /api/cut and POST /api/restore.
  */
 export async function startControlServer(apiSwitch: ApiSwitch, port: number): Promise<{ url: string; close: () => Promise<void> }> {
-  const actions: Record<string, () => Promise<void>> = { '/api/cut': apiSwitch.cut, '/api/restore': apiSwitch.restore };
+  const actions: Record<string, () => Promise<void>> = { '/api/cut': () => apiSwitch.cut(), '/api/restore': () => apiSwitch.restore() };
   const server = http.createServer((request, response) => {
     const action = request.method === 'POST' ? actions[request.url ?? ''] : undefined;
     if (!action) {

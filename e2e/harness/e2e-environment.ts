@@ -66,7 +66,7 @@ export async function startE2eEnvironment(log: (line: string) => void): Promise<
     stops.push(stack.stop);
 
     const apiSwitch = await startApiSwitch(apiPort, config.apiPort);
-    stops.push(apiSwitch.close);
+    stops.push(() => apiSwitch.close());
     const control = await startControlServer(apiSwitch, await freePort());
     stops.push(control.close);
     const app = await serveApp(dist, await freePort());

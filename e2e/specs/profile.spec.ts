@@ -23,7 +23,11 @@ function fromConsole(page: Page, path: string, method: string, body: unknown) {
   );
 }
 
-test('9. a new reader signs up, edits their card and sees it in the list; edits beyond their own card are refused by the server', async ({ people, db, shot }) => {
+test('9. a new reader signs up, edits their card and sees it in the list; edits beyond their own card are refused by the server', async ({
+  people,
+  db,
+  shot,
+}) => {
   const { page } = await people.open({ path: '/sign-up' });
   const stamp = Date.now().toString(36);
   const name = `Nova Quill ${stamp}`;
@@ -46,8 +50,8 @@ test('9. a new reader signs up, edits their card and sees it in the list; edits 
   await page.getByRole('link', { name: 'Readers', exact: true }).click();
   const card = readerCard(page, name);
   await expect(card.getByRole('list', { name: 'Specialties' })).toHaveText(/Dreams\s*Past lives/);
-  // Signed in as a reader: online.
-  await expect(card.getByText('Online', { exact: true })).toBeVisible();
+  // Signed in as a reader: available.
+  await expect(card.getByText('Available', { exact: true })).toBeVisible();
   await shot(page, 'new-reader-in-list');
 
   const [me] = await db.query<{ id: string }>('select id from public.users where display_name = $1', [name]);
@@ -55,12 +59,17 @@ test('9. a new reader signs up, edits their card and sees it in the list; edits 
 
   const othersRow = await fromConsole(page, `/rest/v1/users?id=eq.${READERS.luna.id}`, 'PATCH', { display_name: 'Hacked' });
   expect(othersRow).toEqual({ status: 200, body: '[]' });
-  for (const forbidden of [{ is_reader: false }, { average_rating: 5 }, { level_id: 3 }, { is_online: true, last_seen_at: '2099-01-01T00:00:00Z' }]) {
+  for (const forbidden of [{ is_reader: false }, { average_rating: 5 }, { level_id: 3 }, { recorded_status: 'available' }]) {
     const attempt = await fromConsole(page, `/rest/v1/users?id=eq.${me!.id}`, 'PATCH', forbidden);
     expect(attempt.status, JSON.stringify(forbidden)).toBeGreaterThanOrEqual(400);
     expect(attempt.body).toContain('permission denied');
   }
-  const audit = await fromConsole(page, '/rest/v1/presence_audit_log', 'POST', { user_id: me!.id, old_status: false, new_status: true, cause: 'heartbeat' });
+  const audit = await fromConsole(page, '/rest/v1/presence_audit_log', 'POST', {
+    user_id: me!.id,
+    old_status: 'offline',
+    new_status: 'available',
+    cause: 'heartbeat',
+  });
   expect(audit.status).toBeGreaterThanOrEqual(400);
 
   expect(await db.query('select id, display_name, is_reader, average_rating, level_id from public.users order by id')).toEqual(before);

@@ -1,14 +1,10 @@
 import type { Page } from '@playwright/test';
-import { expect, expectOffline, expectOnline, onlineFlag, ONE_POLL_MS, READERS, readerCard, signIn, test, type Database } from '../fixtures.ts';
+import { ageDevice, auditOf } from '../../tests/support/presence-fixtures.ts';
+import { expect, expectOffline, expectAvailable, ONE_POLL_MS, ownStatus, READERS, readerCard, signIn, statusOf, test, type Database } from '../fixtures.ts';
 
 const rowan = READERS.rowan;
 
-async function auditTrail(db: Database, readerId: string) {
-  return db.query<{ old_status: boolean; new_status: boolean; cause: string }>(
-    'select old_status, new_status, cause from public.presence_audit_log where user_id = $1 order by id',
-    [readerId],
-  );
-}
+const auditTrail = (db: Database, readerId: string) => auditOf((text, values) => db.query(text, values), readerId);
 
 /** Marks the page so a test can tell it was never reloaded. */
 async function markPage(page: Page) {
@@ -34,16 +30,20 @@ function countHeartbeats(page: Page): { count: number } {
   return counter;
 }
 
-test('2 and 3. a reader signs in and a client sees them turn Online without reloading; signing out turns them Offline, audited once each way', async ({ people, db, shot }) => {
+test('2 and 3. a reader signs in and a client sees them turn Available without reloading; signing out turns them Offline, audited once each way', async ({
+  people,
+  db,
+  shot,
+}) => {
   const client = await people.open();
   await expectOffline(readerCard(client.page, rowan.name), rowan.name);
   await markPage(client.page);
 
   const reader = await people.open({ path: '/sign-in' });
   await signIn(reader.page, rowan.email);
-  await expect(reader.page.getByRole('status').filter({ hasText: 'You are online' })).toBeVisible();
+  await expect(ownStatus(reader.page)).toHaveAccessibleName(/^Your status: Available/);
 
-  await expectOnline(readerCard(client.page, rowan.name), rowan.name);
+  await expectAvailable(readerCard(client.page, rowan.name), rowan.name);
   await expectNotReloaded(client.page);
   await shot(client.page, 'client-sees-reader-online');
 
@@ -54,8 +54,8 @@ test('2 and 3. a reader signs in and a client sees them turn Online without relo
   await shot(client.page, 'client-sees-reader-offline');
 
   expect(await auditTrail(db, rowan.id)).toEqual([
-    { old_status: false, new_status: true, cause: 'heartbeat' },
-    { old_status: true, new_status: false, cause: 'sign_out' },
+    { old_status: 'offline', new_status: 'available', cause: 'heartbeat' },
+    { old_status: 'available', new_status: 'offline', cause: 'sign_out' },
   ]);
 });
 
@@ -63,16 +63,16 @@ test('4. a reader who closes the tab without signing out goes offline at once (k
   const client = await people.open();
   const reader = await people.open({ path: '/sign-in' });
   await signIn(reader.page, rowan.email);
-  await expectOnline(readerCard(client.page, rowan.name), rowan.name);
+  await expectAvailable(readerCard(client.page, rowan.name), rowan.name);
 
   await closeTab(reader.page);
 
-  await expect.poll(() => onlineFlag(db, rowan.id), { timeout: 5_000 }).toBe(false);
+  await expect.poll(() => statusOf(db, rowan.id), { timeout: 5_000 }).toBe('offline');
   await expectOffline(readerCard(client.page, rowan.name), rowan.name);
-  expect((await auditTrail(db, rowan.id)).at(-1)).toEqual({ old_status: true, new_status: false, cause: 'sign_out' });
+  expect((await auditTrail(db, rowan.id)).at(-1)).toEqual({ old_status: 'available', new_status: 'offline', cause: 'sign_out' });
 });
 
-test('5. two tabs of one reader: one heartbeats; closing one keeps them Online, closing both makes them Offline', async ({ people, db }) => {
+test('5. two tabs of one reader: one heartbeats; closing one keeps them Available, closing both makes them Offline', async ({ people, db }) => {
   const client = await people.open();
   const reader = await people.open({ path: '/sign-in' });
   await signIn(reader.page, rowan.email);
@@ -91,40 +91,45 @@ test('5. two tabs of one reader: one heartbeats; closing one keeps them Online, 
 
   await closeTab(leader);
   await follower.waitForTimeout(ONE_POLL_MS);
-  expect(await onlineFlag(db, rowan.id)).toBe(true);
+  expect(await statusOf(db, rowan.id)).toBe('available');
   expect(followerBeats.count).toBeGreaterThan(0);
-  await expectOnline(readerCard(client.page, rowan.name), rowan.name);
+  await expectAvailable(readerCard(client.page, rowan.name), rowan.name);
 
   await closeTab(follower);
-  await expect.poll(() => onlineFlag(db, rowan.id), { timeout: 5_000 }).toBe(false);
+  await expect.poll(() => statusOf(db, rowan.id), { timeout: 5_000 }).toBe('offline');
   await expectOffline(readerCard(client.page, rowan.name), rowan.name);
   expect(await auditTrail(db, rowan.id)).toEqual([
-    { old_status: false, new_status: true, cause: 'heartbeat' },
-    { old_status: true, new_status: false, cause: 'sign_out' },
+    { old_status: 'offline', new_status: 'available', cause: 'heartbeat' },
+    { old_status: 'available', new_status: 'offline', cause: 'sign_out' },
   ]);
 });
 
-test('6. a reader whose browser just stops stays Online until the five-minute rule and the inactivity job turn them Offline', async ({ people, db, shot }) => {
+test('6. a reader whose browser just stops stays Available until the five-minute rule and the inactivity job turn them Offline', async ({
+  people,
+  db,
+  shot,
+}) => {
   const client = await people.open();
   const reader = await people.openInOwnBrowser({ path: '/sign-in' });
   await signIn(reader.page, rowan.email);
-  await expectOnline(readerCard(client.page, rowan.name), rowan.name);
+  await expectAvailable(readerCard(client.page, rowan.name), rowan.name);
 
   // Killed with no last word (a crash, a power cut, a lid closed): the browser process dies, so no
   // unload handler runs and no keepalive request leaves.
   reader.crash();
   await client.page.waitForTimeout(ONE_POLL_MS);
-  expect(await onlineFlag(db, rowan.id)).toBe(true);
-  await expectOnline(readerCard(client.page, rowan.name), rowan.name);
+  expect(await statusOf(db, rowan.id)).toBe('available');
+  await expectAvailable(readerCard(client.page, rowan.name), rowan.name);
 
   // Six minutes pass, in the database rather than on the clock.
-  await db.query("update public.users set last_seen_at = last_seen_at - interval '6 minutes' where id = $1", [rowan.id]);
+  const [device] = await db.query<{ session_id: string }>('select session_id from private.reader_devices where reader_id = $1', [rowan.id]);
+  await ageDevice((text, values) => db.query(text, values), device!.session_id, { heardAgo: '6 minutes' });
   await db.query('select public.mark_inactive_readers_offline()');
 
-  const [row] = await db.query<{ is_online: boolean }>('select is_online from public.users where id = $1', [rowan.id]);
-  expect(row?.is_online).toBe(false);
+  const [row] = await db.query<{ recorded_status: string }>('select recorded_status::text from public.users where id = $1', [rowan.id]);
+  expect(row?.recorded_status).toBe('offline');
   await expectOffline(readerCard(client.page, rowan.name), rowan.name);
   await expect(readerCard(client.page, rowan.name).getByText('last seen 6 minutes ago')).toBeVisible();
-  expect((await auditTrail(db, rowan.id)).at(-1)).toEqual({ old_status: true, new_status: false, cause: 'inactivity' });
+  expect((await auditTrail(db, rowan.id)).at(-1)).toEqual({ old_status: 'available', new_status: 'offline', cause: 'inactivity' });
   await shot(client.page, 'reader-timed-out');
 });

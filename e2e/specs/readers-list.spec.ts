@@ -1,39 +1,47 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, expectOffline, expectOnline, READERS, readerCard, test } from '../fixtures.ts';
+import { expect, expectOffline, expectAvailable, expectStatus, READERS, readerCard, test } from '../fixtures.ts';
 
-test('1. a client sees online readers first with a green dot, offline readers gray with last-seen text', async ({ people, shot }) => {
+test('1. a client sees available readers first (green), then those in a reading (amber), then offline ones (gray, last seen)', async ({ people, shot }) => {
   const { page } = await people.open();
 
   const cards = page.getByRole('list', { name: 'Readers' }).getByRole('article');
   await expect(cards.getByRole('heading')).toHaveText([READERS.luna.name, READERS.selene.name, READERS.orion.name, READERS.rowan.name]);
-  await expectOnline(readerCard(page, READERS.luna.name), READERS.luna.name);
-  await expectOnline(readerCard(page, READERS.selene.name), READERS.selene.name);
-  // Orion is still flagged online, but his last heartbeat is 20 minutes old: the five-minute rule says offline.
+  await expectAvailable(readerCard(page, READERS.luna.name), READERS.luna.name);
+  await expectStatus(readerCard(page, READERS.selene.name), READERS.selene.name, 'busy');
+  await expect(readerCard(page, READERS.selene.name).getByText('“In a moon-cycle reading”')).toBeVisible();
+  // Orion's browser went silent 20 minutes ago: the five-minute rule says offline.
   await expectOffline(readerCard(page, READERS.orion.name), READERS.orion.name);
   await expect(readerCard(page, READERS.orion.name).getByText('last seen 20 minutes ago')).toBeVisible();
   await expectOffline(readerCard(page, READERS.rowan.name), READERS.rowan.name);
   await expect(readerCard(page, READERS.rowan.name).getByText('last seen 2 hours ago')).toBeVisible();
 
-  const dotColor = (name: string) => readerCard(page, name).getByRole('img', { name: /Online|Offline/ }).locator('span').evaluate((dot) => getComputedStyle(dot).backgroundColor);
-  const online = await dotColor(READERS.luna.name);
+  const dotColor = (name: string) =>
+    readerCard(page, name)
+      .getByRole('img')
+      .locator('span')
+      .evaluate((dot) => getComputedStyle(dot).backgroundColor);
+  const available = await dotColor(READERS.luna.name);
+  const busy = await dotColor(READERS.selene.name);
   const offline = await dotColor(READERS.rowan.name);
-  expect(online).not.toBe(offline);
-  // Green: in Tailwind's oklch colours a hue near 160; gray has almost no chroma.
-  expect(online).toMatch(/^oklch\([\d.]+%? 0\.1\d+ 1[56]\d/);
+  // In Tailwind's oklch colours: green a hue near 160, amber near 70 to 90; gray has almost no chroma.
+  expect(available).toMatch(/^oklch\([\d.]+%? 0\.1\d+ 1[56]\d/);
+  expect(busy).toMatch(/^oklch\([\d.]+%? 0\.1\d+ [789]\d/);
   expect(offline).toMatch(/^oklch\([\d.]+%? 0\.0\d+ /);
   await shot(page, 'readers');
 
   // On a phone: one column, nothing wider than the screen.
   await page.setViewportSize({ width: 390, height: 844 });
-  await expectOnline(readerCard(page, READERS.luna.name), READERS.luna.name);
+  await expectAvailable(readerCard(page, READERS.luna.name), READERS.luna.name);
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
   await shot(page, 'readers-phone');
 
   // A card's Video button leads to the reader's page, at its video section.
-  await readerCard(page, READERS.luna.name).getByRole('link', { name: `Video reading with ${READERS.luna.name}` }).click();
+  await readerCard(page, READERS.luna.name)
+    .getByRole('link', { name: `Video reading with ${READERS.luna.name}` })
+    .click();
   await expect(page.getByRole('heading', { level: 1, name: READERS.luna.name })).toBeVisible();
   await expect(page.getByRole('heading', { level: 2, name: 'Video reading' })).toBeInViewport();
-  await expect(page.getByText(`${READERS.luna.name} is online now and available for a video reading.`)).toBeVisible();
+  await expect(page.getByText(`${READERS.luna.name} is available now for a video reading.`)).toBeVisible();
   await shot(page, 'reader-page-phone');
 });
 
@@ -43,7 +51,7 @@ test('8. a client whose clock is hours wrong still sees the right statuses and l
     await page.clock.setSystemTime(new Date(Date.now() + hours * 3_600_000));
     await page.goto('/readers');
 
-    await expectOnline(readerCard(page, READERS.luna.name), READERS.luna.name);
+    await expectAvailable(readerCard(page, READERS.luna.name), READERS.luna.name);
     await expectOffline(readerCard(page, READERS.orion.name), READERS.orion.name);
     await expect(readerCard(page, READERS.orion.name).getByText('last seen 20 minutes ago'), `clock off by ${hours} h`).toBeVisible();
     // The page's clock really is that far off.
@@ -53,9 +61,9 @@ test('8. a client whose clock is hours wrong still sees the right statuses and l
   }
 });
 
-test('10. keyboard only: the filters and a card\'s Video button are reachable, and axe finds no serious violations', async ({ people, shot }) => {
+test("10. keyboard only: the filters and a card's Video button are reachable, and axe finds no serious violations", async ({ people, shot }) => {
   const { page } = await people.open();
-  await expectOnline(readerCard(page, READERS.luna.name), READERS.luna.name);
+  await expectAvailable(readerCard(page, READERS.luna.name), READERS.luna.name);
 
   await page.keyboard.press('Tab');
   await expect(page.getByRole('link', { name: 'Skip to main content' })).toBeFocused();
@@ -75,9 +83,10 @@ test('10. keyboard only: the filters and a card\'s Video button are reachable, a
   await expect(page.getByRole('combobox', { name: 'Specialty' })).toHaveCount(1);
 
   // The filters work from the keyboard too.
-  await page.getByRole('checkbox', { name: 'Online now' }).focus();
+  await page.getByRole('checkbox', { name: 'Available now' }).focus();
   await page.keyboard.press('Space');
-  await expect(page.getByRole('list', { name: 'Readers' }).getByRole('article')).toHaveCount(2);
+  await expect(page.getByRole('list', { name: 'Readers' }).getByRole('article')).toHaveCount(1);
+  await expect(page).toHaveURL(/available=1/);
   await page.getByRole('combobox', { name: 'Specialty' }).focus();
   await page.keyboard.type('zzz-no-such-specialty');
   await expect(page.getByText('No readers match these filters right now.')).toBeVisible();

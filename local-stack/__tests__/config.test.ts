@@ -8,7 +8,7 @@ const OLD_PUBLISHABLE_KEY = 'sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH';
 const OLD_SECRET_KEY = 'sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz';
 
 describe('opaque API keys', () => {
-  test('have the shape of Supabase\'s publishable and secret keys', () => {
+  test("have the shape of Supabase's publishable and secret keys", () => {
     const config = configFromEnv({});
     expect(config.publishableKey).toMatch(/^sb_publishable_[A-Za-z0-9_-]{22}_[A-Za-z0-9_-]{8}$/);
     expect(config.secretKey).toMatch(/^sb_secret_[A-Za-z0-9_-]{22}_[A-Za-z0-9_-]{8}$/);

@@ -3,6 +3,7 @@ import {
   apiKeyFromQuery,
   forwardedRequestHeaders,
   forwardedResponseHeaders,
+  headerNotUtf8,
   parseRequestTarget,
   routeOf,
   withoutApiKey,
@@ -158,8 +159,19 @@ describe('forwarded headers', () => {
   });
 
   test('responses keep end-to-end headers only', () => {
-    expect(
-      forwardedResponseHeaders({ ...hopByHop, 'content-type': 'application/json', 'content-range': '0-1/*', 'set-cookie': ['a=1', 'b=2'] }),
-    ).toEqual({ 'content-type': 'application/json', 'content-range': '0-1/*', 'set-cookie': ['a=1', 'b=2'] });
+    expect(forwardedResponseHeaders({ ...hopByHop, 'content-type': 'application/json', 'content-range': '0-1/*', 'set-cookie': ['a=1', 'b=2'] })).toEqual({
+      'content-type': 'application/json',
+      'content-range': '0-1/*',
+      'set-cookie': ['a=1', 'b=2'],
+    });
+  });
+});
+
+describe('headerNotUtf8', () => {
+  test('names the first header whose bytes are not UTF-8, and passes ASCII and real UTF-8', () => {
+    const latin1 = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+    expect(headerNotUtf8(['Accept', 'application/json', 'X-Name', latin1('Séléné ☾')])).toBeUndefined();
+    expect(headerNotUtf8(['Accept', 'application/json', 'Accept-Profile', 'priv\xe9', 'Prefer', '\xff'])).toBe('Accept-Profile');
+    expect(headerNotUtf8([])).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@ import { DEFAULT_JWT_SECRET } from '../config.ts';
 import { apiKeysFor, signJwt, verifyJwt } from '../jwt.ts';
 
 describe('apiKeysFor', () => {
-  test('derives the Supabase CLI\'s well-known local keys from its default secret', () => {
+  test("derives the Supabase CLI's well-known local keys from its default secret", () => {
     expect(apiKeysFor(DEFAULT_JWT_SECRET)).toEqual({
       anonKey:
         'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24iLCJleHAiOjE5ODM4MTI5OTZ9.CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0',

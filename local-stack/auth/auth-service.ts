@@ -89,7 +89,11 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       const reply = await handler({ service, req, query, client: clientInfo(req), readBody: () => readJsonObject(req) });
       sendReply(res, reply);
     } catch (error) {
-      sendError(req, res, asAuthError(error, (failure) => log(`auth: ${req.method} ${path} failed: ${describe(failure)}`)));
+      sendError(
+        req,
+        res,
+        asAuthError(error, (failure) => log(`auth: ${req.method} ${path} failed: ${describe(failure)}`)),
+      );
     }
   }
 

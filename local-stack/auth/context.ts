@@ -19,8 +19,8 @@ export interface RequestContext {
   req: http.IncomingMessage;
   query: URLSearchParams;
   client: ClientInfo;
-  /** The JSON object body; 400 `bad_json` otherwise. */
-  readBody(): Promise<JsonObject>;
+  /** The JSON object body; 400 `bad_json` otherwise. Handlers destructure it, so it is no method. */
+  readBody: () => Promise<JsonObject>;
 }
 
 export interface Reply {

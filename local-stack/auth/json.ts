@@ -12,11 +12,13 @@ export function isJsonObject(value: unknown): value is JsonObject {
 const MAX_JSON_DEPTH = 32;
 
 /** U+0000 and unpaired surrogates: JSON can carry them, PostgreSQL's text and jsonb cannot store them. */
-const UNSTORABLE_TEXT = /[\u0000\p{Cs}]/u;
+function hasUnstorableText(value: string): boolean {
+  return value.includes('\u0000') || /\p{Cs}/u.test(value);
+}
 
 /** Why PostgreSQL could not store `value` (or would choke serialising it); undefined when it can. */
 export function unstorableReason(value: JsonValue, depth = 1): string | undefined {
-  if (typeof value === 'string') return UNSTORABLE_TEXT.test(value) ? 'strings cannot contain U+0000 or unpaired surrogates' : undefined;
+  if (typeof value === 'string') return hasUnstorableText(value) ? 'strings cannot contain U+0000 or unpaired surrogates' : undefined;
   if (value === null || typeof value !== 'object') return undefined;
   if (depth > MAX_JSON_DEPTH) return `objects and arrays cannot be nested more than ${MAX_JSON_DEPTH} deep`;
   for (const [key, item] of Object.entries(value)) {

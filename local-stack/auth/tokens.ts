@@ -96,10 +96,9 @@ export async function rotateRefreshToken(db: Queryable, current: RefreshTokenRec
 }
 
 export async function activeRefreshToken(db: Queryable, sessionId: string): Promise<string | undefined> {
-  const { rows } = await db.query<{ token: string }>(
-    'select token from auth.refresh_tokens where session_id = $1 and not revoked order by id desc limit 1',
-    [sessionId],
-  );
+  const { rows } = await db.query<{ token: string }>('select token from auth.refresh_tokens where session_id = $1 and not revoked order by id desc limit 1', [
+    sessionId,
+  ]);
   return rows[0]?.token;
 }
 

@@ -18,12 +18,11 @@ export function ConfigError({ problems }: { problems: string[] }) {
         <h2 className="mt-6 font-display text-xl text-gold-300">How to fix it</h2>
         <ul className="mt-2 list-disc space-y-1 pl-6 text-mist-300">
           <li>
-            Run <code className="text-mist-100">npm start</code>: it starts the local stack and writes{' '}
-            <code className="text-mist-100">.env.local</code>.
+            Run <code className="text-mist-100">npm start</code>: it starts the local stack and writes <code className="text-mist-100">.env.local</code>.
           </li>
           <li>
-            Or copy <code className="text-mist-100">.env.example</code> to <code className="text-mist-100">.env.local</code> and fill
-            in your Supabase project&apos;s URL and anon key.
+            Or copy <code className="text-mist-100">.env.example</code> to <code className="text-mist-100">.env.local</code> and fill in your Supabase
+            project&apos;s URL and anon key.
           </li>
         </ul>
         <p className="mt-4 text-sm text-mist-300">Vite reads these files when it starts, so restart it afterwards.</p>

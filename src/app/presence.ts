@@ -1,15 +1,15 @@
 import { useCallback, useEffect, useSyncExternalStore } from 'react';
 import { env } from '@/config/env';
 import { useAuthStore } from '@/features/auth/stores/auth-store';
-import { createReaderPresenceService, type PresenceHealth, type ReaderPresenceService } from '@/features/presence/services/reader-presence';
-import { getSupabase, serverClock } from '@/lib/supabase';
+import type { StatusChoice } from '@/features/presence/api/report-presence';
+import { createReaderPresenceService, type PresenceState, type ReaderPresenceService } from '@/features/presence/services/reader-presence';
+import { getSupabase } from '@/lib/supabase';
 
 let service: ReaderPresenceService | undefined;
 
 export function getReaderPresenceService(): ReaderPresenceService {
   service ??= createReaderPresenceService({
     client: getSupabase(),
-    clock: serverClock,
     supabaseUrl: env.supabaseUrl,
     anonKey: env.supabaseAnonKey,
     intervalMs: env.presenceUpdateIntervalMs,
@@ -42,11 +42,18 @@ export function usePresenceTracking(): void {
   }, [tracks, userId]);
 }
 
-/** The signed-in reader's own presence, for the header; 'idle' for everyone else. */
-export function usePresenceHealth(): PresenceHealth {
+const NOT_TRACKING: PresenceState = { health: 'idle', own: undefined };
+
+/** The signed-in reader's own presence, for the header; idle for everyone else. */
+export function usePresenceState(): PresenceState {
   const tracks = useTracksPresence();
   const subscribe = useCallback((listener: () => void) => (tracks ? getReaderPresenceService().subscribe(listener) : () => {}), [tracks]);
-  return useSyncExternalStore(subscribe, () => (tracks ? getReaderPresenceService().health : 'idle'));
+  return useSyncExternalStore(subscribe, () => (tracks ? getReaderPresenceService().state : NOT_TRACKING));
+}
+
+/** The reader's choice of status, from the header. */
+export function chooseStatus(choice: StatusChoice) {
+  return getReaderPresenceService().setStatus(choice);
 }
 
 // Going offline must not keep a person from signing out when the API does not answer.

@@ -75,6 +75,7 @@ export function usePolledResource<T>(load: (current: T | undefined) => Promise<T
       }
     };
 
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- starting the load is this effect's job; its one synchronous update marks the load in flight, the answer lands later
     void fetchNow();
     restartInterval.current();
     document.addEventListener('visibilitychange', onVisibilityChange);
@@ -82,7 +83,7 @@ export function usePolledResource<T>(load: (current: T | undefined) => Promise<T
       stopInterval();
       document.removeEventListener('visibilitychange', onVisibilityChange);
       // Answers still out belong to an unmounted page (or an older interval).
-      latestRequest.current++;
+      latestRequest.current += 1;
       inFlight.current = false;
     };
   }, [fetchNow, intervalMs]);

@@ -1,5 +1,6 @@
--- Presence audit trail: one row per real online/offline transition, written by the database
--- whoever caused it, with the cause the presence functions declare. Kept for a configurable age.
+-- Presence audit trail: one row per transition of a reader's effective status, from and to, with
+-- its cause, written by the presence functions that record transitions
+-- (private.settle_presence, private.record_due_transitions). Kept for a configurable age.
 -- Rollback: supabase/rollback/presence.sql
 
 -- ============================================================================================
@@ -7,17 +8,20 @@
 -- ============================================================================================
 
 create table public.presence_audit_log (
-  id bigint generated always as identity primary key,
-  user_id uuid not null references public.users (id) on delete cascade,
-  old_status boolean not null,
-  new_status boolean not null,
+  id bigint generated always as identity,
+  user_id uuid not null,
+  old_status public.presence_status not null,
+  new_status public.presence_status not null,
   changed_at timestamptz not null default now(),
-  cause text not null check (cause in ('heartbeat', 'sign_out', 'inactivity', 'cleanup', 'direct_update'))
+  cause text not null check (cause in ('heartbeat', 'sign_out', 'inactivity', 'cleanup', 'reader_choice', 'auto_away', 'expiry')),
+  -- One key serves "a user's history", the per-minute transition limit and identity.
+  primary key (user_id, changed_at, id),
+  check (old_status <> new_status)
 );
-comment on table public.presence_audit_log is 'Every reader online/offline transition: who, from, to, when and why.';
+comment on table public.presence_audit_log is 'Every reader status transition: who, from, to, when and why.';
 
-create index presence_audit_log_user_id_changed_at_idx on public.presence_audit_log (user_id, changed_at);
-create index presence_audit_log_changed_at_idx on public.presence_audit_log (changed_at);
+-- Retention scans by time, and the log is appended in time order: a BRIN summary, not a B-tree entry per row.
+create index presence_audit_log_changed_at_idx on public.presence_audit_log using brin (changed_at);
 
 -- Neither anon nor authenticated users read or write it (no grants either); ops use service_role or SQL.
 alter table public.presence_audit_log enable row level security;
@@ -29,31 +33,51 @@ create policy "API users never see the audit log"
 grant select, delete on public.presence_audit_log to service_role;
 
 -- ============================================================================================
--- Trigger
+-- The per-reader transition limit
 -- ============================================================================================
 
--- security definer: the log is written whoever changes the flag, also roles that cannot read it.
-create function public.audit_presence_changes()
+-- Transitions a reader causes are limited per minute, counted from the audit log, whose key
+-- (user_id, changed_at, id) makes this a short index range.
+create function private.presence_transition_allowed(reader uuid)
+returns boolean
+language sql
+stable
+set search_path = ''
+as $$
+  select count(*) < private.presence_transitions_per_minute()
+  from public.presence_audit_log a
+  where a.user_id = reader and a.changed_at > now() - interval '1 minute';
+$$;
+comment on function private.presence_transition_allowed(uuid) is
+  'Whether the reader may cause another transition now: fewer than presence_transitions_per_minute() in the last minute.';
+
+-- ============================================================================================
+-- Rows of deleted users
+-- ============================================================================================
+
+-- No foreign key: rows come only from the presence functions, with ids read from public.users, so a
+-- key would check nothing new and cost a lookup per row. Deleting a user still deletes their log.
+-- security definer: whoever may delete a profile removes its log, which they cannot read.
+create function private.delete_presence_audit_of_deleted_users()
 returns trigger
 language plpgsql
 security definer
 set search_path = ''
 as $$
 begin
-  insert into public.presence_audit_log (user_id, old_status, new_status, changed_at, cause)
-  values (new.id, old.is_online, new.is_online, now(),
-          coalesce(nullif(current_setting('presence.cause', true), ''), 'direct_update'));
+  delete from public.presence_audit_log a
+  using deleted_users d
+  where a.user_id = d.id;
   return null;
 end;
 $$;
-comment on function public.audit_presence_changes() is 'Writes one presence_audit_log row per is_online transition.';
-revoke execute on function public.audit_presence_changes() from public, anon, authenticated;
+comment on function private.delete_presence_audit_of_deleted_users() is
+  'Removes the presence audit rows of deleted users (what a foreign key''s on delete cascade would do).';
 
-create trigger audit_presence_changes
-  after update of is_online on public.users
-  for each row
-  when (old.is_online is distinct from new.is_online)
-  execute function public.audit_presence_changes();
+create trigger delete_presence_audit_of_deleted_users
+  after delete on public.users
+  referencing old table as deleted_users
+  for each statement execute function private.delete_presence_audit_of_deleted_users();
 
 -- ============================================================================================
 -- Retention
@@ -73,11 +97,9 @@ begin
   delete from public.presence_audit_log where changed_at < now() - older_than;
   get diagnostics removed = row_count;
   raise log 'presence audit retention: removed % rows older than %', removed, older_than;
-  raise notice 'presence audit retention: removed % rows older than %', removed, older_than;
   return removed;
 end;
 $$;
 comment on function public.purge_presence_audit_log(interval) is
   'Removes audit rows older than the given age (default 30 days); returns how many.';
-revoke execute on function public.purge_presence_audit_log(interval) from public, anon, authenticated;
 grant execute on function public.purge_presence_audit_log(interval) to service_role;

@@ -1,6 +1,7 @@
--- Rolls back every presence migration (20251125000100 to 20251201000300): the pg_cron jobs, the
--- functions, triggers and tables, and their lines in the Supabase CLI's history, so that
--- `supabase db push` applies them again. Leaves auth users alone. Destroys profile and audit data.
+-- Rolls back every migration in supabase/migrations (20251125000100 to 20251125000500): the pg_cron
+-- jobs, the views, functions, triggers, tables, types and the private schema, and their lines in the
+-- Supabase CLI's history, so that `supabase db push` applies them again. Leaves auth users and
+-- sessions alone. Destroys profile, presence and audit data.
 -- One DO block, because `supabase db query` runs one statement, and so it is all or nothing:
 --
 --   npx supabase db query --db-url "postgresql://postgres:postgres@127.0.0.1:54322/postgres?sslmode=disable" -f supabase/rollback/presence.sql
@@ -20,45 +21,37 @@ begin
     end loop;
   end if;
 
+  -- The triggers on auth tables, which stay.
   drop trigger if exists on_auth_user_created on auth.users;
+  drop trigger if exists end_presence_of_banned_user on auth.users;
 
-  -- Tables first: dropping them drops their triggers, which frees the trigger functions.
-  drop table if exists public.reader_directory_stats;
+  -- The public objects that depend on the private schema, then everything in it (its tables,
+  -- views, functions and the triggers on them), then the rest of public, dependents first.
+  drop view if exists public.reader_cards cascade;
+  drop function if exists public.reader_directory_summary();
+  drop function if exists public.get_readers_online_status(uuid[]);
+  drop function if exists public.is_online(public.users);
+  drop function if exists public.last_seen_at(public.users);
+  drop function if exists public.my_presence();
+  drop function if exists public.set_reader_status(public.presence_status, text, timestamptz);
+  drop function if exists public.reader_go_offline();
+  drop function if exists public.reader_heartbeat(integer);
+  drop function if exists public.mark_inactive_readers_offline();
+  drop function if exists public.cleanup_reader_presence();
+  drop function if exists public.purge_presence_audit_log(interval);
+  drop schema if exists private cascade;
+
   drop table if exists public.presence_audit_log;
-  drop function if exists public.specialties_search(public.users);
   drop table if exists public.users;
   drop table if exists public.reader_levels;
-  drop domain if exists public.display_name, public.avatar_url, public.bio, public.specialty;
+  drop type if exists public.own_presence;
+  drop type if exists public.presence_status;
+  drop domain if exists public.display_name, public.avatar_url, public.bio, public.specialty, public.status_message;
 
-  drop function if exists public.presence_transition_allowed(uuid);
-  drop function if exists public.presence_transitions_per_minute();
-  drop function if exists private.plain_display_name(text);
-  drop schema if exists private;
-  drop function if exists public.reader_directory_summary();
-  drop function if exists public.refresh_reader_directory_stats();
-  drop function if exists public.count_reader_directory();
-  drop function if exists public.server_time();
-  drop function if exists public.presence_maintenance_jobs();
-  drop function if exists public.delete_presence_audit_of_deleted_users();
-  drop function if exists public.audit_presence_changes();
-  drop function if exists public.purge_presence_audit_log(interval);
-  drop function if exists public.cleanup_reader_presence();
-  drop function if exists public.mark_inactive_readers_offline();
-  drop function if exists public.mark_readers_offline_after(interval, text);
-  drop function if exists public.get_readers_online_status(uuid[]);
-  drop function if exists public.reader_go_offline();
-  drop function if exists public.reader_heartbeat();
-  drop function if exists public.update_last_seen_on_online();
-  drop function if exists public.presence_heartbeat_min_interval();
-  drop function if exists public.presence_online_threshold();
-  drop function if exists public.handle_new_auth_user();
-  drop function if exists public.touch_updated_at();
-
-  alter default privileges in schema public grant execute on functions to public;
+  alter default privileges in schema public grant execute on functions to anon, authenticated;
   alter default privileges grant execute on functions to public;
 
   delete from supabase_migrations.schema_migrations
-  where version in ('20251125000100', '20251125000200', '20251125000300', '20251125000400', '20251125000500',
-                    '20251125000600', '20251125000700', '20251201000100', '20251201000200', '20251201000300');
+  where version in ('20251125000100', '20251125000200', '20251125000300', '20251125000400', '20251125000500');
 end;
 $rollback$;

@@ -1,10 +1,13 @@
 /**
  * The hostile-mix soak: for SOAK_SECONDS (default 60) a closed loop of ~20 clients sends the stack a
  * mix of malformed raw requests, open-proxy attempts, 5 MB bodies, slowloris heads, junk JSON to the
- * RPCs and auth, presence spam from a signed-up reader, and legitimate readers-page reads and
- * sign-ins, all on loopback. The proof: every request sent completely was answered, every
- * legitimate read succeeded, no process of the stack restarted, the open-proxy target was never
- * reached, and PostgREST's memory stayed bounded.
+ * RPCs and auth, presence spam from a signed-up reader (heartbeats, status changes), presence calls
+ * by intruders and with refused arguments, hostile reader_cards reads and deep embeds that run into
+ * the statement timeout, and legitimate readers-page reads and sign-ins, all on loopback. The proof:
+ * every request sent completely was answered, every legitimate read succeeded, every intruder was
+ * refused with a 4xx, no presence call or reader_cards read failed with a 5xx it should not, no
+ * other reader's presence row changed, no process of the stack restarted, the open-proxy target was
+ * never reached, and PostgREST's memory stayed bounded.
  *
  * Run by tests/soak/hostile-mix.test.ts (`npm run test:soak`), or alone: `npx tsx tests/soak/hostile-mix.ts`.
  */
@@ -13,17 +16,23 @@ import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { runLoad } from '../../bench/lib/load.ts';
-import { READERS_PAGE_SELECT } from '../../bench/lib/reads.ts';
 import {
+  FOREIGN_PROFILES,
   forgedAuthorization,
+  hostileCardsRead,
   hostileRawRequest,
   junkBody,
   openProxyRequest,
+  READERS_PAGE_PATH,
   refusedPasswordGrantBody,
+  refusedPresenceCall,
   refusedRefreshBody,
   refusedSignupBody,
   refusedUserUpdateBody,
   renderRawRequest,
+  statusArgs,
+  type ApiRequest,
+  type PresenceCast,
 } from '../support/hostile-requests.ts';
 import { startChildStack, type ChildStackInfo } from '../support/child-stack.ts';
 import { exchange, startTrap, type Exchange, type Trap } from '../support/raw-http.ts';
@@ -49,7 +58,7 @@ export interface KindStats {
   cutOff: number;
   /** An answer that is not well-formed HTTP: a failure. */
   malformed: number;
-  /** For kinds that must succeed: answered, but not with the success expected. */
+  /** For kinds with an expected answer: answered, but not with one expected (a failure). */
   unsuccessful: number;
   statuses: Map<string, number>;
   firstProblem?: string;
@@ -75,6 +84,9 @@ export interface SoakResult {
   stackRssMb: { start: number; max: number; end: number };
   /** The stack's own log lines during the soak (5xx causes, restarts), counted by message. */
   stackLog: Map<string, number>;
+  /** Presence rows of the seed's readers, whom nobody in the mix may change (the jobs write other tables). */
+  bystandersBefore: string;
+  bystandersAfter: string;
 }
 
 /** PostgREST may use this much memory at most; a leak per request would pass it within a minute. */
@@ -84,9 +96,13 @@ const OVERSIZED_BODY_BYTES = 5 * 1024 * 1024;
 const WRITE_CHUNK_BYTES = 64 * 1024;
 const STOP_TIMEOUT_MS = 30_000;
 const RSS_SAMPLE_MS = 1_000;
+/** Deep embeds each hold a database connection until the statement timeout; this many at a time. */
+const DEEP_EMBEDS_IN_FLIGHT = 1;
+/** The seed's readers, and Selene's live session (not the soak reader's). */
+const SEED_READERS = [DEMO_IDS.luna, DEMO_IDS.orion, DEMO_IDS.selene, DEMO_IDS.rowan];
+const SELENE_SEED_SESSION = 'aaaaaaaa-4444-4444-8444-444444444444';
 /** Distinct junk requests generated per kind; the mix draws from them at random. */
 const POOL_SIZE = 400;
-
 
 interface SoakStack {
   info: ChildStackInfo;
@@ -109,7 +125,7 @@ async function startSoakStack(): Promise<SoakStack> {
 
 /** Direct children of `pid` by command name (the stack spawns PostgREST and the postmaster itself). */
 function childrenOf(pid: number): Array<{ pid: number; command: string }> {
-  let output = '';
+  let output: string;
   try {
     output = execFileSync('ps', ['--ppid', String(pid), '-o', 'pid=,comm='], { encoding: 'utf8' });
   } catch {
@@ -244,23 +260,102 @@ function isJsonArray(text: string): boolean {
   }
 }
 
+interface SoakSession {
+  userId: string;
+  accessToken: string;
+  refreshToken: string;
+  sessionId: string;
+}
+
+function soakSession(session: { access_token: string; refresh_token: string; user: { id: string } }): SoakSession {
+  const claims = JSON.parse(Buffer.from(session.access_token.split('.')[1]!, 'base64url').toString('utf8')) as { session_id: string };
+  return { userId: session.user.id, accessToken: session.access_token, refreshToken: session.refresh_token, sessionId: claims.session_id };
+}
+
+const SOAK_READER_PASSWORD = 'soak-reader-password';
+
 /** A reader of the soak's own, signed up (and so signed in) through the API. */
-async function signUpReader(info: ChildStackInfo): Promise<{ accessToken: string; refreshToken: string }> {
+async function signUpReader(info: ChildStackInfo): Promise<SoakSession & { email: string }> {
+  const email = uniqueEmail('soak-reader');
   const response = await fetch(`${info.apiUrl}/auth/v1/signup`, {
     method: 'POST',
     headers: { apikey: info.anonKey, 'content-type': 'application/json' },
-    body: JSON.stringify({ email: uniqueEmail('soak-reader'), password: 'soak-reader-password', data: { display_name: 'Soak Reader', is_reader: true } }),
+    body: JSON.stringify({ email, password: SOAK_READER_PASSWORD, data: { display_name: 'Soak Reader', is_reader: true } }),
   });
   if (response.status !== 200) throw new Error(`signing up the soak reader answered ${response.status}: ${await response.text()}`);
-  const session = (await response.json()) as { access_token: string; refresh_token: string };
-  return { accessToken: session.access_token, refreshToken: session.refresh_token };
+  return { ...soakSession((await response.json()) as never), email };
+}
+
+async function signIn(info: ChildStackInfo, email: string, password: string): Promise<SoakSession> {
+  const response = await fetch(`${info.apiUrl}/auth/v1/token?grant_type=password`, {
+    method: 'POST',
+    headers: { apikey: info.anonKey, 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (response.status !== 200) throw new Error(`signing in ${email} answered ${response.status}: ${await response.text()}`);
+  return soakSession((await response.json()) as never);
+}
+
+/** Who plays whom in the presence attacks: the soak reader, Luna, the demo client, sessions not the reader's. */
+async function presenceCast(info: ChildStackInfo, reader: SoakSession & { email: string }): Promise<PresenceCast> {
+  const client = await signIn(info, 'client@demo.test', DEMO_PASSWORD);
+  const ended = await signIn(info, reader.email, SOAK_READER_PASSWORD);
+  const signOut = await fetch(`${info.apiUrl}/auth/v1/logout?scope=local`, {
+    method: 'POST',
+    headers: { apikey: info.anonKey, authorization: `Bearer ${ended.accessToken}` },
+  });
+  if (signOut.status !== 204) throw new Error(`signing out answered ${signOut.status}`);
+  return {
+    jwtSecret: info.jwtSecret,
+    reader: { id: reader.userId, sessionId: reader.sessionId, accessToken: reader.accessToken },
+    otherReaderId: DEMO_IDS.luna,
+    client: { id: client.userId, accessToken: client.accessToken },
+    foreignSessionIds: [ended.sessionId, SELENE_SEED_SESSION, client.sessionId, 'bbbbbbbb-0000-4000-8000-000000000000'],
+  };
+}
+
+/** The devices and choices of the seed's readers, as JSON text (the jobs write neither). */
+async function bystanderPresence(info: ChildStackInfo): Promise<string> {
+  const [row] = await sql<{ state: string }>(
+    info,
+    `select json_build_object(
+       'reader_devices', (select coalesce(json_agg(d order by d.session_id), '[]') from private.reader_devices d where d.reader_id = any ($1)),
+       'reader_presence', (select coalesce(json_agg(p order by p.reader_id), '[]') from private.reader_presence p where p.reader_id = any ($1))
+     )::text as state`,
+    [SEED_READERS],
+  );
+  return row!.state;
+}
+
+function errorCode(text: string): unknown {
+  try {
+    return (JSON.parse(text) as { code?: unknown }).code;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A refusal: 4xx, and a JSON error (or no body). */
+function isRefusal(status: number, text: string): boolean {
+  if (status < 400 || status >= 500) return false;
+  if (text === '') return true;
+  try {
+    return typeof (JSON.parse(text) as { message?: unknown }).message === 'string';
+  } catch {
+    return false;
+  }
+}
+
+function fetchInit(api: string, anonKey: string, request: ApiRequest): [string, RequestInit] {
+  return [`${api}${request.path}`, { method: request.method, headers: { apikey: anonKey, ...request.headers }, body: request.body }];
 }
 
 /** The request kinds of the mix, each drawing its junk from a seeded pool. */
 function requestKinds(
   info: ChildStackInfo,
   trap: Trap,
-  reader: { accessToken: string; refreshToken: string },
+  reader: SoakSession,
+  cast: PresenceCast,
   random: () => number,
   seed: number,
 ): { kinds: Kind[]; stats: Map<string, KindStats> } {
@@ -280,13 +375,46 @@ function requestKinds(
   const junk = sample(junkBody, 4);
   const authJunk = [
     ...sample(refusedSignupBody, 5).map((body) => ({ path: '/auth/v1/signup', method: 'POST', body, token: undefined })),
-    ...sample(refusedPasswordGrantBody(DEMO_PASSWORD), 6).map((body) => ({ path: '/auth/v1/token?grant_type=password', method: 'POST', body, token: undefined })),
-    ...sample(refusedRefreshBody(reader.refreshToken), 7).map((body) => ({ path: '/auth/v1/token?grant_type=refresh_token', method: 'POST', body, token: undefined })),
+    ...sample(refusedPasswordGrantBody(DEMO_PASSWORD), 6).map((body) => ({
+      path: '/auth/v1/token?grant_type=password',
+      method: 'POST',
+      body,
+      token: undefined,
+    })),
+    ...sample(refusedRefreshBody(reader.refreshToken), 7).map((body) => ({
+      path: '/auth/v1/token?grant_type=refresh_token',
+      method: 'POST',
+      body,
+      token: undefined,
+    })),
     ...sample(refusedUserUpdateBody, 8).map((body) => ({ path: '/auth/v1/user', method: 'PUT', body, token: reader.accessToken })),
   ];
-  const rpcs = ['reader_heartbeat', 'reader_go_offline', 'get_readers_online_status', 'server_time', 'reader_directory_summary', 'mark_inactive_readers_offline', 'no_such_function'];
+  const rpcs = [
+    'reader_heartbeat',
+    'reader_go_offline',
+    'set_reader_status',
+    'my_presence',
+    'get_readers_online_status',
+    'reader_directory_summary',
+    'mark_inactive_readers_offline',
+    'presence_online_threshold',
+    'no_such_function',
+  ];
   const demoEmails = ['luna@demo.test', 'orion@demo.test', 'selene@demo.test', 'rowan@demo.test', 'client@demo.test'];
-  const readersPage = `${api}/rest/v1/users?select=${encodeURIComponent(READERS_PAGE_SELECT)}&is_reader=eq.true&order=is_online.desc,average_rating.desc,id.asc&limit=24`;
+  const readersPage = `${api}${READERS_PAGE_PATH}`;
+  const intruderCalls = sample(refusedPresenceCall(cast), 9);
+  const statusChanges = sample(statusArgs, 10).map((args) => JSON.stringify(args));
+  const cardsAuthorization = fc.oneof(
+    fc.constant(undefined),
+    fc.constant(`Bearer ${cast.client.accessToken}`),
+    fc.constant(`Bearer ${reader.accessToken}`),
+    forgedAuthorization(info.jwtSecret, reader.userId),
+  );
+  const cardsReads = sample(hostileCardsRead(cardsAuthorization), 11);
+  let deepSelect = 'id';
+  for (let level = 0; level < 16; level += 1) deepSelect = `id,l${level}:level_id(id,reader_cards(${deepSelect}))`;
+  const deepEmbed = `${api}/rest/v1/reader_cards?select=${encodeURIComponent(deepSelect)}&limit=1`;
+  let deepInFlight = 0;
 
   const oversizedBody = (prefix: string) => Buffer.concat([Buffer.from(prefix), Buffer.alloc(OVERSIZED_BODY_BYTES, 'a'), Buffer.from('"]}')]);
   const headFor = (target: string, extra: string[]) =>
@@ -341,7 +469,11 @@ function requestKinds(
     kind('junk JSON to auth', 8, (tally) => {
       const request = pick(authJunk);
       const authorization = request.token ? `Bearer ${request.token}` : pick(forged);
-      return recordFetch(tally, `${api}${request.path}`, { method: request.method, headers: { ...anon, 'content-type': 'application/json', ...authorizationHeader(authorization) }, body: request.body });
+      return recordFetch(tally, `${api}${request.path}`, {
+        method: request.method,
+        headers: { ...anon, 'content-type': 'application/json', ...authorizationHeader(authorization) },
+        body: request.body,
+      });
     }),
     kind('reader heartbeat / go-offline', 10, (tally) =>
       recordFetch(tally, `${api}/rest/v1/rpc/${random() < 0.7 ? 'reader_heartbeat' : 'reader_go_offline'}`, {
@@ -350,7 +482,47 @@ function requestKinds(
         body: '{}',
       }),
     ),
-    kind('legit readers-page read', 20, (tally) => recordFetch(tally, readersPage, { headers: anon }, (status, text) => status === 200 && isJsonArray(text))),
+    // Every one must be refused (4xx), whatever else the reader is doing meanwhile.
+    kind('presence call by intruders / refused args', 8, (tally) => {
+      const [url, init] = fetchInit(api, info.anonKey, pick(intruderCalls));
+      return recordFetch(tally, url, init, isRefusal);
+    }),
+    // The soak reader's own choices: applied (200) or over the transition limit (54000), never a 5xx.
+    kind('reader status change / my_presence', 5, (tally) => {
+      const headers = { ...anon, authorization: `Bearer ${reader.accessToken}`, 'content-type': 'application/json' };
+      if (random() < 0.25) return recordFetch(tally, `${api}/rest/v1/rpc/my_presence`, { method: 'POST', headers, body: '{}' }, (status) => status === 200);
+      return recordFetch(
+        tally,
+        `${api}/rest/v1/rpc/set_reader_status`,
+        { method: 'POST', headers, body: pick(statusChanges) },
+        (status, text) => status === 200 || (status === 429 && errorCode(text) === '54000'),
+      );
+    }),
+    // Refused (4xx; always for a foreign profile) or read (2xx), never a 5xx.
+    kind('hostile reader_cards read', 10, (tally) => {
+      const read = pick(cardsReads);
+      const foreign = read.profile !== undefined && FOREIGN_PROFILES.includes(read.profile);
+      const [url, init] = fetchInit(api, info.anonKey, read);
+      return recordFetch(tally, url, init, (status, text) => (foreign ? isRefusal(status, text) : status < 300 || isRefusal(status, text)));
+    }),
+    // Exponential, so the statement timeout (3 s for anon) ends it: PostgREST's 500 57014, and
+    // meanwhile the legitimate reads must still succeed. One at a time, else a plain hostile read.
+    kind('deep embed (statement timeout)', 1, async (tally) => {
+      if (deepInFlight >= DEEP_EMBEDS_IN_FLIGHT) {
+        const [url, init] = fetchInit(api, info.anonKey, pick(cardsReads));
+        await fetch(url, { ...init, signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS) })
+          .then((response) => response.arrayBuffer())
+          .catch(() => undefined);
+        return;
+      }
+      deepInFlight += 1;
+      try {
+        await recordFetch(tally, deepEmbed, { headers: anon }, (status, text) => status === 200 || (status === 500 && errorCode(text) === '57014'));
+      } finally {
+        deepInFlight -= 1;
+      }
+    }),
+    kind(LEGIT_READS, 20, (tally) => recordFetch(tally, readersPage, { headers: anon }, (status, text) => status === 200 && isJsonArray(text))),
     kind('legit sign-in', 2, (tally) =>
       recordFetch(tally, `${api}/auth/v1/token?grant_type=password`, {
         method: 'POST',
@@ -394,8 +566,10 @@ export async function runHostileMix(options: SoakOptions): Promise<SoakResult> {
     const before = await watchProcesses(stack);
     started = before;
     const reader = await signUpReader(stack.info);
+    const cast = await presenceCast(stack.info, reader);
     const random = seededRandom(options.seed);
-    const { kinds, stats } = requestKinds(stack.info, trap, reader, random, options.seed);
+    const { kinds, stats } = requestKinds(stack.info, trap, reader, cast, random, options.seed);
+    const bystandersBefore = await bystanderPresence(stack.info);
     const totalWeight = kinds.reduce((sum, kind) => sum + kind.weight, 0);
     const pickKind = () => {
       let ticket = random() * totalWeight;
@@ -428,6 +602,7 @@ export async function runHostileMix(options: SoakOptions): Promise<SoakResult> {
     stackRss.end = rssMb(before.stackPid);
 
     const stackAlive = !stackExited && isAlive(before.stackPid);
+    const bystandersAfter = stackAlive ? await bystanderPresence(stack.info) : 'stack process gone';
     const after = stackAlive
       ? { ...(await watchProcesses(stack)), stackAlive, postgrestAlive: isAlive(before.postgrestPid) }
       : { ...before, postgrestPid: undefined, postmasterPid: undefined, postmasterStart: 'stack process gone', stackAlive, postgrestAlive: false };
@@ -442,6 +617,8 @@ export async function runHostileMix(options: SoakOptions): Promise<SoakResult> {
       postgrestRssMb: postgrestRss,
       stackRssMb: stackRss,
       stackLog: new Map(stack.log),
+      bystandersBefore,
+      bystandersAfter,
     };
   } finally {
     await stack?.stop();
@@ -456,17 +633,28 @@ const LEGIT_READS = 'legit readers-page read';
 export function hostileMixFailures(result: SoakResult): string[] {
   const failures: string[] = [];
   for (const kind of result.kinds) {
-    if (kind.unanswered > 0) failures.push(`${kind.kind}: ${kind.unanswered} of ${kind.sentCompletely} complete requests got no answer (first: ${kind.firstProblem})`);
+    if (kind.unanswered > 0)
+      failures.push(`${kind.kind}: ${kind.unanswered} of ${kind.sentCompletely} complete requests got no answer (first: ${kind.firstProblem})`);
     if (kind.malformed > 0) failures.push(`${kind.kind}: ${kind.malformed} answers were not well-formed HTTP (first: ${kind.firstProblem})`);
   }
   const reads = result.kinds.find((kind) => kind.kind === LEGIT_READS);
   if (!reads || reads.sent === 0) failures.push('no legitimate reads were sent');
-  else if (reads.unsuccessful > 0 || reads.unanswered > 0) failures.push(`legitimate reads: ${reads.unsuccessful + reads.unanswered} of ${reads.sent} failed (first: ${reads.firstProblem})`);
+  else if (reads.unsuccessful > 0 || reads.unanswered > 0)
+    failures.push(`legitimate reads: ${reads.unsuccessful + reads.unanswered} of ${reads.sent} failed (first: ${reads.firstProblem})`);
+  for (const kind of result.kinds) {
+    if (kind.kind !== LEGIT_READS && kind.unsuccessful > 0)
+      failures.push(`${kind.kind}: ${kind.unsuccessful} of ${kind.answered} answers were not the ones expected (first: ${kind.firstProblem})`);
+  }
+  if (result.bystandersAfter !== result.bystandersBefore) {
+    failures.push(`presence rows of the seed's readers changed:\n  before ${result.bystandersBefore}\n  after  ${result.bystandersAfter}`);
+  }
   const { before, after } = result;
   if (!after.stackAlive) failures.push(`the stack process (pid ${before.stackPid}) is gone`);
-  if (before.postgrestPid === undefined) failures.push('PostgREST was not found among the stack process\'s children');
-  else if (after.postgrestPid !== before.postgrestPid || !after.postgrestAlive) failures.push(`PostgREST restarted or died (pid ${before.postgrestPid} -> ${after.postgrestPid ?? 'none'})`);
-  if (after.postmasterStart !== before.postmasterStart) failures.push(`PostgreSQL restarted (postmaster start ${before.postmasterStart} -> ${after.postmasterStart})`);
+  if (before.postgrestPid === undefined) failures.push("PostgREST was not found among the stack process's children");
+  else if (after.postgrestPid !== before.postgrestPid || !after.postgrestAlive)
+    failures.push(`PostgREST restarted or died (pid ${before.postgrestPid} -> ${after.postgrestPid ?? 'none'})`);
+  if (after.postmasterStart !== before.postmasterStart)
+    failures.push(`PostgreSQL restarted (postmaster start ${before.postmasterStart} -> ${after.postmasterStart})`);
   if (after.postmasterPid !== before.postmasterPid) failures.push(`the postmaster changed (pid ${before.postmasterPid} -> ${after.postmasterPid ?? 'none'})`);
   if (result.trapConnections > 0) failures.push(`the open-proxy trap received ${result.trapConnections} connections`);
   if (result.postgrestRssMb.max >= POSTGREST_RSS_CAP_MB) failures.push(`PostgREST grew to ${result.postgrestRssMb.max} MB (cap ${POSTGREST_RSS_CAP_MB} MB)`);
@@ -488,21 +676,40 @@ export function formatSummary(result: SoakResult): string {
     String(kind.unanswered),
     String(kind.cutOff),
     String(kind.malformed),
-    [...kind.statuses].sort(([a], [b]) => a.localeCompare(b)).map(([status, count]) => `${status}:${count}`).join(' '),
+    String(kind.unsuccessful),
+    [...kind.statuses]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([status, count]) => `${status}:${count}`)
+      .join(' '),
   ]);
-  const total = (field: 'sent' | 'sentCompletely' | 'answered' | 'unanswered' | 'cutOff' | 'malformed') => String(result.kinds.reduce((sum, kind) => sum + kind[field], 0));
-  rows.push(['total', total('sent'), total('sentCompletely'), total('answered'), total('unanswered'), total('cutOff'), total('malformed'), '']);
+  const total = (field: 'sent' | 'sentCompletely' | 'answered' | 'unanswered' | 'cutOff' | 'malformed' | 'unsuccessful') =>
+    String(result.kinds.reduce((sum, kind) => sum + kind[field], 0));
+  rows.push([
+    'total',
+    total('sent'),
+    total('sentCompletely'),
+    total('answered'),
+    total('unanswered'),
+    total('cutOff'),
+    total('malformed'),
+    total('unsuccessful'),
+    '',
+  ]);
   const { before, after, options } = result;
   return [
     `hostile mix: ${(result.durationMs / 1000).toFixed(1)} s, concurrency ${options.concurrency}, seed ${options.seed}, ${result.requestsPerSecond.toFixed(0)} requests/s`,
-    table(['kind', 'sent', 'complete', 'answered', 'unanswered', 'cut off', 'malformed', 'statuses'], rows),
+    table(['kind', 'sent', 'complete', 'answered', 'unanswered', 'cut off', 'malformed', 'unexpected', 'statuses'], rows),
     '',
     `stack process  pid ${before.stackPid}: ${after.stackAlive ? 'running' : 'GONE'}; RSS ${result.stackRssMb.start} -> max ${result.stackRssMb.max} -> ${result.stackRssMb.end} MB`,
     `PostgREST      pid ${before.postgrestPid} -> ${after.postgrestPid ?? 'none'}; RSS ${result.postgrestRssMb.start} -> max ${result.postgrestRssMb.max} -> ${result.postgrestRssMb.end} MB (cap ${POSTGREST_RSS_CAP_MB})`,
     `PostgreSQL     postmaster pid ${before.postmasterPid} -> ${after.postmasterPid ?? 'none'}, started ${before.postmasterStart} -> ${after.postmasterStart}`,
     `open-proxy trap connections: ${result.trapConnections}`,
+    `presence rows of the seed's readers: ${result.bystandersAfter === result.bystandersBefore ? 'unchanged' : 'CHANGED'}`,
     'stack log during the soak (count, message):',
-    ...[...result.stackLog].sort(([, a], [, b]) => b - a).slice(0, 12).map(([message, count]) => `  ${String(count).padStart(5)}  ${message}`),
+    ...[...result.stackLog]
+      .sort(([, a], [, b]) => b - a)
+      .slice(0, 12)
+      .map(([message, count]) => `  ${String(count).padStart(5)}  ${message}`),
   ].join('\n');
 }
 

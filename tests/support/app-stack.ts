@@ -2,7 +2,6 @@ import { afterAll, beforeAll } from 'vitest';
 import ws from 'ws';
 import type { RunningStack } from '../../local-stack/stack.ts';
 import { createSupabaseClient, type AppSupabaseClient } from '../../src/lib/create-supabase-client.ts';
-import { ServerClock } from '../../src/lib/server-clock.ts';
 import { startTestStack } from './test-stack.ts';
 
 // The app's client is made for browsers; Node 20 has no WebSocket of its own for supabase-js.
@@ -24,6 +23,6 @@ export function stackForThisFile(): () => RunningStack {
 }
 
 /** The app's own Supabase client (the one the browser uses), without a stored session. */
-export function appClientFor(stack: RunningStack, clock = new ServerClock(), fetch?: typeof globalThis.fetch): AppSupabaseClient {
-  return createSupabaseClient(stack.apiUrl, stack.anonKey, clock, { persistSession: false, fetch });
+export function appClientFor(stack: RunningStack, fetch?: typeof globalThis.fetch): AppSupabaseClient {
+  return createSupabaseClient(stack.apiUrl, stack.anonKey, { persistSession: false, fetch });
 }

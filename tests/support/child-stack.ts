@@ -11,8 +11,8 @@ export interface ChildStack {
   /** The Node process that runs the gateway and auth, and started PostgREST and PostgreSQL. */
   child: ChildProcess;
   exited: Promise<void>;
-  /** Stops everything it started and deletes its database; safe to call twice. */
-  stop(): Promise<void>;
+  /** Stops everything it started and deletes its database; safe to call twice, and to pass on unbound. */
+  stop: () => Promise<void>;
 }
 
 const STACK_PROCESS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'stack-process.ts');
@@ -24,14 +24,14 @@ export async function startChildStack(overrides: Partial<StackConfig>, onLogLine
   const child = spawn(process.execPath, ['--import', 'tsx', STACK_PROCESS, JSON.stringify(overrides)], { stdio: ['pipe', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let pending = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
+  child.stderr.on('data', (chunk: Buffer) => {
     const lines = (pending + chunk.toString('utf8')).split('\n');
     pending = lines.pop() ?? '';
     lines.forEach(onLogLine);
   });
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
-    child.stdin!.end();
+    child.stdin.end();
     const killer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
     await exited;
     clearTimeout(killer);
@@ -40,7 +40,7 @@ export async function startChildStack(overrides: Partial<StackConfig>, onLogLine
     const info = await new Promise<ChildStackInfo>((resolve, reject) => {
       let output = '';
       const timer = setTimeout(() => reject(new Error('the stack did not start within two minutes')), START_TIMEOUT_MS);
-      child.stdout!.on('data', (chunk: Buffer) => {
+      child.stdout.on('data', (chunk: Buffer) => {
         output += chunk.toString();
         const line = output.split('\n').find((candidate) => candidate.startsWith('{'));
         if (line === undefined || !output.includes('\n')) return;

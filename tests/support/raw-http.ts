@@ -173,7 +173,8 @@ export function exchange(port: number, request: Buffer | Buffer[], options: Exch
     socket.on('error', () => conclude(true, 'reset'));
     socket.on('close', () => conclude(true, 'closed'));
 
-    socket.once('connect', async () => {
+    /** Writes the request; never rejects, as a failed write is the 'error' handler's to report. */
+    const send = async () => {
       try {
         for (const [index, part] of parts.entries()) {
           if (index > 0 && options.pauseBetweenPartsMs) await new Promise((done) => setTimeout(done, options.pauseBetweenPartsMs));
@@ -190,7 +191,8 @@ export function exchange(port: number, request: Buffer | Buffer[], options: Exch
       } catch {
         // Reported by the 'error' handler; sentCompletely stays false.
       }
-    });
+    };
+    socket.once('connect', () => void send());
   });
 }
 
@@ -216,7 +218,8 @@ export function errorBodyProblem(text: string): string | undefined {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return `not a JSON object: ${text.slice(0, 200)}`;
   const { message, msg, code } = body as Record<string, unknown>;
   if (typeof message !== 'string' && typeof msg !== 'string') return `no string message or msg: ${text.slice(0, 200)}`;
-  if (code !== undefined && code !== null && typeof code !== 'string' && typeof code !== 'number') return `code is neither string nor number: ${text.slice(0, 200)}`;
+  if (code !== undefined && code !== null && typeof code !== 'string' && typeof code !== 'number')
+    return `code is neither string nor number: ${text.slice(0, 200)}`;
   return undefined;
 }
 

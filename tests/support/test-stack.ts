@@ -37,10 +37,12 @@ export async function startTestStack(overrides: Partial<StackConfig> = {}): Prom
 }
 
 export function clientFor(stack: Pick<RunningStack, 'apiUrl' | 'anonKey'>, key = stack.anonKey): SupabaseClient {
-  return createClient(stack.apiUrl, key, {
+  // Typed by its own arguments: inferred from the return type, the schema parameter would become any.
+  const client = createClient(stack.apiUrl, key, {
     auth: { persistSession: false, autoRefreshToken: false },
     realtime: { transport: ws as never },
   });
+  return client;
 }
 
 /** Runs SQL as the superuser, outside the API (test set-up and inspection). */

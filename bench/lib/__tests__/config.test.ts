@@ -23,7 +23,21 @@ describe('benchConfigFromEnv', () => {
     expect(config).toMatchObject({ readers: 20_000, online: 2_000, stale: 2_000, growth: [1_000, 5_000, 20_000] });
   });
 
+  test('results name, the results to compare with, and a proposed schema change to measure', () => {
+    expect(
+      benchConfigFromEnv(
+        { BENCH_RESULTS_NAME: '2026-12-01-per-device.md', BENCH_PREVIOUS: 'bench/results/2026-12-01.json', BENCH_SCHEMA_PATCH: 'change.sql' },
+        '/results',
+      ),
+    ).toMatchObject({
+      resultsName: '2026-12-01-per-device',
+      previousResults: 'bench/results/2026-12-01.json',
+      schemaPatch: 'change.sql',
+    });
+  });
+
   test.each([
+    [{ BENCH_RESULTS_NAME: '../elsewhere' }, /BENCH_RESULTS_NAME=..\/elsewhere is not a plain file name/],
     [{ BENCH_READERS: 'lots' }, /BENCH_READERS=lots is not a positive whole number/],
     [{ BENCH_CONCURRENCY: '0' }, /BENCH_CONCURRENCY=0/],
     [{ BENCH_ROUND_SECONDS: '-1' }, /BENCH_ROUND_SECONDS=-1 is not a positive number of seconds/],

@@ -118,7 +118,16 @@ describe('growthChartSvg', () => {
 
   test('places more readers further right, even when points arrive out of order', () => {
     const svg = growthChartSvg(
-      [{ label: 'shuffled', points: [{ readers: 100000, value: 1 }, { readers: 1000, value: 1 }, { readers: 10000, value: 1 }] }],
+      [
+        {
+          label: 'shuffled',
+          points: [
+            { readers: 100000, value: 1 },
+            { readers: 1000, value: 1 },
+            { readers: 10000, value: 1 },
+          ],
+        },
+      ],
       OPTIONS,
     );
     const xs = polylinePoints(seriesGroups(svg)[0]!).map((point) => point.x);
@@ -150,7 +159,20 @@ describe('growthChartSvg', () => {
     expect(labels).not.toContain('0.001');
     expect(labels).not.toContain('100000');
 
-    const wide = textContents(growthChartSvg([{ label: 'wide', points: [{ readers: 500, value: 1 }, { readers: 1_000_000, value: 2 }] }], OPTIONS));
+    const wide = textContents(
+      growthChartSvg(
+        [
+          {
+            label: 'wide',
+            points: [
+              { readers: 500, value: 1 },
+              { readers: 1_000_000, value: 2 },
+            ],
+          },
+        ],
+        OPTIONS,
+      ),
+    );
     expect(wide).toEqual(expect.arrayContaining(['500', '1M']));
   });
 
@@ -179,9 +201,23 @@ describe('growthChartSvg', () => {
   test('leaves out points a log scale cannot show, and series with none left', () => {
     const svg = growthChartSvg(
       [
-        { label: 'partly zero', points: [{ readers: 1000, value: 0 }, { readers: 10000, value: 2 }, { readers: 100000, value: -1 }, { readers: 1e6, value: 3 }] },
+        {
+          label: 'partly zero',
+          points: [
+            { readers: 1000, value: 0 },
+            { readers: 10000, value: 2 },
+            { readers: 100000, value: -1 },
+            { readers: 1e6, value: 3 },
+          ],
+        },
         { label: 'all zero', points: [{ readers: 1000, value: 0 }] },
-        { label: 'zero readers', points: [{ readers: 0, value: 5 }, { readers: 1000, value: 1 }] },
+        {
+          label: 'zero readers',
+          points: [
+            { readers: 0, value: 5 },
+            { readers: 1000, value: 1 },
+          ],
+        },
       ],
       OPTIONS,
     );

@@ -6,15 +6,40 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { routes } from '@/app/router';
 import { RouteError } from '@/app/routes/route-error';
 import { useAuthStore } from '@/features/auth/stores/auth-store';
+import type { ReaderDirectorySummary } from '@/features/readers/api/fetch-reader-directory-summary';
+import type { Reader } from '@/features/readers/api/fetch-reader-page';
 
-// The pages' data comes from the stack; these tests are about routing and the frame around pages.
+// The pages' data comes from the stack; these tests are about routing and the frame around pages,
+// and about what the routes make of an answer.
+const data = vi.hoisted((): { readers: unknown[]; reader: unknown; summary: ReaderDirectorySummary } => ({
+  readers: [],
+  reader: null,
+  summary: { readers: 0, available: 0, busy: 0, away: 0, serverTime: '2026-11-25T12:00:00Z' },
+}));
 vi.mock('@/features/readers/api/fetch-reader-page', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@/features/readers/api/fetch-reader-page')>()),
-  fetchReaderPage: async () => [],
+  fetchReaderPage: () => Promise.resolve(data.readers),
 }));
 vi.mock('@/features/readers/api/fetch-reader-directory-summary', () => ({
-  fetchReaderDirectorySummary: async () => ({ readers: 0, online: 0 }),
+  fetchReaderDirectorySummary: () => Promise.resolve(data.summary),
 }));
+vi.mock('@/features/readers/api/fetch-reader', () => ({
+  fetchReader: () => Promise.resolve(data.reader),
+}));
+
+const offlineReader: Reader = {
+  id: '11111111-1111-4111-8111-111111111111',
+  display_name: 'Luna Starweaver',
+  avatar_url: null,
+  specialties: [],
+  average_rating: 4.9,
+  review_count: 3,
+  status: 'offline',
+  status_message: null,
+  last_seen_at: '2026-11-25T11:48:00Z',
+  server_time: '2026-11-25T12:00:00Z',
+  readerLevel: null,
+};
 
 const initialAuthState = useAuthStore.getState();
 
@@ -26,7 +51,11 @@ function renderAt(path: string, routeObjects: RouteObject[] = routes) {
 
 afterEach(() => {
   vi.restoreAllMocks();
+  vi.useRealTimers();
   useAuthStore.setState(initialAuthState, true);
+  data.readers = [];
+  data.reader = null;
+  data.summary = { readers: 0, available: 0, busy: 0, away: 0, serverTime: '2026-11-25T12:00:00Z' };
 });
 
 function signedIn(isReader: boolean) {
@@ -137,8 +166,30 @@ describe('app routes', () => {
     expect(router.state.location.pathname).toBe('/readers');
   });
 
-  test('a reader detail address shows that reader\'s page', () => {
+  test("a reader detail address shows that reader's page", () => {
     renderAt('/readers/not-a-reader');
     expect(screen.getByRole('link', { name: 'All readers' })).toHaveAttribute('href', '/readers');
+  });
+
+  test('the readers route reads "now" from the answer: a wrong browser clock changes no "last seen"', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2020-01-01T00:00:00Z'));
+    data.readers = [offlineReader];
+    data.summary = { readers: 1, available: 0, busy: 0, away: 0, serverTime: '2026-11-25T12:00:00Z' };
+    renderAt('/readers');
+
+    const card = await screen.findByRole('article', { name: 'Luna Starweaver' });
+    expect(card).toHaveTextContent('Offline· last seen 12 minutes ago');
+    expect(screen.getByRole('status')).toHaveTextContent('1 reader · 0 available now');
+  });
+
+  test('the reader route reads "now" from the reader\'s own row', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2031-01-01T00:00:00Z'));
+    data.reader = { ...offlineReader, bio: '', last_seen_at: '2026-11-25T09:00:00Z', server_time: '2026-11-25T12:00:00Z' };
+    renderAt(`/readers/${offlineReader.id}`);
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'Luna Starweaver' })).toBeInTheDocument();
+    expect(screen.getByText('· last seen 3 hours ago')).toBeInTheDocument();
   });
 });

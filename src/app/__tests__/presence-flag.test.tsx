@@ -3,7 +3,12 @@ import { afterEach, expect, test, vi } from 'vitest';
 
 const startTracking = vi.fn();
 vi.mock('@/features/presence/services/reader-presence', () => ({
-  createReaderPresenceService: () => ({ startTracking, stopTracking: vi.fn(async () => {}), health: 'idle', subscribe: () => () => {} }),
+  createReaderPresenceService: () => ({
+    startTracking,
+    stopTracking: vi.fn(async () => {}),
+    state: { health: 'idle', own: undefined },
+    subscribe: () => () => {},
+  }),
 }));
 
 afterEach(() => {

@@ -1,29 +1,10 @@
 import { LogOut, UserRound } from 'lucide-react';
 import { useState } from 'react';
 import { Link, NavLink, useNavigate } from 'react-router-dom';
-import { signOut, usePresenceHealth } from '@/app/presence';
-import { PresenceDot } from '@/features/presence/components/presence-status';
+import { chooseStatus, signOut, usePresenceState } from '@/app/presence';
 import { useAuthStore } from '@/features/auth/stores/auth-store';
 import { authErrorMessage } from '@/features/auth/utils/auth-error-message';
-import type { PresenceHealth } from '@/features/presence/services/reader-presence';
-
-const HEALTH_TEXT: Record<Exclude<PresenceHealth, 'idle'>, string> = {
-  ok: 'You are online',
-  retrying: 'Reconnecting…',
-  stopped: 'Not shown online: sign in again',
-};
-
-/** A reader's own status: quiet when all is well, plain words when it is not. */
-function OwnPresence() {
-  const health = usePresenceHealth();
-  if (health === 'idle') return null;
-  return (
-    <p role="status" className="flex items-center gap-1.5 text-xs text-mist-300">
-      <PresenceDot isOnline={health === 'ok'} className={`size-2 ${health === 'retrying' ? 'animate-pulse' : ''}`} />
-      {HEALTH_TEXT[health]}
-    </p>
-  );
-}
+import { OwnStatus } from '@/features/presence/components/own-status';
 
 export function navLinkClassName({ isActive }: { isActive: boolean }): string {
   const state = isActive ? 'bg-night-700 text-gold-300' : 'text-mist-300 hover:bg-night-800 hover:text-gold-300';
@@ -66,7 +47,7 @@ export function AccountMenu() {
     setError(null);
     try {
       await signOut();
-      navigate('/readers');
+      void navigate('/readers');
     } catch (failure) {
       setError(`Sign-out failed. ${authErrorMessage(failure)}`);
     } finally {
@@ -87,7 +68,7 @@ export function AccountMenu() {
       <li className="flex flex-col items-end">
         <button
           type="button"
-          onClick={handleSignOut}
+          onClick={() => void handleSignOut()}
           disabled={busy}
           className="flex items-center gap-1.5 rounded-md px-3 py-2 text-sm font-medium text-mist-300 hover:bg-night-800 hover:text-gold-300 disabled:opacity-60"
         >
@@ -101,8 +82,14 @@ export function AccountMenu() {
         )}
       </li>
       <li className="w-full sm:w-auto">
-        <OwnPresence />
+        <ReaderOwnStatus />
       </li>
     </>
   );
+}
+
+/** A signed-in reader's own status and its chooser; nothing for anyone else. */
+function ReaderOwnStatus() {
+  const state = usePresenceState();
+  return <OwnStatus state={state} onChoose={chooseStatus} />;
 }

@@ -11,7 +11,7 @@ export function AppLayout() {
       >
         Skip to main content
       </a>
-      <header className="border-b border-night-700 bg-night-900/80 backdrop-blur">
+      <header className="relative z-30 border-b border-night-700 bg-night-900/80 backdrop-blur">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-4 px-4 py-4">
           <Link to="/readers" className="flex items-center gap-2 rounded font-display text-xl text-gold-300">
             <Moon aria-hidden="true" className="size-6 text-gold-400" />

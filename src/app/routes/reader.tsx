@@ -2,11 +2,12 @@ import { useParams } from 'react-router-dom';
 import { env } from '@/config/env';
 import { fetchReader } from '@/features/readers/api/fetch-reader';
 import { ReaderDetailPage, type ReaderSnapshot } from '@/features/readers/components/reader-detail-page';
-import { getSupabase, serverClock } from '@/lib/supabase';
+import { serverTimeFrom } from '@/lib/server-time';
+import { getSupabase } from '@/lib/supabase';
 
 async function loadReader(readerId: string): Promise<ReaderSnapshot> {
-  const reader = await fetchReader(getSupabase(), serverClock, readerId);
-  return { reader, serverNow: serverClock.now() };
+  const reader = await fetchReader(getSupabase(), readerId);
+  return { reader, serverTime: reader ? serverTimeFrom(reader.server_time) : undefined };
 }
 
 export function ReaderRoute() {

@@ -3,12 +3,13 @@ import { fetchReaderDirectorySummary } from '@/features/readers/api/fetch-reader
 import { fetchReaderPage, type ReaderPageQuery } from '@/features/readers/api/fetch-reader-page';
 import { ReadersPage } from '@/features/readers/components/readers-page';
 import type { ReadersSnapshot } from '@/features/readers/hooks/use-reader-directory';
-import { getSupabase, serverClock } from '@/lib/supabase';
+import { serverTimeFrom } from '@/lib/server-time';
+import { getSupabase } from '@/lib/supabase';
 
 async function loadReaders(query: ReaderPageQuery): Promise<ReadersSnapshot> {
   const client = getSupabase();
-  const [readers, summary] = await Promise.all([fetchReaderPage(client, serverClock, query), fetchReaderDirectorySummary(client)]);
-  return { readers, summary, serverNow: serverClock.now() };
+  const [readers, summary] = await Promise.all([fetchReaderPage(client, query), fetchReaderDirectorySummary(client)]);
+  return { readers, summary, serverTime: serverTimeFrom(summary.serverTime) };
 }
 
 export function ReadersRoute() {

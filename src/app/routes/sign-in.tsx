@@ -11,7 +11,7 @@ export function SignInRoute() {
   if (status === 'signed-in') return <Navigate to={next} replace />;
   return (
     <AuthPage title="Sign in" intro="Readers appear online to clients while they are signed in.">
-      <SignInForm onSignedIn={() => navigate(next, { replace: true })} />
+      <SignInForm onSignedIn={() => void navigate(next, { replace: true })} />
       <p className="mt-6 text-center text-sm text-mist-300">
         New here?{' '}
         <Link to="/sign-up" className="rounded text-gold-400 underline underline-offset-4 hover:text-gold-300">

@@ -39,7 +39,13 @@ export function TextField({ label, hint, error, ...input }: FieldProps & InputHT
   const id = useId();
   return (
     <FieldShell id={id} label={label} hint={hint} error={error}>
-      <input id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, { label, hint, error })} className={`${CONTROL} border-night-600`} {...input} />
+      <input
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, { label, hint, error })}
+        className={`${CONTROL} border-night-600`}
+        {...input}
+      />
     </FieldShell>
   );
 }
@@ -48,7 +54,13 @@ export function TextAreaField({ label, hint, error, ...textarea }: FieldProps & 
   const id = useId();
   return (
     <FieldShell id={id} label={label} hint={hint} error={error}>
-      <textarea id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, { label, hint, error })} className={`${CONTROL} border-night-600`} {...textarea} />
+      <textarea
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, { label, hint, error })}
+        className={`${CONTROL} border-night-600`}
+        {...textarea}
+      />
     </FieldShell>
   );
 }

@@ -36,10 +36,7 @@ describe('parseEnv', () => {
   });
 
   test('treats empty and blank values as missing', () => {
-    expect(problemsOf({ VITE_SUPABASE_URL: '', VITE_SUPABASE_ANON_KEY: '   ' })).toEqual([
-      'VITE_SUPABASE_URL is missing',
-      'VITE_SUPABASE_ANON_KEY is missing',
-    ]);
+    expect(problemsOf({ VITE_SUPABASE_URL: '', VITE_SUPABASE_ANON_KEY: '   ' })).toEqual(['VITE_SUPABASE_URL is missing', 'VITE_SUPABASE_ANON_KEY is missing']);
   });
 
   test('refuses URLs that are not http(s)', () => {

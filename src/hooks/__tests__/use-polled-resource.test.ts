@@ -18,6 +18,14 @@ async function settle() {
   });
 }
 
+/** Answers a load that is out, in an async act so that the answer reaches React state. */
+function answerLoad<T>(resolve: (value: T) => void, value: T) {
+  return act(() => {
+    resolve(value);
+    return Promise.resolve();
+  });
+}
+
 beforeEach(() => {
   vi.useFakeTimers();
   visibility = 'visible';
@@ -31,7 +39,7 @@ afterEach(() => {
 
 describe('usePolledResource', () => {
   test('loads at once, then once per interval', async () => {
-    const load = vi.fn(async () => 'data');
+    const load = vi.fn(() => Promise.resolve('data'));
     const { result } = renderHook(() => usePolledResource(load, 1000));
     expect(result.current.isLoading).toBe(true);
     await settle();
@@ -48,7 +56,7 @@ describe('usePolledResource', () => {
 
   test('shows each new answer', async () => {
     let round = 0;
-    const { result } = renderHook(() => usePolledResource(async () => ++round, 1000));
+    const { result } = renderHook(() => usePolledResource(() => Promise.resolve(++round), 1000));
     await settle();
     expect(result.current.data).toBe(1);
     await act(() => vi.advanceTimersByTimeAsync(1000));
@@ -56,7 +64,7 @@ describe('usePolledResource', () => {
   });
 
   test('a hidden tab makes no requests; coming back loads at once and restarts the interval', async () => {
-    const load = vi.fn(async () => 'data');
+    const load = vi.fn(() => Promise.resolve('data'));
     renderHook(() => usePolledResource(load, 1000));
     await settle();
 
@@ -90,7 +98,7 @@ describe('usePolledResource', () => {
   });
 
   test('refresh loads now and the interval counts again from then', async () => {
-    const load = vi.fn(async () => 'data');
+    const load = vi.fn(() => Promise.resolve('data'));
     const { result } = renderHook(() => usePolledResource(load, 1000));
     await settle();
     await act(() => vi.advanceTimersByTimeAsync(600));
@@ -110,8 +118,8 @@ describe('usePolledResource', () => {
     const { result } = renderHook(() => usePolledResource(load, 1000));
     act(() => result.current.refresh());
 
-    await act(async () => resolvers[1]!('new'));
-    await act(async () => resolvers[0]!('old'));
+    await answerLoad(resolvers[1]!, 'new');
+    await answerLoad(resolvers[0]!, 'old');
     expect(result.current.data).toBe('new');
   });
 
@@ -120,18 +128,18 @@ describe('usePolledResource', () => {
     const load = vi.fn((_current: string[] | undefined) => new Promise<string[]>((resolve) => resolvers.push(resolve)));
     const { result } = renderHook(() => usePolledResource(load, 1000));
     act(() => result.current.refresh());
-    await act(async () => resolvers[1]!(['page 1']));
-    await act(async () => resolvers[0]!(['stale']));
+    await answerLoad(resolvers[1]!, ['page 1']);
+    await answerLoad(resolvers[0]!, ['stale']);
 
     act(() => result.current.refresh());
-    await act(async () => resolvers[2]!(['page 1', 'page 2']));
+    await answerLoad(resolvers[2]!, ['page 1', 'page 2']);
 
     expect(load.mock.calls.map(([current]) => current)).toEqual([undefined, undefined, ['page 1']]);
     expect(result.current.data).toEqual(['page 1', 'page 2']);
   });
 
   test('unmounting stops polling and removes its listener', async () => {
-    const load = vi.fn(async () => 'data');
+    const load = vi.fn(() => Promise.resolve('data'));
     const removeListener = vi.spyOn(document, 'removeEventListener');
     const { unmount } = renderHook(() => usePolledResource(load, 1000));
     await settle();

@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { getProfile, updateProfile, type ProfileChanges } from '../../../src/features/auth/api/profile.ts';
 import { PROFILE_LIMITS, profileErrorsFromDatabase, profileToInput, validateProfile } from '../../../src/features/auth/utils/profile-input.ts';
+import { authErrorMessage } from '../../../src/features/auth/utils/auth-error-message.ts';
+import { ApiError } from '../../../src/lib/api-error.ts';
 import type { AppSupabaseClient } from '../../../src/lib/create-supabase-client.ts';
 import { appClientFor, stackForThisFile } from '../../support/app-stack.ts';
 import { DEMO_IDS, DEMO_PASSWORD, sql, uniqueEmail } from '../../support/test-stack.ts';
@@ -45,6 +47,21 @@ test('a value the database refuses comes back as an error and changes nothing', 
   expect((await getProfile(client, userId)).display_name).toBe('Nova');
 });
 
+test('a profile saved while the network is down says so in words, and nothing changes', async () => {
+  const { client, userId } = await newReader();
+  // Signed in with the real stack, then the network goes: fetch rejects as a browser's does.
+  const { data } = await client.auth.getSession();
+  const offline = appClientFor(stack(), () => Promise.reject(new TypeError('Failed to fetch')));
+  await offline.auth.setSession({ access_token: data.session!.access_token, refresh_token: data.session!.refresh_token }).catch(() => undefined);
+  const error = await updateProfile(offline, userId, { display_name: 'Offline', avatar_url: null, bio: '', specialties: [] }).catch(
+    (failure: unknown) => failure,
+  );
+  expect(error).toBeInstanceOf(ApiError);
+  expect(error).toMatchObject({ status: 0, message: 'The server cannot be reached. Check your connection and try again.' });
+  expect(authErrorMessage(error)).not.toContain('TypeError');
+  expect((await getProfile(client, userId)).display_name).toBe('Nova');
+});
+
 test("updating someone else's profile finds no row to change", async () => {
   const { client } = await newReader();
   await expect(updateProfile(client, DEMO_IDS.luna, { display_name: 'Hacked', avatar_url: null, bio: '', specialties: [] })).rejects.toMatchObject({
@@ -80,6 +97,9 @@ describe('the database enforces every profile limit, and the app names the field
     ['a blank name', { display_name: '   ' }, 'displayName'],
     ['a name with a line break', { display_name: 'Nova\nMoon' }, 'displayName'],
     ['a name with a terminal escape', { display_name: 'Nova\u001b[2J' }, 'displayName'],
+    ['a name with a line separator', { display_name: 'Nova\u2028Moon' }, 'displayName'],
+    ['a name with a right-to-left override', { display_name: 'Nova \u202egpj.exe' }, 'displayName'],
+    ['a name of zero-width and no-break spaces only', { display_name: '\u200b\u00a0\u3000\ufeff' }, 'displayName'],
     ['a javascript: photo address', { avatar_url: 'javascript:alert(1)' }, 'avatarUrl'],
     ['a data: photo address', { avatar_url: 'data:image/svg+xml,<svg onload=alert(1)>' }, 'avatarUrl'],
     ['an http photo address', { avatar_url: 'http://example.com/nova.jpg' }, 'avatarUrl'],
@@ -91,6 +111,7 @@ describe('the database enforces every profile limit, and the app names the field
     ['a specialty of 500 KB', { specialties: ['s'.repeat(500_000)] }, 'specialties'],
     ['a blank specialty', { specialties: ['Love', ' '] }, 'specialties'],
     ['a specialty with a line break', { specialties: ['Love\nCareer'] }, 'specialties'],
+    ['a specialty with a paragraph separator', { specialties: ['Love\u2029Career'] }, 'specialties'],
     ['a null specialty', { specialties: [null as unknown as string] }, 'specialties'],
   ];
 
@@ -109,6 +130,7 @@ describe('the database enforces every profile limit, and the app names the field
     const hostile = [
       { metadata: { display_name: 'x'.repeat(5_000), is_reader: 'maybe' }, expected: { display_name: 'x'.repeat(80), is_reader: false } },
       { metadata: { display_name: '\u001b[31mRed\n', is_reader: true }, expected: { display_name: '[31mRed', is_reader: true } },
+      { metadata: { display_name: 'Line\u2028Break \u202eevil', is_reader: true }, expected: { display_name: 'LineBreak evil', is_reader: true } },
       { metadata: { display_name: { nested: true }, is_reader: 1 }, expected: { is_reader: false } },
       { metadata: { display_name: '   ', is_reader: 'true' }, expected: { is_reader: false } },
     ];

@@ -1,85 +1,98 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { getReadersOnlineStatus } from '../../../src/features/presence/api/get-readers-online-status.ts';
 import { fetchReaderDirectorySummary } from '../../../src/features/readers/api/fetch-reader-directory-summary.ts';
-import { fetchReaderPage, MAX_ROWS_PER_REQUEST, READERS_PAGE_SIZE, type Reader, type ReaderFilters } from '../../../src/features/readers/api/fetch-reader-page.ts';
+import {
+  fetchReaderPage,
+  MAX_ROWS_PER_REQUEST,
+  READERS_PAGE_SIZE,
+  type Reader,
+  type ReaderFilters,
+} from '../../../src/features/readers/api/fetch-reader-page.ts';
 import { fetchReader } from '../../../src/features/readers/api/fetch-reader.ts';
 import { NO_FILTERS } from '../../../src/features/readers/utils/reader-filters.ts';
 import type { AppSupabaseClient } from '../../../src/lib/create-supabase-client.ts';
-import { ServerClock } from '../../../src/lib/server-clock.ts';
 import { appClientFor, stackForThisFile } from '../../support/app-stack.ts';
 import { DEMO_IDS, sql } from '../../support/test-stack.ts';
 
 const stack = stackForThisFile();
 
+/** A signed-in device of each reader, last heard `heardAgo` ago (an auth session and its device row). */
+async function devicesHeard(readerIds: readonly string[], heardAgo: string): Promise<void> {
+  await sql(
+    stack(),
+    `
+    with sessions as (
+      insert into auth.sessions (id, user_id, created_at, updated_at, aal)
+      select gen_random_uuid(), reader_id, now(), now(), 'aal1' from unnest($1::uuid[]) as reader_id
+      returning id, user_id
+    )
+    insert into private.reader_devices (session_id, reader_id, last_seen_at, last_input_at)
+    select id, user_id, now() - $2::interval, now() - $2::interval from sessions`,
+    [readerIds, heardAgo],
+  );
+}
+
 beforeEach(async () => {
-  // Seeded readers on both sides of the five-minute rule, all still flagged online but Rowan.
-  await sql(stack(), 'update public.users set is_online = (id <> $1) where is_reader', [DEMO_IDS.rowan]);
-  for (const [id, age] of [[DEMO_IDS.luna, '10 seconds'], [DEMO_IDS.selene, '4 minutes 50 seconds'], [DEMO_IDS.orion, '5 minutes 10 seconds'], [DEMO_IDS.rowan, '1 minute']]) {
-    await sql(stack(), 'update public.users set last_seen_at = now() - $2::interval where id = $1', [id, age]);
-  }
+  await sql(stack(), "delete from private.reader_devices; delete from private.reader_presence; update public.users set recorded_status = 'offline'");
+  // Luna heard just now; Selene in a reading; Orion silent just past five minutes, still recorded
+  // available (the minute job has not run); Rowan signed out.
+  await devicesHeard([DEMO_IDS.luna], '10 seconds');
+  await devicesHeard([DEMO_IDS.selene], '4 minutes 50 seconds');
+  await devicesHeard([DEMO_IDS.orion], '5 minutes 10 seconds');
+  await sql(
+    stack(),
+    `insert into private.reader_presence (reader_id, chosen_status, status_message, chosen_at, expires_at)
+    values ($1, 'busy', 'In a moon-cycle reading', now(), now() + interval '1 hour')`,
+    [DEMO_IDS.selene],
+  );
+  await sql(
+    stack(),
+    `update public.users set recorded_status = case id when $1 then 'busy' else 'available' end::public.presence_status
+    where id in ($1, $2, $3)`,
+    [DEMO_IDS.selene, DEMO_IDS.luna, DEMO_IDS.orion],
+  );
 });
 
-// A browser on another origin cannot read the Date header (not CORS-safelisted): the clock must
-// then be set from the database's server_time().
-const fetchHidingDate: typeof fetch = async (input, init) => {
-  const response = await fetch(input, init);
-  const headers = new Headers(response.headers);
-  headers.delete('date');
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
-};
-
-function clientWithClockOff(hours: number, options: { crossOrigin?: boolean } = {}) {
-  const clock = new ServerClock(() => Date.now() + hours * 3_600_000);
-  const fetchImpl = options.crossOrigin ? fetchHidingDate : undefined;
-  return { clock, client: appClientFor(stack(), clock, fetchImpl) };
+function firstPage(client: AppSupabaseClient, filters: ReaderFilters = NO_FILTERS): Promise<Reader[]> {
+  return fetchReaderPage(client, { filters, limit: READERS_PAGE_SIZE });
 }
 
-function firstPage(client: AppSupabaseClient, clock: ServerClock, filters: ReaderFilters = NO_FILTERS): Promise<Reader[]> {
-  return fetchReaderPage(client, clock, { filters, limit: READERS_PAGE_SIZE });
-}
-
-test('fetchReaderPage: readers only, flagged online first then best rated, with their level and online derived on server time', async () => {
-  const { client, clock } = clientWithClockOff(0);
-  const readers = await firstPage(client, clock);
-  expect(readers.map((r) => [r.id, r.is_online])).toEqual([
-    [DEMO_IDS.luna, true],
-    [DEMO_IDS.selene, true],
-    [DEMO_IDS.orion, false],
-    [DEMO_IDS.rowan, false],
+test('fetchReaderPage: readers only, in recorded order, each with the status the database judges now and its clock', async () => {
+  const client = appClientFor(stack());
+  const readers = await firstPage(client);
+  // Orion is still listed with the available (recorded a minute ago at most) but shown as he is now.
+  expect(readers.map((r) => [r.id, r.status])).toEqual([
+    [DEMO_IDS.luna, 'available'],
+    [DEMO_IDS.orion, 'offline'],
+    [DEMO_IDS.selene, 'busy'],
+    [DEMO_IDS.rowan, 'offline'],
   ]);
-  expect(readers[0]).toMatchObject({ display_name: 'Luna Starweaver', readerLevel: { name: 'Master' } });
-  expect(readers[0]).toHaveProperty('last_seen_at');
+  expect(readers[0]).toMatchObject({ display_name: 'Luna Starweaver', status_message: null, readerLevel: { name: 'Master' } });
+  expect(readers[2]).toMatchObject({ status_message: 'In a moon-cycle reading' });
+  for (const reader of readers) expect(Math.abs(Date.parse(reader.server_time) - Date.now())).toBeLessThan(5_000);
   expect(readers.map((r) => r.id)).not.toContain(DEMO_IDS.client);
+
+  // The minute job records Orion's silence; the order follows.
+  await sql(stack(), 'select public.mark_inactive_readers_offline()');
+  expect((await firstPage(client)).map((r) => r.id)).toEqual([DEMO_IDS.luna, DEMO_IDS.selene, DEMO_IDS.orion, DEMO_IDS.rowan]);
 });
 
-test('a browser whose clock is hours wrong in either direction sees the same statuses', async () => {
-  for (const hours of [-6, 3]) {
-    const { client, clock } = clientWithClockOff(hours);
-    const readers = await firstPage(client, clock);
-    expect(readers.map((r) => r.is_online), `clock off by ${hours} h`).toEqual([true, true, false, false]);
-  }
+test("an offline reader's card says when they were last seen, and carries no message", async () => {
+  await sql(
+    stack(),
+    `insert into private.reader_presence (reader_id, status_message, last_seen_at)
+    values ($1, 'Back on Monday', now() - interval '2 days')`,
+    [DEMO_IDS.rowan],
+  );
+  const readers = await firstPage(appClientFor(stack()));
+  const rowan = readers.find((r) => r.id === DEMO_IDS.rowan)!;
+  expect(rowan.status).toBe('offline');
+  expect(rowan.status_message).toBeNull();
+  expect(Date.now() - Date.parse(rowan.last_seen_at!)).toBeGreaterThan(47 * 3_600_000);
 });
 
-test('a browser on another origin (no Date header) with a clock hours wrong still sees the right statuses', async () => {
-  for (const hours of [-6, 3]) {
-    const { client, clock } = clientWithClockOff(hours, { crossOrigin: true });
-    const readers = await firstPage(client, clock);
-    expect(readers.map((r) => r.is_online), `clock off by ${hours} h`).toEqual([true, true, false, false]);
-    expect(Math.abs(clock.now().getTime() - Date.now())).toBeLessThan(5_000);
-    const orion = await fetchReader(client, clock, DEMO_IDS.orion);
-    expect(orion?.is_online).toBe(false);
-  }
-});
-
-test('anyone may ask the database for its time', async () => {
-  const { client } = clientWithClockOff(0);
-  const { data, error } = await client.rpc('server_time');
-  expect(error).toBeNull();
-  expect(Math.abs(Date.parse(data as string) - Date.now())).toBeLessThan(5_000);
-});
-
-test('getReadersOnlineStatus: one call, the database\'s rule, clients left out', async () => {
-  const { client } = clientWithClockOff(0);
+test("getReadersOnlineStatus: one call, the database's rule (busy is online), clients left out", async () => {
+  const client = appClientFor(stack());
   expect(await getReadersOnlineStatus(client, [DEMO_IDS.luna, DEMO_IDS.selene, DEMO_IDS.orion, DEMO_IDS.rowan, DEMO_IDS.client])).toEqual({
     [DEMO_IDS.luna]: true,
     [DEMO_IDS.selene]: true,
@@ -89,17 +102,30 @@ test('getReadersOnlineStatus: one call, the database\'s rule, clients left out',
   expect(await getReadersOnlineStatus(client, [])).toEqual({});
 });
 
-test('fetchReader: one reader with their bio and level; clients and unknown or malformed ids are not readers', async () => {
-  const { client, clock } = clientWithClockOff(0);
-  const luna = await fetchReader(client, clock, DEMO_IDS.luna);
-  expect(luna).toMatchObject({ id: DEMO_IDS.luna, display_name: 'Luna Starweaver', is_online: true, readerLevel: { name: 'Master' } });
-  expect(typeof luna?.bio).toBe('string');
-  expect(typeof luna?.readerLevel?.base_price_per_minute).toBe('number');
-  expect((await fetchReader(client, clock, DEMO_IDS.orion))?.is_online).toBe(false);
+test('fetchReader: one reader with their bio, level and status; clients and unknown or malformed ids are not readers', async () => {
+  const client = appClientFor(stack());
+  const selene = await fetchReader(client, DEMO_IDS.selene);
+  expect(selene).toMatchObject({ id: DEMO_IDS.selene, display_name: 'Selene Ashgrove', status: 'busy', status_message: 'In a moon-cycle reading' });
+  expect(typeof selene?.bio).toBe('string');
+  expect(typeof selene?.readerLevel?.base_price_per_minute).toBe('number');
+  expect((await fetchReader(client, DEMO_IDS.orion))?.status).toBe('offline');
 
-  expect(await fetchReader(client, clock, DEMO_IDS.client)).toBeNull();
-  expect(await fetchReader(client, clock, '99999999-9999-4999-8999-999999999999')).toBeNull();
-  expect(await fetchReader(client, clock, 'not-a-uuid')).toBeNull();
+  expect(await fetchReader(client, DEMO_IDS.client)).toBeNull();
+  expect(await fetchReader(client, '99999999-9999-4999-8999-999999999999')).toBeNull();
+  expect(await fetchReader(client, 'not-a-uuid')).toBeNull();
+});
+
+test('a reader appearing offline looks offline to clients, last seen when they chose it', async () => {
+  await sql(
+    stack(),
+    `insert into private.reader_presence (reader_id, chosen_status, status_message, chosen_at)
+    values ($1, 'offline', 'Secret', now() - interval '3 minutes')`,
+    [DEMO_IDS.luna],
+  );
+  const luna = await fetchReader(appClientFor(stack()), DEMO_IDS.luna);
+  expect(luna).toMatchObject({ status: 'offline', status_message: null });
+  expect(Date.now() - Date.parse(luna!.last_seen_at!)).toBeGreaterThan(170_000);
+  expect(await getReadersOnlineStatus(appClientFor(stack()), [DEMO_IDS.luna])).toEqual({ [DEMO_IDS.luna]: false });
 });
 
 describe('the directory at more than a page', () => {
@@ -109,12 +135,16 @@ describe('the directory at more than a page', () => {
   let extraIds: string[] = [];
 
   beforeAll(async () => {
-    const rows = await sql<{ id: string }>(stack(), `
+    const rows = await sql<{ id: string }>(
+      stack(),
+      `
       insert into auth.users (id, aud, role, email, raw_user_meta_data, created_at, updated_at)
       select gen_random_uuid(), 'authenticated', 'authenticated', 'directory-' || n || '@example.test',
              jsonb_build_object('display_name', 'Directory Reader ' || n, 'is_reader', true), now(), now()
       from generate_series(1, $1::int) as n
-      returning id`, [EXTRA_READERS]);
+      returning id`,
+      [EXTRA_READERS],
+    );
     extraIds = rows.map((row) => row.id);
     for (const [index, id] of extraIds.entries()) {
       await sql(stack(), 'update public.users set specialties = $2 where id = $1', [id, [TRICKY_SPECIALTIES[index] ?? 'Tarot']]);
@@ -125,58 +155,78 @@ describe('the directory at more than a page', () => {
     await sql(stack(), 'delete from auth.users where id = any($1)', [extraIds]);
   });
 
+  const STATUS_ORDER = ['available', 'busy', 'away', 'offline'];
+
   beforeEach(async () => {
-    // Every third extra reader is flagged online, and a third of those have been silent too long to
-    // count; ratings repeat, so ties fall back to the id. Coming online stamps last_seen_at, so the
-    // flag goes first and the time after it.
-    await sql(stack(), `
-      update public.users
-      set is_online = array_position($1::uuid[], id) % 3 = 0, average_rating = 3 + (array_position($1::uuid[], id) % 4) * 0.5
-      where id = any($1)`, [extraIds]);
-    await sql(stack(), `
-      update public.users
-      set last_seen_at = now() - case when array_position($1::uuid[], id) % 9 = 0 then interval '10 minutes' else interval '30 seconds' end
-      where id = any($1)`, [extraIds]);
+    // Every third extra reader has a live device, and a third of those were recorded available but
+    // went silent too long ago to count; ratings repeat, so ties fall back to the id.
+    await sql(stack(), 'update public.users set average_rating = 3 + (array_position($1::uuid[], id) % 4) * 0.5 where id = any($1)', [extraIds]);
+    const position = (id: string) => extraIds.indexOf(id) + 1;
+    await devicesHeard(
+      extraIds.filter((id) => position(id) % 3 === 0 && position(id) % 9 !== 0),
+      '30 seconds',
+    );
+    await devicesHeard(
+      extraIds.filter((id) => position(id) % 9 === 0),
+      '10 minutes',
+    );
+    await sql(
+      stack(),
+      `update public.users set recorded_status = 'available'
+      where id = any($1) and id in (select reader_id from private.reader_devices)`,
+      [extraIds],
+    );
   });
 
   /** Every reader's id as the directory should list them, worked out here rather than by the database. */
   async function expectedOrder(): Promise<string[]> {
-    const rows = await sql<{ id: string; is_online: boolean; average_rating: string }>(stack(), 'select id, is_online, average_rating from public.users where is_reader');
+    const rows = await sql<{ id: string; recorded_status: string; average_rating: string }>(
+      stack(),
+      'select id, recorded_status, average_rating from public.users where is_reader',
+    );
     const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-    rows.sort((a, b) => Number(b.is_online) - Number(a.is_online) || Number(b.average_rating) - Number(a.average_rating) || byId(a.id, b.id));
+    rows.sort(
+      (a, b) =>
+        STATUS_ORDER.indexOf(a.recorded_status) - STATUS_ORDER.indexOf(b.recorded_status) ||
+        Number(b.average_rating) - Number(a.average_rating) ||
+        byId(a.id, b.id),
+    );
     return rows.map((row) => row.id);
   }
 
-  test('pages follow the directory order (flagged online, best rated, id), and one request rereads them all', async () => {
-    const { client, clock } = clientWithClockOff(0);
+  test('pages follow the directory order (recorded status, best rated, id), and one request rereads them all', async () => {
+    const client = appClientFor(stack());
     const expected = await expectedOrder();
     expect(expected).toHaveLength(4 + EXTRA_READERS);
 
-    const first = await firstPage(client, clock);
-    const second = await fetchReaderPage(client, clock, { filters: NO_FILTERS, offset: READERS_PAGE_SIZE, limit: READERS_PAGE_SIZE });
+    const first = await firstPage(client);
+    const second = await fetchReaderPage(client, { filters: NO_FILTERS, offset: READERS_PAGE_SIZE, limit: READERS_PAGE_SIZE });
     expect(first).toHaveLength(READERS_PAGE_SIZE);
     expect(second).toHaveLength(expected.length - READERS_PAGE_SIZE);
     expect([...first, ...second].map((r) => r.id)).toEqual(expected);
 
-    const shownSoFar = await fetchReaderPage(client, clock, { filters: NO_FILTERS, limit: 2 * READERS_PAGE_SIZE });
+    const shownSoFar = await fetchReaderPage(client, { filters: NO_FILTERS, limit: 2 * READERS_PAGE_SIZE });
     expect(shownSoFar.map((r) => r.id)).toEqual(expected);
   });
 
-  test('"Online now" asks for readers flagged online; the five-minute rule still decides who shows online', async () => {
-    const { client, clock } = clientWithClockOff(0);
-    const flagged = new Set((await sql<{ id: string }>(stack(), 'select id from public.users where is_reader and is_online')).map((row) => row.id));
+  test('"Available now" lists exactly the readers available now, in directory order', async () => {
+    const client = appClientFor(stack());
+    const available = new Set(
+      (await sql<{ reader_id: string }>(stack(), "select reader_id from private.reader_presence_now where status = 'available'")).map((row) => row.reader_id),
+    );
+    // Luna and the 7 extra readers heard 30 seconds ago; not Orion nor the 3 silent ones, recorded available all the same.
+    expect(available.size).toBe(1 + 7);
 
-    const online = await firstPage(client, clock, { onlineOnly: true, specialty: '' });
+    const shown = await firstPage(client, { availableOnly: true, specialty: '' });
 
-    expect(online.map((r) => r.id)).toEqual((await expectedOrder()).filter((id) => flagged.has(id)));
-    expect(online.find((r) => r.id === DEMO_IDS.orion)?.is_online).toBe(false);
-    expect(online.filter((r) => !r.is_online)).toHaveLength(1 + 3);
+    expect(shown.map((r) => r.id)).toEqual((await expectedOrder()).filter((id) => available.has(id)));
+    expect(shown.every((r) => r.status === 'available')).toBe(true);
   });
 
   test('the specialty search matches part of a specialty in any case, taking %, _ and \\ literally', async () => {
-    const { client, clock } = clientWithClockOff(0);
-    const search = async (specialty: string, onlineOnly = false) =>
-      (await firstPage(client, clock, { onlineOnly, specialty })).map((r) => r.specialties.join(', ')).sort();
+    const client = appClientFor(stack());
+    const search = async (specialty: string, availableOnly = false) =>
+      (await firstPage(client, { availableOnly, specialty })).map((r) => r.specialties.join(', ')).sort();
 
     expect(await search('LOVE')).toEqual(['100% Love', 'Love_Spells', 'Lovers', 'love, career, celtic cross', 'love, family']);
     expect(await search('love', true)).toEqual(['Love_Spells', 'love, career, celtic cross']);
@@ -190,16 +240,17 @@ describe('the directory at more than a page', () => {
     expect(await search('   ')).toHaveLength(READERS_PAGE_SIZE);
   });
 
-  test('the summary counts every reader and those online by the five-minute rule, as the cards show them', async () => {
-    // What the every-minute inactivity job records; the page reads the recorded counts.
-    await sql(stack(), 'select public.refresh_reader_directory_stats()');
-    const { client, clock } = clientWithClockOff(0);
+  test('the summary counts every reader and each status as the cards show them', async () => {
+    // What the every-minute job records; the page reads the recorded counts.
+    await sql(stack(), 'select private.refresh_reader_directory_stats()');
+    const client = appClientFor(stack());
     const summary = await fetchReaderDirectorySummary(client);
-    // Luna and Selene, and the 10 flagged extra readers but the 3 silent ones.
-    expect(summary).toEqual({ readers: 4 + EXTRA_READERS, online: 2 + 7 });
+    expect(summary).toMatchObject({ readers: 4 + EXTRA_READERS, available: 1 + 7, busy: 1, away: 0 });
+    expect(Math.abs(Date.parse(summary.serverTime) - Date.now())).toBeLessThan(5_000);
 
-    const everyone = await fetchReaderPage(client, clock, { filters: NO_FILTERS, limit: 2 * READERS_PAGE_SIZE });
-    expect(everyone.filter((r) => r.is_online)).toHaveLength(summary.online);
+    const everyone = await fetchReaderPage(client, { filters: NO_FILTERS, limit: 2 * READERS_PAGE_SIZE });
+    expect(everyone.filter((r) => r.status === 'available')).toHaveLength(summary.available);
+    expect(everyone.filter((r) => r.status === 'busy')).toHaveLength(summary.busy);
   });
 });
 
@@ -208,11 +259,15 @@ describe('a refresh of more rows than PostgREST answers at once', () => {
   let manyIds: string[] = [];
 
   beforeAll(async () => {
-    const rows = await sql<{ id: string }>(stack(), `
+    const rows = await sql<{ id: string }>(
+      stack(),
+      `
       insert into auth.users (id, aud, role, email, raw_user_meta_data)
       select gen_random_uuid(), 'authenticated', 'authenticated', 'many-' || n || '@example.test', '{"is_reader": true}'
       from generate_series(1, $1::int) as n
-      returning id`, [MANY]);
+      returning id`,
+      [MANY],
+    );
     manyIds = rows.map((row) => row.id);
   });
 
@@ -221,13 +276,16 @@ describe('a refresh of more rows than PostgREST answers at once', () => {
   });
 
   test('reads it in slices and returns every row in directory order, none twice', async () => {
-    const { client, clock } = clientWithClockOff(0);
-    const readers = await fetchReaderPage(client, clock, { filters: NO_FILTERS, limit: MANY + 4 });
+    const client = appClientFor(stack());
+    const readers = await fetchReaderPage(client, { filters: NO_FILTERS, limit: MANY + 4 });
     const [{ count }] = (await sql(stack(), 'select count(*)::int as count from public.users where is_reader')) as [{ count: number }];
     expect(readers).toHaveLength(count);
     expect(new Set(readers.map((r) => r.id)).size).toBe(count);
-    const [{ ids }] = (await sql(stack(), `
-      select array_agg(id order by is_online desc, average_rating desc, id) as ids from public.users where is_reader`)) as [{ ids: string[] }];
+    const [{ ids }] = (await sql(
+      stack(),
+      `
+      select array_agg(id order by recorded_status, average_rating desc, id) as ids from public.users where is_reader`,
+    )) as [{ ids: string[] }];
     expect(readers.map((r) => r.id)).toEqual(ids);
   });
 });

@@ -1,3 +1,9 @@
+/**
+ * What the API roles may execute, read and write, as explicit allow-lists read from the catalog: a
+ * migration that grants something new, or forgets to revoke something, changes a list here and
+ * fails until the list is changed on purpose. The behaviour behind the lists (refusals through the
+ * API) is in presence-security.test.ts.
+ */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunningStack } from '../../../local-stack/stack.ts';
@@ -6,15 +12,17 @@ import { sql, startTestStack } from '../../support/test-stack.ts';
 let stack: RunningStack;
 
 beforeAll(async () => {
-  stack = await startTestStack({ seed: false });
+  stack = await startTestStack({ seed: false, presenceJobs: false });
 });
 
 afterAll(async () => {
   await stack?.stop();
 });
 
-/** Every function of the app's schemas the role can execute, as `schema.name(args)`. */
-async function executableBy(role: 'anon' | 'authenticated'): Promise<string[]> {
+type Role = 'anon' | 'authenticated' | 'service_role';
+
+/** Every function of the app's schemas the role can execute, as `schema.name(args)` (public unqualified). */
+async function executableBy(role: Role): Promise<string[]> {
   const rows = await sql<{ fn: string }>(
     stack,
     `select p.oid::regprocedure::text as fn
@@ -27,51 +35,153 @@ async function executableBy(role: 'anon' | 'authenticated'): Promise<string[]> {
   return rows.map((row) => row.fn);
 }
 
-// What the API roles may call, by name. A new function shows up here only if a migration grants it.
-const PUBLIC_READS = [
-  'count_reader_directory()',
-  'get_readers_online_status(uuid[])',
-  'presence_heartbeat_min_interval()',
-  'presence_online_threshold()',
-  'presence_transitions_per_minute()',
-  'reader_directory_summary()',
-  'server_time()',
-  'specialties_search(users)',
+/** Every table, view and sequence of the app's schemas on which the role has any privilege, with them. */
+async function relationPrivilegesOf(role: Role): Promise<Record<string, string[]>> {
+  const rows = await sql<{ relation: string; privileges: string[] }>(
+    stack,
+    `select c.oid::regclass::text as relation,
+            array_agg(p.privilege order by p.privilege) as privileges
+     from pg_class c
+     cross join unnest(array['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']) as p (privilege)
+     where c.relnamespace in ('public'::regnamespace, 'private'::regnamespace)
+       and c.relkind in ('r', 'v', 'm', 'S', 'p')
+       and has_table_privilege($1, c.oid, p.privilege)
+     group by 1
+     order by 1`,
+    [role],
+  );
+  return Object.fromEntries(rows.map((row) => [row.relation, row.privileges]));
+}
+
+/** Columns the role may update where it may not update the whole table. */
+async function updatableColumnsOf(role: Role, table: string): Promise<string[]> {
+  const rows = await sql<{ name: string }>(
+    stack,
+    `select a.attname as name from pg_attribute a
+     where a.attrelid = $2::regclass and a.attnum > 0 and not a.attisdropped
+       and has_column_privilege($1, a.attrelid, a.attnum, 'UPDATE')
+     order by a.attnum`,
+    [role, table],
+  );
+  return rows.map((row) => row.name);
+}
+
+// The pure parts of the rule: reader_cards calls them, and a view checks the functions it calls
+// against whoever reads it. They read nothing and write nothing.
+const THE_RULE = [
+  'private.choice_in_force(presence_status,timestamp with time zone,timestamp with time zone)',
+  'private.device_is_live(timestamp with time zone,timestamp with time zone)',
+  'private.presence_auto_away_after()',
+  'private.presence_online_threshold()',
+  'private.presence_status_at(presence_status,timestamp with time zone,timestamp with time zone,timestamp with time zone,timestamp with time zone)',
+  'private.public_last_seen_at(presence_status,timestamp with time zone,timestamp with time zone,timestamp with time zone,timestamp with time zone)',
 ];
 
+// The check of the text domains (display_name, specialty, status_message): a domain's check runs as
+// whoever writes the value. Pure as well.
+const THE_LINE_RULE = ['private.is_plain_line(text)', 'private.line_breaking_characters()'];
+
+// What visitors may call.
+const PUBLIC_READS = [
+  'get_readers_online_status(uuid[])',
+  'is_online(users)',
+  'last_seen_at(users)',
+  'reader_directory_summary()',
+  ...THE_RULE,
+  ...THE_LINE_RULE,
+];
+
+// A signed-in reader's presence path (each refuses anyone who is not a reader with a session).
+const PRESENCE_PATH = ['my_presence()', 'reader_go_offline()', 'reader_heartbeat(integer)', 'set_reader_status(presence_status,text,timestamp with time zone)'];
+
+// Ops through the API: the jobs an operator may run with the service key.
+const OPS = ['cleanup_reader_presence()', 'mark_inactive_readers_offline()', 'purge_presence_audit_log(interval)'];
+
+const sorted = (list: string[]) => [...list].sort();
+
 describe('who may execute what', () => {
-  test('anon executes exactly the public reads', async () => {
-    expect(await executableBy('anon')).toEqual(PUBLIC_READS);
+  test('anon executes exactly the public reads and the pure rules', async () => {
+    expect(await executableBy('anon')).toEqual(sorted(PUBLIC_READS));
   });
 
-  test('authenticated executes the public reads and the presence path', async () => {
-    expect(await executableBy('authenticated')).toEqual([...PUBLIC_READS, 'reader_go_offline()', 'reader_heartbeat()'].sort());
+  test('authenticated executes the public reads, the pure rules and the presence path', async () => {
+    expect(await executableBy('authenticated')).toEqual(sorted([...PUBLIC_READS, ...PRESENCE_PATH]));
   });
 
-  test('a function a future migration creates without any grant is not executable by anon or authenticated', async () => {
+  test('service_role executes the public reads, the pure rules and the ops jobs, and not the presence path (it has no session)', async () => {
+    expect(await executableBy('service_role')).toEqual(sorted([...PUBLIC_READS, ...OPS]));
+  });
+
+  test('functions a future migration creates without a grant are not executable by anon or authenticated, in either schema', async () => {
     const db = new pg.Client({ connectionString: stack.dbUrl });
     await db.connect();
     try {
-      // As a migration does it: the migration role creates the function inside a transaction.
+      // As a migration does it: the migration role creates the functions inside a transaction.
       await db.query('begin');
       await db.query("create function public.forgot_to_revoke() returns integer language sql as 'select 1'");
+      // The API roles have usage on private (for the rule), so its functions need the same default.
+      await db.query("create function private.forgot_to_revoke() returns integer language sql as 'select 1'");
       const outcomes: Record<string, string> = {};
       for (const role of ['anon', 'authenticated']) {
-        await db.query('savepoint attempt');
-        await db.query(`set local role ${role}`);
-        outcomes[role] = await db.query('select public.forgot_to_revoke()').then(
-          () => 'executed',
-          (error: Error) => error.message,
-        );
-        await db.query('rollback to savepoint attempt');
+        for (const schema of ['public', 'private']) {
+          await db.query('savepoint attempt');
+          await db.query(`set local role ${role}`);
+          outcomes[`${role} ${schema}`] = await db.query(`select ${schema}.forgot_to_revoke()`).then(
+            () => 'executed',
+            (error: Error) => error.message,
+          );
+          await db.query('rollback to savepoint attempt');
+        }
       }
       expect(outcomes).toEqual({
-        anon: 'permission denied for function forgot_to_revoke',
-        authenticated: 'permission denied for function forgot_to_revoke',
+        'anon public': 'permission denied for function forgot_to_revoke',
+        'anon private': 'permission denied for function forgot_to_revoke',
+        'authenticated public': 'permission denied for function forgot_to_revoke',
+        'authenticated private': 'permission denied for function forgot_to_revoke',
       });
     } finally {
       await db.query('rollback');
       await db.end();
     }
+  });
+});
+
+describe('who may read and write which tables', () => {
+  test('anon and authenticated read the cards, the profiles (RLS picks the rows) and the levels; nothing in private', async () => {
+    const expected = {
+      reader_cards: ['SELECT'],
+      reader_levels: ['SELECT'],
+      users: ['SELECT'],
+    };
+    expect(await relationPrivilegesOf('anon')).toEqual(expected);
+    // Updating users is column by column (below), so has_table_privilege does not list it.
+    expect(await relationPrivilegesOf('authenticated')).toEqual(expected);
+  });
+
+  test('authenticated may update the card fields of a profile, and no presence or standing column', async () => {
+    expect(await updatableColumnsOf('authenticated', 'public.users')).toEqual(['display_name', 'avatar_url', 'bio', 'specialties']);
+    expect(await updatableColumnsOf('anon', 'public.users')).toEqual([]);
+  });
+
+  test('service_role reads and deletes the audit log but never writes it; nothing in private either', async () => {
+    expect(await relationPrivilegesOf('service_role')).toEqual({
+      presence_audit_log: ['DELETE', 'SELECT'],
+      reader_cards: ['SELECT'],
+      reader_levels: ['SELECT'],
+      users: ['DELETE', 'INSERT', 'SELECT', 'UPDATE'],
+    });
+  });
+
+  test('the API roles may use the private schema (for the rule) but create nothing in it or in public', async () => {
+    const [row] = await sql(
+      stack,
+      `
+      select has_schema_privilege('anon', 'private', 'usage') as anon_usage,
+             has_schema_privilege('anon', 'private', 'create') as anon_create,
+             has_schema_privilege('authenticated', 'private', 'create') as authenticated_create,
+             has_schema_privilege('anon', 'public', 'create') as anon_create_public,
+             has_schema_privilege('authenticated', 'public', 'create') as authenticated_create_public`,
+    );
+    expect(row).toEqual({ anon_usage: true, anon_create: false, authenticated_create: false, anon_create_public: false, authenticated_create_public: false });
   });
 });

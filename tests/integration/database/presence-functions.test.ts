@@ -1,220 +1,288 @@
+/**
+ * The presence jobs and ops functions, as ops and the schedulers call them (SQL as the database
+ * owner): what each records and returns, that running one twice changes nothing more, the
+ * directory counts, audit retention, deleting users, the job list, and the query plans at 100,000
+ * readers. Readers' states are set with the fixtures (tests/support/presence-fixtures.ts).
+ */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import type { RunningStack } from '../../../local-stack/stack.ts';
 import { PROJECT_DIR } from '../../../local-stack/config.ts';
 import { runSupabaseCli } from '../../../local-stack/migrations.ts';
-import { sql, startTestStack } from '../../support/test-stack.ts';
+import type { RunningStack } from '../../../local-stack/stack.ts';
+import {
+  auditOf,
+  createReader,
+  giveDevice,
+  presenceNow,
+  recordAsIs,
+  recordStatus,
+  resetPresence,
+  setChoice,
+  type PresenceQuery,
+} from '../../support/presence-fixtures.ts';
+import { DEMO_IDS, sql, startTestStack } from '../../support/test-stack.ts';
+import { dbOf } from './presence-clients.ts';
 
-const LUNA = '11111111-1111-4111-8111-111111111111';
-const ORION = '22222222-2222-4222-8222-222222222222';
-const SELENE = '44444444-4444-4444-8444-444444444444';
-const ROWAN = '55555555-5555-4555-8555-555555555555';
+const { luna: LUNA, orion: ORION, selene: SELENE, rowan: ROWAN } = DEMO_IDS;
 
 let stack: RunningStack;
+let db: PresenceQuery;
+/** The seed as loaded, and what the first minute job made of it, before any test resets presence. */
+let seeded: { cards: unknown[]; firstJob: number; orionAudit: unknown[] };
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  // No scheduler: only the tests run the jobs, so every count below is theirs.
+  stack = await startTestStack({ presenceJobs: false });
+  db = dbOf(stack);
+  const cards = await sql(stack, 'select id, status::text, recorded_status::text, status_message from public.reader_cards order by id');
+  const firstJob = await run('public.mark_inactive_readers_offline()');
+  seeded = { cards, firstJob, orionAudit: await auditOf(db, ORION) };
 });
 
 afterAll(async () => {
   await stack?.stop();
 });
 
-beforeEach(async () => {
-  await sql(stack, "update public.users set is_online = false, last_seen_at = now() - interval '1 hour'");
-  await sql(stack, 'delete from public.presence_audit_log');
-});
+/** Each test of a describe that calls this starts with no devices, choices or audit rows. */
+const fromACleanSlate = () => beforeEach(async () => resetPresence(db));
 
-/** Puts readers online, then turns their last heartbeat back by the given ages. */
-async function onlineSince(ages: Record<string, string>): Promise<void> {
-  await sql(stack, 'update public.users set is_online = true where id = any ($1)', [Object.keys(ages)]);
-  for (const [id, age] of Object.entries(ages)) {
-    await sql(stack, 'update public.users set last_seen_at = now() - $2::interval where id = $1', [id, age]);
-  }
+async function run(fn: string): Promise<number> {
+  const [row] = await sql<{ changed: number }>(stack, `select ${fn} as changed`);
+  return row!.changed;
 }
 
-async function onlineIds(): Promise<string[]> {
-  const rows = await sql<{ id: string }>(stack, 'select id from public.users where is_online order by id');
-  return rows.map((r) => r.id);
-}
-
-describe('update_last_seen_on_online()', () => {
-  test('coming online stamps last_seen_at with database time; other updates leave it alone', async () => {
-    const [{ stamped, now }] = (await sql(stack, `
-      update public.users set is_online = true where id = $1 returning last_seen_at as stamped, now()`, [LUNA])) as [{ stamped: Date; now: Date }];
-    expect(stamped.getTime()).toBe(now.getTime());
-    const [{ kept }] = (await sql(stack, "update public.users set bio = 'x' where id = $1 returning last_seen_at as kept", [LUNA])) as [{ kept: Date }];
-    expect(kept.getTime()).toBe(stamped.getTime());
+describe('the seed', () => {
+  test('puts readers on both sides of the rule, and the first minute job records the silent one', () => {
+    expect(seeded.cards).toEqual([
+      { id: LUNA, status: 'available', recorded_status: 'available', status_message: null },
+      // Silent for 20 minutes but still recorded available, as after a crashed browser.
+      { id: ORION, status: 'offline', recorded_status: 'available', status_message: null },
+      { id: SELENE, status: 'busy', recorded_status: 'busy', status_message: 'In a moon-cycle reading' },
+      { id: ROWAN, status: 'offline', recorded_status: 'offline', status_message: null },
+    ]);
+    expect(seeded.firstJob).toBe(1);
+    expect(seeded.orionAudit).toEqual([{ old_status: 'available', new_status: 'offline', cause: 'inactivity' }]);
   });
 });
 
 describe('mark_inactive_readers_offline()', () => {
-  test('marks offline exactly the readers silent for more than five minutes and returns how many', async () => {
-    await onlineSince({ [LUNA]: '4 minutes 55 seconds', [ORION]: '5 minutes 5 seconds', [SELENE]: '30 minutes', [ROWAN]: '10 seconds' });
-    await sql(stack, 'update public.users set last_seen_at = null where id = $1', [SELENE]);
-    const [{ changed }] = (await sql(stack, 'select public.mark_inactive_readers_offline() as changed')) as [{ changed: number }];
-    expect(changed).toBe(2);
-    expect(await onlineIds()).toEqual([LUNA, ROWAN].sort());
-    const [{ again }] = (await sql(stack, 'select public.mark_inactive_readers_offline() as again')) as [{ again: number }];
-    expect(again).toBe(0);
+  fromACleanSlate();
+
+  test('records every transition time brought about, each with its cause, returns how many, and is idempotent', async () => {
+    await giveDevice(db, LUNA, { heardAgo: '6 minutes' });
+    await giveDevice(db, ORION, { heardAgo: '30 seconds', inputAgo: '11 minutes' });
+    await giveDevice(db, SELENE);
+    await setChoice(db, SELENE, 'busy', { message: 'Reading', expiresIn: '-1 second', chosenAgo: '2 hours' });
+    await giveDevice(db, ROWAN, { heardAgo: '30 seconds' });
+    for (const id of [LUNA, ORION, ROWAN]) await recordStatus(db, id, 'available');
+    await recordStatus(db, SELENE, 'busy');
+
+    expect(await run('public.mark_inactive_readers_offline()')).toBe(3);
+    expect(await auditOf(db, LUNA)).toEqual([{ old_status: 'available', new_status: 'offline', cause: 'inactivity' }]);
+    expect(await auditOf(db, ORION)).toEqual([{ old_status: 'available', new_status: 'away', cause: 'auto_away' }]);
+    expect(await auditOf(db, SELENE)).toEqual([{ old_status: 'busy', new_status: 'available', cause: 'expiry' }]);
+    expect(await auditOf(db, ROWAN)).toEqual([]);
+
+    expect(await run('public.mark_inactive_readers_offline()')).toBe(0);
+    expect(await sql(stack, 'select count(*)::int as n from public.presence_audit_log')).toEqual([{ n: 3 }]);
   });
 
-  test('writes one audit row per reader it changes, with cause inactivity', async () => {
-    await onlineSince({ [ORION]: '6 minutes' });
-    await sql(stack, 'select public.mark_inactive_readers_offline()');
-    const audit = await sql(stack, 'select user_id, old_status, new_status, cause from public.presence_audit_log order by id');
-    expect(audit).toEqual([
-      { user_id: ORION, old_status: false, new_status: true, cause: 'direct_update' },
-      { user_id: ORION, old_status: true, new_status: false, cause: 'inactivity' },
-    ]);
-  });
-});
-
-describe('presence writes and the rest of the row', () => {
-  test('the cleanup audits in bulk, and later updates in the same transaction are audited by the trigger again', async () => {
-    await onlineSince({ [ORION]: '6 minutes', [SELENE]: '7 minutes' });
-    await sql(stack, 'delete from public.presence_audit_log');
-    await sql(stack, `begin;
-      select public.mark_inactive_readers_offline();
-      update public.users set is_online = true where id = '${LUNA}';
-      commit;`);
-    const audit = await sql(stack, 'select user_id, old_status, new_status, cause from public.presence_audit_log order by id');
-    expect(audit).toEqual(expect.arrayContaining([
-      { user_id: ORION, old_status: true, new_status: false, cause: 'inactivity' },
-      { user_id: SELENE, old_status: true, new_status: false, cause: 'inactivity' },
-      { user_id: LUNA, old_status: false, new_status: true, cause: 'direct_update' },
-    ]));
-    expect(audit).toHaveLength(3);
+  test('a reader recorded online with no device left at all is recorded offline', async () => {
+    // As after a crash between a device's deletion and its recording: the record says available.
+    await recordStatus(db, LUNA, 'available');
+    expect(await run('public.mark_inactive_readers_offline()')).toBe(1);
+    expect(await auditOf(db, LUNA)).toEqual([{ old_status: 'available', new_status: 'offline', cause: 'inactivity' }]);
   });
 
-  test('a presence function\'s cause ends with it: a later update in the same transaction is a direct update', async () => {
-    await sql(stack, `begin;
-      set local role authenticated;
-      select set_config('request.jwt.claims', '{"sub": "${LUNA}", "role": "authenticated"}', true);
-      select public.reader_heartbeat();
-      reset role;
-      update public.users set is_online = false where id = '${LUNA}';
-      commit;`);
-    const audit = await sql(stack, 'select old_status, new_status, cause from public.presence_audit_log where user_id = $1 order by changed_at, id', [LUNA]);
-    expect(audit).toEqual([
-      { old_status: false, new_status: true, cause: 'heartbeat' },
-      { old_status: true, new_status: false, cause: 'direct_update' },
-    ]);
+  test('readers recorded as they are cost no write: the rows keep their versions', async () => {
+    await giveDevice(db, LUNA);
+    await giveDevice(db, SELENE, { heardAgo: '20 minutes' });
+    await recordAsIs(db);
+    const versions = async () => sql(stack, 'select id, xmin::text as version from public.users where is_reader order by id');
+    const before = await versions();
+    expect(await run('public.mark_inactive_readers_offline()')).toBe(0);
+    expect(await run('public.cleanup_reader_presence()')).toBe(0);
+    expect(await versions()).toEqual(before);
   });
 
-  test('presence changes leave updated_at alone; profile edits move it', async () => {
-    await sql(stack, "update public.users set updated_at = now() - interval '1 day' where id = $1", [LUNA]);
-    const [{ afterPresence }] = (await sql(stack, `update public.users set is_online = true, last_seen_at = now() where id = $1
-      returning updated_at < now() - interval '23 hours' as "afterPresence"`, [LUNA])) as [{ afterPresence: boolean }];
-    expect(afterPresence).toBe(true);
-    const [{ afterEdit }] = (await sql(stack, `update public.users set bio = 'new' where id = $1
-      returning updated_at = now() as "afterEdit"`, [LUNA])) as [{ afterEdit: boolean }];
-    expect(afterEdit).toBe(true);
-  });
-
-  test('deleting a user deletes their audit rows', async () => {
-    const [{ id }] = (await sql(stack, `insert into auth.users (id, aud, role, email, raw_user_meta_data)
-      values (gen_random_uuid(), 'authenticated', 'authenticated', 'leaving@example.test', '{"is_reader": true}') returning id`)) as [{ id: string }];
-    await sql(stack, 'update public.users set is_online = true where id = $1', [id]);
-    await sql(stack, 'update public.users set is_online = false where id = $1', [id]);
-    const count = async () => (await sql<{ n: number }>(stack, 'select count(*)::int as n from public.presence_audit_log where user_id = $1', [id]))[0]!.n;
-    expect(await count()).toBe(2);
-    await sql(stack, 'delete from auth.users where id = $1', [id]);
-    expect(await count()).toBe(0);
-  });
-});
-
-describe('reader_directory_summary()', () => {
-  const summary = async () => (await sql(stack, 'select readers::int, online::int from public.reader_directory_summary()'))[0];
-  const readerCount = async () => (await sql<{ n: number }>(stack, 'select count(*)::int as n from public.users where is_reader'))[0]!.n;
-
-  test('the every-minute job records the counts by the five-minute rule, and the summary serves them while under two minutes old', async () => {
-    await onlineSince({ [LUNA]: '10 seconds', [ORION]: '6 minutes' });
-    await sql(stack, 'select public.refresh_reader_directory_stats()');
-    expect(await summary()).toEqual({ readers: await readerCount(), online: 1 });
-
-    // Recorded a minute ago: a reader who came online since is not counted until the next run.
-    await sql(stack, "update public.reader_directory_stats set computed_at = now() - interval '1 minute'");
-    await onlineSince({ [SELENE]: '5 seconds' });
-    expect(await summary()).toEqual({ readers: await readerCount(), online: 1 });
-  });
-
-  test('counts live when the job has not recorded anything for two minutes', async () => {
-    await onlineSince({ [LUNA]: '10 seconds', [SELENE]: '20 seconds', [ORION]: '6 minutes' });
-    await sql(stack, "update public.reader_directory_stats set computed_at = now() - interval '2 minutes 1 second'");
-    expect(await summary()).toEqual({ readers: await readerCount(), online: 2 });
-    await sql(stack, 'delete from public.reader_directory_stats');
-    expect(await summary()).toEqual({ readers: await readerCount(), online: 2 });
+  test("a hidden reader's live device keeps them recorded offline, with nothing to record", async () => {
+    await giveDevice(db, LUNA);
+    await setChoice(db, LUNA, 'offline');
+    await recordAsIs(db, [LUNA]);
+    expect(await run('public.mark_inactive_readers_offline()')).toBe(0);
+    expect(await presenceNow(db, LUNA)).toMatchObject({ status: 'offline', recorded_status: 'offline', live_devices: 1 });
   });
 });
 
 describe('cleanup_reader_presence()', () => {
-  test('uses the ten-minute threshold', async () => {
-    await onlineSince({ [LUNA]: '9 minutes 50 seconds', [ORION]: '10 minutes 10 seconds' });
-    const [{ changed }] = (await sql(stack, 'select public.cleanup_reader_presence() as changed')) as [{ changed: number }];
-    expect(changed).toBe(1);
-    expect(await onlineIds()).toEqual([LUNA]);
-    const [last] = await sql(stack, 'select cause from public.presence_audit_log order by id desc limit 1');
-    expect(last).toEqual({ cause: 'cleanup' });
+  fromACleanSlate();
+
+  test('records readers silent for ten minutes as cleanup, leaves shorter silences to the minute job, and is idempotent', async () => {
+    await giveDevice(db, LUNA, { heardAgo: '10 minutes 1 second' });
+    await giveDevice(db, ORION, { heardAgo: '9 minutes 59 seconds' });
+    for (const id of [LUNA, ORION]) await recordStatus(db, id, 'available');
+    expect(await run('public.cleanup_reader_presence()')).toBe(1);
+    expect(await auditOf(db, LUNA)).toEqual([{ old_status: 'available', new_status: 'offline', cause: 'cleanup' }]);
+    expect(await auditOf(db, ORION)).toEqual([]);
+    expect(await run('public.cleanup_reader_presence()')).toBe(0);
+    // The minute job takes the shorter silence.
+    expect(await run('public.mark_inactive_readers_offline()')).toBe(1);
+    expect(await auditOf(db, ORION)).toEqual([{ old_status: 'available', new_status: 'offline', cause: 'inactivity' }]);
+  });
+
+  test("forgets devices silent for a day, keeping their last heartbeat as the reader's last seen", async () => {
+    const old = await giveDevice(db, ROWAN, { heardAgo: '1 day 1 minute' });
+    const recent = await giveDevice(db, LUNA, { heardAgo: '23 hours' });
+    const [{ heard }] = (await sql(stack, 'select last_seen_at as heard from private.reader_devices where session_id = $1', [old])) as [{ heard: Date }];
+    expect(await run('public.cleanup_reader_presence()')).toBe(0);
+
+    expect(await sql(stack, 'select session_id from private.reader_devices where reader_id = any ($1)', [[ROWAN, LUNA]])).toEqual([{ session_id: recent }]);
+    const [card] = await sql<{ last_seen_at: Date; status: string }>(stack, 'select last_seen_at, status::text from public.reader_cards where id = $1', [
+      ROWAN,
+    ]);
+    expect(card).toEqual({ last_seen_at: heard, status: 'offline' });
+    // Forgetting an offline reader's device is no transition; the auth session is Auth's business.
+    expect(await auditOf(db, ROWAN)).toEqual([]);
+    expect(await sql(stack, 'select count(*)::int as n from auth.sessions where id = $1', [old])).toEqual([{ n: 1 }]);
   });
 });
 
-describe('audit_presence_changes()', () => {
-  test('writes exactly one row per real transition, none for updates that keep the status', async () => {
-    await sql(stack, 'update public.users set is_online = true where id = $1', [LUNA]);
-    await sql(stack, 'update public.users set is_online = true, last_seen_at = now() where id = $1', [LUNA]);
-    await sql(stack, "update public.users set bio = 'still online' where id = $1", [LUNA]);
-    await sql(stack, 'update public.users set is_online = false where id = $1', [LUNA]);
-    await sql(stack, 'update public.users set is_online = false where id = $1', [LUNA]);
-    const audit = await sql(stack, 'select old_status, new_status from public.presence_audit_log where user_id = $1 order by id', [LUNA]);
-    expect(audit).toEqual([
-      { old_status: false, new_status: true },
-      { old_status: true, new_status: false },
-    ]);
+describe('the directory counts', () => {
+  fromACleanSlate();
+
+  const summary = async () =>
+    (await sql(stack, 'select readers::int, available::int, busy::int, away::int, online::int from public.reader_directory_summary()'))[0];
+  const readerCount = async () => (await sql<{ n: number }>(stack, 'select count(*)::int as n from public.users where is_reader'))[0]!.n;
+
+  test('the minute job records them by the rule, and the summary serves them while under two minutes old', async () => {
+    await giveDevice(db, LUNA);
+    await giveDevice(db, ORION, { heardAgo: '6 minutes' });
+    await giveDevice(db, SELENE);
+    await setChoice(db, SELENE, 'busy', { expiresIn: '1 hour' });
+    await sql(stack, 'select private.refresh_reader_directory_stats()');
+    const readers = await readerCount();
+    expect(await summary()).toEqual({ readers, available: 1, busy: 1, away: 0, online: 2 });
+
+    // Recorded a minute ago: a reader who came online since is not counted until the next run.
+    await sql(stack, "update private.reader_directory_stats set computed_at = now() - interval '1 minute'");
+    await giveDevice(db, ROWAN, { inputAgo: '11 minutes' });
+    expect(await summary()).toEqual({ readers, available: 1, busy: 1, away: 0, online: 2 });
+    await sql(stack, 'select private.refresh_reader_directory_stats()');
+    expect(await summary()).toEqual({ readers, available: 1, busy: 1, away: 1, online: 3 });
+  });
+
+  test('are counted live when the job has not recorded them for two minutes, or never', async () => {
+    await giveDevice(db, LUNA);
+    await giveDevice(db, SELENE);
+    await sql(stack, 'select private.refresh_reader_directory_stats()');
+    await sql(stack, "update private.reader_directory_stats set computed_at = now() - interval '2 minutes 1 second', available = 99");
+    const readers = await readerCount();
+    expect(await summary()).toEqual({ readers, available: 2, busy: 0, away: 0, online: 2 });
+    await sql(stack, 'delete from private.reader_directory_stats');
+    expect(await summary()).toEqual({ readers, available: 2, busy: 0, away: 0, online: 2 });
+  });
+
+  test('the stats table holds one row, however often the job runs', async () => {
+    for (let i = 0; i < 3; i += 1) await sql(stack, 'select private.refresh_reader_directory_stats()');
+    expect(await sql(stack, 'select count(*)::int as n from private.reader_directory_stats')).toEqual([{ n: 1 }]);
+    await expect(sql(stack, 'insert into private.reader_directory_stats values (false, 0, 0, 0, 0, now())')).rejects.toThrow(/check/);
   });
 });
 
 describe('purge_presence_audit_log()', () => {
-  test('removes rows older than the given age and keeps the rest', async () => {
-    await sql(stack, `insert into public.presence_audit_log (user_id, old_status, new_status, changed_at, cause) values
-      ($1, false, true, now() - interval '40 days', 'heartbeat'),
-      ($1, true, false, now() - interval '20 days', 'sign_out'),
-      ($1, false, true, now() - interval '1 day', 'heartbeat')`, [LUNA]);
-    const [{ removed }] = (await sql(stack, 'select public.purge_presence_audit_log() as removed')) as [{ removed: number }];
-    expect(removed).toBe(1);
-    const [{ removedShorter }] = (await sql(stack, "select public.purge_presence_audit_log(interval '7 days') as \"removedShorter\"")) as [{ removedShorter: number }];
-    expect(removedShorter).toBe(1);
-    expect(await sql(stack, 'select count(*)::int as n from public.presence_audit_log')).toEqual([{ n: 1 }]);
+  fromACleanSlate();
+
+  test('removes rows older than the given age (30 days by default), returns how many, and keeps the rest', async () => {
+    await sql(
+      stack,
+      `insert into public.presence_audit_log (user_id, old_status, new_status, changed_at, cause) values
+      ($1, 'offline', 'available', now() - interval '40 days', 'heartbeat'),
+      ($1, 'available', 'offline', now() - interval '20 days', 'sign_out'),
+      ($1, 'offline', 'busy', now() - interval '1 day', 'heartbeat')`,
+      [LUNA],
+    );
+    expect(await run('public.purge_presence_audit_log()')).toBe(1);
+    expect(await run("public.purge_presence_audit_log(interval '7 days')")).toBe(1);
+    expect(await run("public.purge_presence_audit_log(interval '7 days')")).toBe(0);
+    expect(await auditOf(db, LUNA)).toEqual([{ old_status: 'offline', new_status: 'busy', cause: 'heartbeat' }]);
   });
 
-  test('refuses an age under an hour', async () => {
+  test('refuses an age under an hour: the transition limit counts the last minute of the log', async () => {
     await expect(sql(stack, "select public.purge_presence_audit_log(interval '5 minutes')")).rejects.toThrow(/refusing to purge/);
   });
-});
 
-describe('the local stack without pg_cron', () => {
-  test('the schedule migration left a notice and no cron schema; the job list is there for the stack', async () => {
-    expect(await sql(stack, "select to_regnamespace('cron') is null as absent")).toEqual([{ absent: true }]);
-    const jobs = await sql(stack, 'select job_name, schedule from public.presence_maintenance_jobs() order by job_name');
-    expect(jobs).toEqual([
-      { job_name: 'cleanup-reader-presence', schedule: '*/10 * * * *' },
-      { job_name: 'mark-inactive-readers-offline', schedule: '* * * * *' },
-      { job_name: 'purge-presence-audit-log', schedule: '17 3 * * *' },
-      { job_name: 'refresh-reader-directory-stats', schedule: '* * * * *' },
-    ]);
+  test('the log refuses rows that are no transition or have an unknown cause', async () => {
+    const insert = (oldStatus: string, newStatus: string, cause: string) =>
+      sql(stack, 'insert into public.presence_audit_log (user_id, old_status, new_status, cause) values ($1, $2, $3, $4)', [LUNA, oldStatus, newStatus, cause]);
+    await expect(insert('busy', 'busy', 'reader_choice')).rejects.toThrow(/check/);
+    await expect(insert('busy', 'available', 'direct_update')).rejects.toThrow(/check/);
+    await expect(insert('busy', 'sleeping', 'expiry')).rejects.toThrow(/invalid input value for enum/);
   });
 });
 
-describe('at 100,000 readers every presence query is index-served', () => {
+describe('deleting a user', () => {
+  fromACleanSlate();
+
+  test('takes their devices, choice and audit rows with them, and records nothing', async () => {
+    const reader = await createReader(db, 'Leaving');
+    await giveDevice(db, reader);
+    await setChoice(db, reader, 'busy', { message: 'Bye', expiresIn: '1 hour' });
+    await sql(stack, `insert into public.presence_audit_log (user_id, old_status, new_status, cause) values ($1, 'offline', 'busy', 'heartbeat')`, [reader]);
+    await giveDevice(db, LUNA);
+    await sql(stack, `insert into public.presence_audit_log (user_id, old_status, new_status, cause) values ($1, 'offline', 'available', 'heartbeat')`, [LUNA]);
+
+    await sql(stack, 'delete from auth.users where id = $1', [reader]);
+    const [left] = await sql(
+      stack,
+      `
+      select (select count(*) from private.reader_devices where reader_id = $1)::int as devices,
+             (select count(*) from private.reader_presence where reader_id = $1)::int as choices,
+             (select count(*) from public.presence_audit_log where user_id = $1)::int as audit`,
+      [reader],
+    );
+    expect(left).toEqual({ devices: 0, choices: 0, audit: 0 });
+    expect(await auditOf(db, LUNA)).toHaveLength(1);
+  });
+});
+
+describe('the job list', () => {
+  test('private.presence_maintenance_jobs() lists the four jobs; without pg_cron the migration scheduled nothing', async () => {
+    expect(await sql(stack, "select to_regnamespace('cron') is null as absent")).toEqual([{ absent: true }]);
+    expect(await sql(stack, 'select job_name, schedule, command from private.presence_maintenance_jobs() order by job_name')).toEqual([
+      { job_name: 'cleanup-reader-presence', schedule: '*/10 * * * *', command: 'select public.cleanup_reader_presence()' },
+      { job_name: 'mark-inactive-readers-offline', schedule: '* * * * *', command: 'select public.mark_inactive_readers_offline()' },
+      { job_name: 'purge-presence-audit-log', schedule: '17 3 * * *', command: 'select public.purge_presence_audit_log()' },
+      { job_name: 'refresh-reader-directory-stats', schedule: '* * * * *', command: 'select private.refresh_reader_directory_stats()' },
+    ]);
+  });
+
+  test('every listed command runs as it is written', async () => {
+    const jobs = await sql<{ command: string }>(stack, 'select command from private.presence_maintenance_jobs()');
+    for (const { command } of jobs) await expect(sql(stack, command), command).resolves.toBeDefined();
+  });
+});
+
+describe('at 100,000 readers the presence reads are index-served', () => {
   beforeAll(async () => {
-    await sql(stack, `
+    await sql(
+      stack,
+      `
       insert into auth.users (id, aud, role, email, raw_user_meta_data, created_at, updated_at)
       select gen_random_uuid(), 'authenticated', 'authenticated', 'bulk-' || n || '@example.test',
              jsonb_build_object('display_name', 'Bulk ' || n, 'is_reader', true), now(), now()
       from generate_series(1, 100000) as n;
       update public.users set average_rating = round((random() * 5)::numeric, 2) where display_name like 'Bulk %';
-      update public.users set is_online = true where display_name like 'Bulk 1%' and display_name < 'Bulk 11';
-      analyze public.users;
-    `);
+      insert into auth.sessions (id, user_id, created_at, updated_at, aal)
+      select gen_random_uuid(), id, now(), now(), 'aal1' from public.users where display_name like 'Bulk 1%' and display_name < 'Bulk 11';
+      insert into private.reader_devices (session_id, reader_id, last_seen_at, last_input_at)
+      select s.id, s.user_id, now() - random() * interval '8 minutes', now() - random() * interval '20 minutes'
+      from auth.sessions s join public.users u on u.id = s.user_id where u.display_name like 'Bulk %';
+      -- Readers who signed out once have a presence row (their last seen).
+      insert into private.reader_presence (reader_id, last_seen_at)
+      select id, now() - interval '3 days' from public.users where display_name like 'Bulk 2%';
+      update public.users u set recorded_status = n.status from private.reader_presence_now n where n.reader_id = u.id and n.status <> u.recorded_status;
+      analyze;
+    `,
+    );
   }, 120_000);
 
   async function plan(query: string, values: unknown[] = []): Promise<string> {
@@ -222,40 +290,49 @@ describe('at 100,000 readers every presence query is index-served', () => {
     return rows.map((r) => r['QUERY PLAN']).join('\n');
   }
 
-  test('a page of the readers list, online first then best rated, reads the directory index in order with no sort', async () => {
-    const firstPage = 'select * from public.users where is_reader order by is_online desc, average_rating desc, id limit 24';
-    expect(await plan(firstPage)).toMatch(/Index Scan using users_directory_idx/);
-    expect(await plan(firstPage)).not.toMatch(/Sort|Seq Scan/);
-    const onlineOnly = await plan(`select * from public.users where is_reader and is_online
-      order by is_online desc, average_rating desc, id limit 24 offset 48`);
-    expect(onlineOnly).toMatch(/Index Scan using users_directory_idx/);
-    expect(onlineOnly).not.toMatch(/Sort|Seq Scan/);
+  test('a page of the readers list, in directory order, reads the directory index in order with no sort', async () => {
+    const order = 'order by recorded_status, average_rating desc, id limit 24';
+    for (const page of [
+      `select * from public.reader_cards ${order}`,
+      `select * from public.reader_cards ${order} offset 2400`,
+      `select * from public.reader_cards where recorded_status <> 'offline' ${order} offset 48`,
+    ]) {
+      const shown = await plan(page);
+      expect(shown, page).toMatch(/Index Scan using users_directory_idx/);
+      expect(shown, page).not.toMatch(/Sort|Seq Scan on users/);
+    }
   });
 
-  test('the cleanup visits only the readers flagged online', async () => {
-    const cleanup = await plan(`update public.users set is_online = false
-      where is_reader and is_online and (last_seen_at is null or last_seen_at < now() - interval '5 minutes')`);
-    expect(cleanup).toMatch(/users_directory_idx/);
-    expect(cleanup).not.toMatch(/Seq Scan/);
+  test("many readers' statuses, a heartbeat and a reader's own presence find their rows by key", async () => {
+    const ids = (await sql<{ id: string }>(stack, "select id from public.users where display_name in ('Bulk 12345', 'Bulk 54321')")).map((r) => r.id);
+    const many = await plan('select c.id, c.is_online from public.reader_cards c where c.id = any ($1)', [ids]);
+    expect(many).toMatch(/Index (Only )?Scan using users_pkey/);
+    expect(many).not.toMatch(/Seq Scan on users/);
+    const beat = await plan('update private.reader_devices set last_seen_at = now() where session_id = $1 and reader_id = $2', [crypto.randomUUID(), ids[0]]);
+    // Either key finds the one row: the session, or the reader's few devices.
+    expect(beat).toMatch(/Index Scan using reader_devices_(pkey|reader_id_idx)/);
+    const own = await plan('select * from private.reader_presence_now where reader_id = $1', [ids[0]]);
+    expect(own).toMatch(/Index Scan using users_pkey/);
+    expect(own).toMatch(/reader_devices_reader_id_idx/);
   });
 
-  test('the bulk status query (inside get_readers_online_status) and the heartbeat find rows by primary key', async () => {
-    const inner = await plan('select id from public.users where id = any ($1) and is_reader', [[LUNA, ORION]]);
-    expect(inner).toMatch(/Index Scan using users_pkey/);
-    const heartbeat = await plan('update public.users set last_seen_at = now() where id = $1', [LUNA]);
-    expect(heartbeat).toMatch(/Index Scan using users_pkey/);
-  });
-
-  test('after the app\'s queries have run, Supabase\'s advisors report nothing for our objects', async () => {
+  test("after the app's and the jobs' queries have run, every index was used and Supabase's advisors report nothing for our schemas but the accepted findings", async () => {
     const [reader] = await sql<{ id: string }>(stack, "select id from public.users where display_name = 'Bulk 12345'");
-    await sql(stack, 'select id from public.users where is_reader order by is_online desc, average_rating desc, id limit 24');
-    await sql(stack, 'select public.mark_inactive_readers_offline()');
+    await sql(stack, 'select * from public.reader_cards order by recorded_status, average_rating desc, id limit 24');
     await sql(stack, 'select * from public.get_readers_online_status($1)', [[reader!.id]]);
+    await sql(stack, 'select public.mark_inactive_readers_offline(), public.cleanup_reader_presence(), private.refresh_reader_directory_stats()');
+    await sql(stack, 'select * from public.reader_directory_summary()');
     await sql(stack, 'select * from public.presence_audit_log where user_id = $1 order by changed_at', [reader!.id]);
     // Retention reads the BRIN summary once the log holds weeks of history (and autovacuum's statistics).
-    await sql(stack, `insert into public.presence_audit_log (user_id, old_status, new_status, changed_at, cause)
-      select $1, n % 2 = 0, n % 2 = 1, now() - interval '60 days' + n * interval '1 minute', 'inactivity'
-      from generate_series(1, 86400) as n`, [reader!.id]);
+    await sql(
+      stack,
+      `insert into public.presence_audit_log (user_id, old_status, new_status, changed_at, cause)
+      select $1, case when n % 2 = 0 then 'offline' else 'available' end::public.presence_status,
+             case when n % 2 = 0 then 'available' else 'offline' end::public.presence_status,
+             now() - interval '60 days' + n * interval '1 minute', 'inactivity'
+      from generate_series(1, 86400) as n`,
+      [reader!.id],
+    );
     await sql(stack, 'analyze public.presence_audit_log');
     await sql(stack, 'select public.purge_presence_audit_log()');
     // Removing a level checks that no reader still has it: the foreign-key index serves that.
@@ -263,9 +340,13 @@ describe('at 100,000 readers every presence query is index-served', () => {
     await sql(stack, "delete from public.reader_levels where name = 'Retired'");
 
     const deadline = Date.now() + 15_000;
-    let unused: Array<{ indexrelname: string }> = [];
+    let unused: Array<{ indexrelname: string }>;
     do {
-      unused = await sql(stack, "select indexrelname from pg_stat_user_indexes where schemaname = 'public' and idx_scan = 0 and indexrelname not like '%_pkey' and indexrelname not like '%_key'");
+      unused = await sql<{ indexrelname: string }>(
+        stack,
+        `select indexrelname from pg_stat_user_indexes
+        where schemaname in ('public', 'private') and idx_scan = 0 and indexrelname not like '%_pkey' and indexrelname not like '%_key'`,
+      );
       if (unused.length === 0) break;
       await new Promise((resolve) => setTimeout(resolve, 250));
     } while (Date.now() < deadline);
@@ -274,7 +355,42 @@ describe('at 100,000 readers every presence query is index-served', () => {
     const report = JSON.parse(await runSupabaseCli(PROJECT_DIR, ['db', 'advisors', '--db-url', stack.dbUrl, '--level', 'info', '--output-format', 'json'])) as {
       results: Array<{ name: string; detail: string; metadata?: { schema?: string } }>;
     };
-    const ours = report.results.filter((finding) => finding.metadata?.schema === 'public');
-    expect(ours).toEqual([]);
-  }, 60_000);
+    const ours = report.results
+      .filter((finding) => ['public', 'private'].includes(finding.metadata?.schema ?? ''))
+      .map((finding) => `${finding.name}: ${finding.detail}`);
+    // The accepted findings, each on purpose. reader_cards runs with its owner's rights so that
+    // visitors read the effective status without any right on the private tables; it shows readers
+    // only, their card fields, and a message only with a visible status
+    // (20251125000400_reader_directory.sql). The rule's functions have SQL-standard bodies, bound
+    // when created, and no SET clause so that PostgreSQL inlines them (20251125000200_reader_presence.sql).
+    // Anything else the advisors find fails here.
+    const INLINED_RULE_FUNCTIONS = [
+      'presence_online_threshold',
+      'presence_heartbeat_min_interval',
+      'presence_auto_away_after',
+      'presence_busy_limit',
+      'presence_choice_max_duration',
+      'presence_transitions_per_minute',
+      'device_is_live',
+      'choice_in_force',
+      'presence_status_at',
+      'public_last_seen_at',
+      'own_presence',
+      'time_transition_cause',
+    ];
+    expect(ours.sort()).toEqual(
+      [
+        'security_definer_view: View `public.reader_cards` is defined with the SECURITY DEFINER property',
+        ...INLINED_RULE_FUNCTIONS.map((name) => `function_search_path_mutable: Function \`private.${name}\` has a role mutable search_path`),
+      ].sort(),
+    );
+    // Bound when created: each has a parsed SQL-standard body, which no search_path can redirect.
+    const unbound = await sql(
+      stack,
+      `select proname from pg_proc
+      where pronamespace = 'private'::regnamespace and proname = any ($1) and prosqlbody is null`,
+      [INLINED_RULE_FUNCTIONS],
+    );
+    expect(unbound).toEqual([]);
+  }, 90_000);
 });

@@ -3,28 +3,36 @@
  * broken or wrong-shaped bodies to the endpoints the app uses. Every request must be answered with
  * a refusal a Supabase client can read (or, where an endpoint may legitimately succeed, with what
  * that success looks like), and afterwards the stack must still serve and no row may have changed.
+ * The presence surface (issue 12) is held to more: its refusals are 4xx, never 5xx, and each one is
+ * checked to have left every presence row as it was.
  *
  * Deterministic: a fixed seed, overridable with FUZZ_SEED (a failure prints the seed and path
  * that replay it); FUZZ_RUNS sets the runs per property.
  */
 import fc from 'fast-check';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { RunningStack } from '../../../local-stack/stack.ts';
 import {
   contentType,
   forgedAuthorization,
+  hostileCardsRead,
   hostileRawRequest,
   junkBody,
   openProxyRequest,
   pathTail,
+  PRESENCE_STATE_SQL,
   queryString,
   refusedOwnProfilePatch,
   refusedPasswordGrantBody,
+  refusedPresenceCall,
   refusedRefreshBody,
   refusedSignupBody,
   refusedUserUpdateBody,
   renderRawRequest,
   smugglingRequest,
+  type ApiRequest,
+  type PresenceCast,
 } from '../../support/hostile-requests.ts';
 import { aimProxyAttemptsAtTrap, errorBodyProblem, exchange, parseJson, startTrap, type Trap } from '../../support/raw-http.ts';
 import { DEMO_IDS, DEMO_PASSWORD, sql, startTestStack } from '../../support/test-stack.ts';
@@ -55,15 +63,29 @@ const fuzzSettings = {
 };
 
 const LUNA = DEMO_IDS.luna;
+/** Selene's device in the seed: a live session that is not Luna's. */
+const SELENE_SEED_SESSION = 'aaaaaaaa-4444-4444-8444-444444444444';
 
 let stack: RunningStack;
 let gatewayPort: number;
 let trap: Trap;
+/** The superuser's connection for the per-request presence snapshots. */
+let db: pg.Client;
 /** Signed in before the first fingerprint, so their sessions are part of the baseline. */
-let casey: { accessToken: string; refreshToken: string };
-let luna: { accessToken: string };
+let casey: Session;
+let luna: Session;
+/** Who plays whom in the presence attacks; Luna is the reader. */
+let cast: PresenceCast;
+/** Every auth session id at the start: none may appear in an answer about reader cards. */
+let sessionIds: string[];
 
-async function signIn(email: string): Promise<{ accessToken: string; refreshToken: string }> {
+interface Session {
+  accessToken: string;
+  refreshToken: string;
+  sessionId: string;
+}
+
+async function signIn(email: string): Promise<Session> {
   const response = await fetch(`${stack.apiUrl}/auth/v1/token?grant_type=password`, {
     method: 'POST',
     headers: { apikey: stack.anonKey, 'content-type': 'application/json' },
@@ -71,15 +93,32 @@ async function signIn(email: string): Promise<{ accessToken: string; refreshToke
   });
   expect(response.status).toBe(200);
   const session = (await response.json()) as { access_token: string; refresh_token: string };
-  return { accessToken: session.access_token, refreshToken: session.refresh_token };
+  const claims = JSON.parse(Buffer.from(session.access_token.split('.')[1]!, 'base64url').toString('utf8')) as { session_id: string };
+  return { accessToken: session.access_token, refreshToken: session.refresh_token, sessionId: claims.session_id };
 }
 
-/** Tables whose rows no fuzzed request may change: the app's, and auth's (sessions included). */
+/** A session of `email` that has ended (signed out), for tokens that name it. */
+async function endedSession(email: string): Promise<string> {
+  const session = await signIn(email);
+  const response = await fetch(`${stack.apiUrl}/auth/v1/logout?scope=local`, {
+    method: 'POST',
+    headers: { apikey: stack.anonKey, authorization: `Bearer ${session.accessToken}` },
+  });
+  expect(response.status).toBe(204);
+  return session.sessionId;
+}
+
+/**
+ * Tables whose rows no fuzzed request may change: the app's, presence's (the private tables
+ * included), and auth's (sessions included).
+ */
 const FINGERPRINTED_TABLES = [
   'public.users',
   'public.reader_levels',
   'public.presence_audit_log',
-  'public.reader_directory_stats',
+  'private.reader_directory_stats',
+  'private.reader_devices',
+  'private.reader_presence',
   'auth.users',
   'auth.identities',
   'auth.sessions',
@@ -95,9 +134,16 @@ async function fingerprint(): Promise<Record<string, string>> {
   return row!;
 }
 
+/** Every presence row as it is now (PRESENCE_STATE_SQL): small enough to compare whole, so a failure shows what moved. */
+async function presenceState(): Promise<string> {
+  const { rows } = await db.query<{ state: string }>(PRESENCE_STATE_SQL);
+  return rows[0]!.state;
+}
+
 interface Answer {
   status: number;
   text: string;
+  contentType?: string;
 }
 
 interface FuzzRequest {
@@ -131,7 +177,7 @@ async function send(request: FuzzRequest): Promise<Answer | 'cut off'> {
     const cause = error instanceof Error ? (error.cause as NodeJS.ErrnoException | undefined) : undefined;
     if (cause?.code === 'EPIPE') return 'cut off';
     const reason = error instanceof Error ? `${error.message}${cause ? ` (${String(cause)})` : ''}` : String(error);
-    throw new Error(`no answer to ${request.method} ${request.path.slice(0, 200)}: ${reason}`);
+    throw new Error(`no answer to ${request.method} ${request.path.slice(0, 200)}: ${reason}`, { cause: error });
   }
 }
 
@@ -163,9 +209,46 @@ const onlineStatuses: SuccessRule = ({ status, text }) => {
 function assertAcceptable(request: FuzzRequest, answer: Answer | 'cut off', success?: SuccessRule): void {
   if (answer === 'cut off') return;
   let problem: string | undefined;
-  if (answer.status >= 400) problem = answer.text === '' || parseJson(answer.text).ok ? undefined : `error body is not JSON: ${JSON.stringify(answer.text.slice(0, 200))}`;
+  if (answer.status >= 400)
+    problem = answer.text === '' || parseJson(answer.text).ok ? undefined : `error body is not JSON: ${JSON.stringify(answer.text.slice(0, 200))}`;
   else problem = success ? success(answer) : `a request that must be refused answered ${answer.status}: ${JSON.stringify(answer.text.slice(0, 200))}`;
   if (problem) throw new Error(`${request.method} ${request.path.slice(0, 200)} -> ${answer.status}: ${problem}`);
+}
+
+/** Sends `request` through the gateway with the anon apikey; a missing answer is an error. */
+async function sendApi(request: ApiRequest): Promise<Answer> {
+  try {
+    const response = await fetch(`${stack.apiUrl}${request.path}`, {
+      method: request.method,
+      headers: { apikey: stack.anonKey, ...request.headers },
+      body: request.body,
+      signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS),
+    });
+    return { status: response.status, text: await response.text(), contentType: response.headers.get('content-type') ?? undefined };
+  } catch (error) {
+    const cause = error instanceof Error ? (error.cause as Error | undefined) : undefined;
+    const reason = error instanceof Error ? `${error.message}${cause ? ` (${String(cause)})` : ''}` : String(error);
+    throw new Error(`no answer to ${describeRequest(request)}: ${reason}`, { cause: error });
+  }
+}
+
+function describeRequest(request: ApiRequest): string {
+  const headers = Object.entries(request.headers)
+    .map(([name, value]) => `${name}: ${name === 'authorization' ? `${value.slice(0, 60)}…` : value}`)
+    .join('; ');
+  const body =
+    request.body === undefined
+      ? ''
+      : ` body ${JSON.stringify(request.body.slice(0, 200))}${request.body.length > 200 ? `… (${request.body.length} chars)` : ''}`;
+  return `${request.method} ${request.path.slice(0, 300)} [${headers}]${body}`;
+}
+
+/** A refusal a client can act on: 4xx (never 5xx) with a readable JSON error, if it has a body. */
+function refusalProblem(answer: Answer, method: string): string | undefined {
+  if (answer.status < 400 || answer.status >= 500) return `answered ${answer.status}, not a 4xx refusal: ${JSON.stringify(answer.text.slice(0, 300))}`;
+  if (method === 'HEAD' || answer.text === '') return undefined;
+  const problem = errorBodyProblem(answer.text);
+  return problem ? `error body ${problem}` : undefined;
 }
 
 function assertTrapUntouched(connectionsBefore: number): void {
@@ -178,12 +261,23 @@ beforeAll(async () => {
   stack = await startTestStack({ seed: true, presenceJobs: false });
   gatewayPort = Number(new URL(stack.apiUrl).port);
   trap = await startTrap();
+  db = new pg.Client({ connectionString: stack.dbUrl });
+  await db.connect();
   casey = await signIn('client@demo.test');
   luna = await signIn('luna@demo.test');
+  cast = {
+    jwtSecret: stack.jwtSecret,
+    reader: { id: LUNA, sessionId: luna.sessionId, accessToken: luna.accessToken },
+    otherReaderId: DEMO_IDS.orion,
+    client: { id: DEMO_IDS.client, accessToken: casey.accessToken },
+    foreignSessionIds: [await endedSession('luna@demo.test'), SELENE_SEED_SESSION, casey.sessionId, 'bbbbbbbb-0000-4000-8000-000000000000'],
+  };
+  sessionIds = (await db.query<{ id: string }>('select id::text from auth.sessions')).rows.map((row) => row.id);
   console.info(`fuzz: seed ${SEED}, ${RUNS} runs per property (override with FUZZ_SEED, FUZZ_RUNS)`);
 });
 
 afterAll(async () => {
+  await db?.end();
   await trap?.close();
   await stack?.stop();
 });
@@ -245,7 +339,9 @@ describe('fuzzing the gateway', () => {
     async () => {
       const request = fc.record({
         method: fc.constantFrom('GET', 'POST', 'PATCH', 'DELETE', 'PUT'),
-        path: fc.tuple(fc.constantFrom('/rest/v1', '/auth/v1', '/rest/v1/rpc'), pathTail, queryString).map(([prefix, tail, query]) => `${prefix}/${tail}${query}`),
+        path: fc
+          .tuple(fc.constantFrom('/rest/v1', '/auth/v1', '/rest/v1/rpc'), pathTail, queryString)
+          .map(([prefix, tail, query]) => `${prefix}/${tail}${query}`),
         authorization: forgedAuthorization(stack.jwtSecret, DEMO_IDS.client),
         contentType,
         body: junkBody,
@@ -277,11 +373,24 @@ describe('fuzzing the gateway', () => {
       const forged = forgedAuthorization(stack.jwtSecret, DEMO_IDS.client);
       const caseyToken = fc.constant(`Bearer ${casey.accessToken}`);
       const prefer = fc.option(
-        fc.constantFrom('return=representation', 'return=minimal', 'params=single-object', 'params=multiple-objects', 'tx=rollback', 'count=exact', 'handling=strict', 'max-affected=0', 'x'),
+        fc.constantFrom(
+          'return=representation',
+          'return=minimal',
+          'params=single-object',
+          'params=multiple-objects',
+          'tx=rollback',
+          'count=exact',
+          'handling=strict',
+          'max-affected=0',
+          'x',
+        ),
         { nil: undefined },
       );
       const readerIds = fc
-        .oneof(fc.array(fc.oneof(fc.uuid(), fc.constantFrom(...Object.values(DEMO_IDS)), fc.string(), fc.jsonValue({ maxDepth: 1 })), { maxLength: 5 }), fc.jsonValue({ maxDepth: 2 }))
+        .oneof(
+          fc.array(fc.oneof(fc.uuid(), fc.constantFrom(...Object.values(DEMO_IDS)), fc.string(), fc.jsonValue({ maxDepth: 1 })), { maxLength: 5 }),
+          fc.jsonValue({ maxDepth: 2 }),
+        )
         .map((ids) => JSON.stringify({ reader_ids: ids }));
       const to = (method: string, path: string, authorization: fc.Arbitrary<string | undefined>, body: fc.Arbitrary<string>, success?: SuccessRule) =>
         fc.record({ method: fc.constant(method), path: fc.constant(path), authorization, contentType, prefer, body }).map((request) => ({ request, success }));
@@ -313,12 +422,76 @@ describe('fuzzing the gateway', () => {
         post('/auth/v1/signup', refusedSignupBody),
         post('/auth/v1/token?grant_type=password', refusedPasswordGrantBody(DEMO_PASSWORD)),
         post('/auth/v1/token?grant_type=refresh_token', refusedRefreshBody(casey.refreshToken)),
-        fc.record({ method: fc.constant('PUT'), path: fc.constant('/auth/v1/user'), authorization: fc.constant(`Bearer ${casey.accessToken}`), contentType, body: refusedUserUpdateBody }),
+        fc.record({
+          method: fc.constant('PUT'),
+          path: fc.constant('/auth/v1/user'),
+          authorization: fc.constant(`Bearer ${casey.accessToken}`),
+          contentType,
+          body: refusedUserUpdateBody,
+        }),
         fc.record({ method: fc.constant('PUT'), path: fc.constant('/auth/v1/user'), authorization: forged, contentType, body: junkBody }),
       );
       await fc.assert(
         fc.asyncProperty(request, async (fuzzed) => {
           assertAcceptable(fuzzed, await send(fuzzed));
+        }),
+        fuzzSettings,
+      );
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  test(
+    'hostile calls to the presence RPCs (anyone but the reader, a session not theirs, arguments they must not pass) get 4xx and change no presence row',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(refusedPresenceCall(cast), async (request) => {
+          const before = await presenceState();
+          const answer = await sendApi(request);
+          const problem = refusalProblem(answer, request.method);
+          if (problem) throw new Error(`${describeRequest(request)} -> ${problem}`);
+          const after = await presenceState();
+          if (after !== before)
+            throw new Error(`${describeRequest(request)} was refused (${answer.status}) but changed presence:\nbefore ${before}\nafter  ${after}`);
+        }),
+        fuzzSettings,
+      );
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  test(
+    'hostile reads of reader_cards are refused with 4xx or read within max_rows, never 5xx, never a foreign profile, never a session id',
+    async () => {
+      const authorization = fc.oneof(
+        fc.constant(undefined),
+        fc.constant(`Bearer ${casey.accessToken}`),
+        fc.constant(`Bearer ${luna.accessToken}`),
+        forgedAuthorization(stack.jwtSecret, LUNA),
+      );
+      await fc.assert(
+        fc.asyncProperty(hostileCardsRead(authorization), async (read) => {
+          const answer = await sendApi(read);
+          const fail = (problem: string) => {
+            throw new Error(`${describeRequest(read)} -> ${answer.status}: ${problem}`);
+          };
+          if (read.profile !== undefined && read.profile !== 'public') {
+            const problem = refusalProblem(answer, read.method);
+            if (problem) fail(`a profile naming schema ${JSON.stringify(read.profile)} must be refused; ${problem}`);
+            return;
+          }
+          if (answer.status >= 400) {
+            const problem = refusalProblem(answer, read.method);
+            if (problem) fail(problem);
+            return;
+          }
+          if (answer.status !== 200 && answer.status !== 206) fail(`neither a read nor a refusal: ${JSON.stringify(answer.text.slice(0, 300))}`);
+          const leaked = sessionIds.find((id) => answer.text.toLowerCase().includes(id));
+          if (leaked) fail(`the answer names auth session ${leaked}`);
+          if (read.method === 'HEAD' || !answer.contentType?.startsWith('application/json')) return;
+          const parsed = parseJson(answer.text);
+          if (!parsed.ok) fail(`a JSON read that is not JSON: ${JSON.stringify(answer.text.slice(0, 300))}`);
+          if (parsed.ok && Array.isArray(parsed.value) && parsed.value.length > 1000) fail(`${parsed.value.length} rows, over max_rows`);
         }),
         fuzzSettings,
       );

@@ -130,7 +130,10 @@ describe('npm run stack', () => {
     const blocker = await start(config);
     const cli = runCli({ STACK_API_PORT: String(config.apiPort), STACK_DB_PORT: String(config.dbPort), STACK_DATA_DIR: makeTempDir() });
     expect(await cli.exited).toBe(1);
-    const errorLines = cli.output().split('\n').filter((line) => line.startsWith('error:'));
+    const errorLines = cli
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('error:'));
     expect(errorLines).toEqual([expect.stringMatching(/^error: Port \d+ \(API gateway\) is already in use/)]);
     expect(blocker.apiUrl).toBeTruthy();
   });

@@ -1,3 +1,4 @@
+import { unwrap } from '@/lib/api-error';
 import type { AppSupabaseClient } from '@/lib/create-supabase-client';
 
 /** The signed-in user's own row: what the app needs about them, and the card fields they may edit. */
@@ -16,24 +17,9 @@ export type ProfileChanges = Pick<Profile, 'display_name' | 'avatar_url' | 'bio'
 const PROFILE_COLUMNS = 'id, display_name, avatar_url, bio, specialties, is_reader';
 
 export async function getProfile(client: AppSupabaseClient, userId: string): Promise<Profile> {
-  const { data, error } = await client
-    .from('users')
-    .select(PROFILE_COLUMNS)
-    .eq('id', userId)
-    .single()
-    .overrideTypes<Profile, { merge: false }>();
-  if (error) throw error;
-  return data;
+  return unwrap(await client.from('users').select(PROFILE_COLUMNS).eq('id', userId).single().overrideTypes<Profile, { merge: false }>());
 }
 
 export async function updateProfile(client: AppSupabaseClient, userId: string, changes: ProfileChanges): Promise<Profile> {
-  const { data, error } = await client
-    .from('users')
-    .update(changes)
-    .eq('id', userId)
-    .select(PROFILE_COLUMNS)
-    .single()
-    .overrideTypes<Profile, { merge: false }>();
-  if (error) throw error;
-  return data;
+  return unwrap(await client.from('users').update(changes).eq('id', userId).select(PROFILE_COLUMNS).single().overrideTypes<Profile, { merge: false }>());
 }

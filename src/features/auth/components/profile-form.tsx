@@ -2,7 +2,14 @@ import { useState, type FormEvent } from 'react';
 import { FormError, SubmitButton, TextAreaField, TextField } from '@/components/ui/form-field';
 import type { Profile, ProfileChanges } from '@/features/auth/api/profile';
 import { authErrorMessage } from '@/features/auth/utils/auth-error-message';
-import { PROFILE_LIMITS, profileErrorsFromDatabase, profileToInput, validateProfile, type ProfileErrors, type ProfileInput } from '@/features/auth/utils/profile-input';
+import {
+  PROFILE_LIMITS,
+  profileErrorsFromDatabase,
+  profileToInput,
+  validateProfile,
+  type ProfileErrors,
+  type ProfileInput,
+} from '@/features/auth/utils/profile-input';
 
 interface ProfileFormProps {
   profile: Profile;
@@ -49,10 +56,16 @@ export function ProfileForm({ profile, onSave }: ProfileFormProps) {
   }
 
   return (
-    <form onSubmit={handleSubmit} noValidate aria-label="Edit profile" className="space-y-4">
+    <form onSubmit={(event) => void handleSubmit(event)} noValidate aria-label="Edit profile" className="space-y-4">
       <FormError message={failure} />
       <TextField label="Display name" autoComplete="nickname" {...field('displayName')} />
-      <TextField label="Photo address" type="url" placeholder="https://…" hint="A link to a square photo; leave empty to show your initials." {...field('avatarUrl')} />
+      <TextField
+        label="Photo address"
+        type="url"
+        placeholder="https://…"
+        hint="A link to a square photo; leave empty to show your initials."
+        {...field('avatarUrl')}
+      />
       <TextAreaField label="About you" rows={5} hint={`Up to ${PROFILE_LIMITS.bio} characters.`} {...field('bio')} />
       {profile.is_reader && (
         <TextField

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { FormError, SubmitButton, TextField } from '@/components/ui/form-field';
 import { useAuthStore } from '@/features/auth/stores/auth-store';
 import { authErrorMessage } from '@/features/auth/utils/auth-error-message';
+import { formText } from '@/features/auth/utils/form-text';
 
 export function SignInForm({ onSignedIn }: { onSignedIn: () => void }) {
   const signIn = useAuthStore((state) => state.signIn);
@@ -14,7 +15,7 @@ export function SignInForm({ onSignedIn }: { onSignedIn: () => void }) {
     setBusy(true);
     setError(null);
     try {
-      await signIn(String(form.get('email')).trim(), String(form.get('password')));
+      await signIn(formText(form, 'email').trim(), formText(form, 'password'));
       onSignedIn();
     } catch (failure) {
       setError(authErrorMessage(failure));
@@ -24,7 +25,7 @@ export function SignInForm({ onSignedIn }: { onSignedIn: () => void }) {
   }
 
   return (
-    <form onSubmit={handleSubmit} className="space-y-4" aria-label="Sign in">
+    <form onSubmit={(event) => void handleSubmit(event)} className="space-y-4" aria-label="Sign in">
       <FormError message={error} />
       <TextField label="Email" name="email" type="email" autoComplete="email" required />
       <TextField label="Password" name="password" type="password" autoComplete="current-password" required />

@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { FormError, SubmitButton, TextField } from '@/components/ui/form-field';
 import { useAuthStore } from '@/features/auth/stores/auth-store';
 import { authErrorMessage } from '@/features/auth/utils/auth-error-message';
+import { formText } from '@/features/auth/utils/form-text';
 
 // The server's own rule (GoTrue's default minimum, and the local stack's); checked here to save a round trip.
 const MIN_PASSWORD_LENGTH = 6;
@@ -25,20 +26,20 @@ export function SignUpForm({ onSignedUp }: SignUpFormProps) {
   async function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const password = String(form.get('password'));
+    const password = formText(form, 'password');
     if (password.length < MIN_PASSWORD_LENGTH) {
       setPasswordError(`Use at least ${MIN_PASSWORD_LENGTH} characters.`);
       return;
     }
     setPasswordError(undefined);
-    const email = String(form.get('email')).trim();
+    const email = formText(form, 'email').trim();
     setBusy(true);
     setError(null);
     try {
       const result = await signUp({
         email,
         password,
-        displayName: String(form.get('displayName')).trim(),
+        displayName: formText(form, 'displayName').trim(),
         isReader: form.get('role') === 'reader',
       });
       onSignedUp({ ...result, email });
@@ -50,7 +51,7 @@ export function SignUpForm({ onSignedUp }: SignUpFormProps) {
   }
 
   return (
-    <form onSubmit={handleSubmit} className="space-y-4" aria-label="Sign up">
+    <form onSubmit={(event) => void handleSubmit(event)} className="space-y-4" aria-label="Sign up">
       <FormError message={error} />
       <fieldset>
         <legend className="text-sm font-medium text-mist-300">I am joining as</legend>

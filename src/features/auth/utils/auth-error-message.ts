@@ -1,3 +1,5 @@
+import { ApiError } from '@/lib/api-error';
+
 interface ErrorLike {
   message?: unknown;
   status?: unknown;
@@ -7,6 +9,8 @@ interface ErrorLike {
 
 /** What to tell a person when signing in, signing up or saving fails: what happened and what to do. */
 export function authErrorMessage(error: unknown): string {
+  // The app's own API calls already say it in words.
+  if (error instanceof ApiError) return error.message;
   const { message, status, code, name } = (typeof error === 'object' && error !== null ? error : {}) as ErrorLike;
   if (code === 'invalid_credentials' || message === 'Invalid login credentials') return 'That email and password do not match an account.';
   if (code === 'user_already_exists' || code === 'email_exists') return 'An account with this email already exists. Sign in instead.';

@@ -1,3 +1,4 @@
+import { ApiError } from '@/lib/api-error';
 import type { ProfileChanges } from '@/features/auth/api/profile';
 
 export interface ProfileInput {
@@ -46,9 +47,8 @@ const CONSTRAINT_ERRORS: Record<string, { field: keyof ProfileInput; message: st
  * 23514 names the check constraint), or null for any other failure.
  */
 export function profileErrorsFromDatabase(error: unknown): ProfileErrors | null {
-  const { code, message } = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; message?: unknown };
-  if (code !== '23514' || typeof message !== 'string') return null;
-  const constraint = /violates check constraint "([^"]+)"/.exec(message)?.[1];
+  if (!(error instanceof ApiError) || error.code !== '23514') return null;
+  const constraint = /violates check constraint "([^"]+)"/.exec(error.serverMessage)?.[1];
   const known = constraint ? CONSTRAINT_ERRORS[constraint] : undefined;
   return known ? { [known.field]: known.message } : null;
 }

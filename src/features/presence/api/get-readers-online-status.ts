@@ -1,3 +1,4 @@
+import { unwrap } from '@/lib/api-error';
 import type { AppSupabaseClient } from '@/lib/create-supabase-client';
 
 interface ReaderStatusRow {
@@ -5,10 +6,9 @@ interface ReaderStatusRow {
   is_online: boolean;
 }
 
-/** Many readers' statuses in one round trip; the database applies the five-minute rule with its own clock. */
+/** Many readers' online flags in one round trip (the seed's API): online is any status but offline, judged by the database. */
 export async function getReadersOnlineStatus(client: AppSupabaseClient, readerIds: string[]): Promise<Record<string, boolean>> {
   if (readerIds.length === 0) return {};
-  const { data, error } = await client.rpc('get_readers_online_status', { reader_ids: readerIds });
-  if (error) throw error;
-  return Object.fromEntries((data as ReaderStatusRow[]).map((row) => [row.id, row.is_online]));
+  const rows = unwrap<ReaderStatusRow[]>(await client.rpc('get_readers_online_status', { reader_ids: readerIds }));
+  return Object.fromEntries(rows.map((row) => [row.id, row.is_online]));
 }

@@ -1,42 +1,71 @@
+import { ApiError, apiError, type ApiAnswer } from '@/lib/api-error';
 import type { AppSupabaseClient } from '@/lib/create-supabase-client';
+import type { PresenceStatus } from '@/lib/presence-status';
+import { serverTimeFrom, type ServerTime } from '@/lib/server-time';
 
-/** What the database answers a presence call with; its server time corrects the browser's clock. */
-export interface PresenceReport {
-  isOnline: boolean;
-  lastSeenAt: string | null;
-  serverTime: string;
+/** A reader's own presence as the database answers every presence call (public.own_presence). */
+export interface OwnPresence {
+  /** What others see now. */
+  status: PresenceStatus;
+  /** The reader's choice in force ('available' when none). */
+  chosenStatus: PresenceStatus;
+  statusMessage: string | null;
+  /** When the choice ends by itself; null when it does not. */
+  expiresAt: string | null;
+  /** Signed in and appearing offline by choice. */
+  hidden: boolean;
+  /** How many of the reader's devices are live. */
+  devices: number;
+  serverTime: ServerTime;
 }
 
-export class PresenceRequestError extends Error {
-  override name = 'PresenceRequestError';
-
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly code?: string,
-  ) {
-    super(message);
-  }
+/** What a reader chooses from the header. */
+export interface StatusChoice {
+  status: PresenceStatus;
+  /** Blank for none. */
+  message: string;
+  /** ISO time the choice ends, or null for "until I change it" (busy still ends after 2 hours). */
+  expiresAt: string | null;
 }
 
-/** True for 401/403: the session ended or the user is no longer a reader; retrying cannot help. */
+/** True for 401/403: the session ended or the user is not a reader; retrying cannot help. */
 export function isSessionEnded(error: unknown): boolean {
-  return error instanceof PresenceRequestError && (error.status === 401 || error.status === 403);
+  return error instanceof ApiError && (error.status === 401 || error.status === 403);
 }
 
 export interface PresenceApi {
-  /** "Still here": the database stamps its own time; the browser never sends one. */
-  heartbeat(): Promise<PresenceReport>;
+  /** "Still here", with how long ago this browser last had input; the database stamps its own time. */
+  heartbeat(idleSeconds: number): Promise<OwnPresence>;
   /** Resolves null, sending nothing, when there is no session to go offline with. */
-  goOffline(): Promise<PresenceReport | null>;
+  goOffline(): Promise<OwnPresence | null>;
   /** Fire and forget, for a page that is closing: the request outlives the page. */
   goOfflineOnUnload(): void;
+  setStatus(choice: StatusChoice): Promise<OwnPresence>;
 }
 
-interface PresenceRow {
-  is_online: boolean;
-  last_seen_at: string | null;
+interface OwnPresenceRow {
+  status: PresenceStatus;
+  chosen_status: PresenceStatus;
+  status_message: string | null;
+  expires_at: string | null;
+  hidden: boolean;
+  devices: number;
   server_time: string;
+}
+
+function toOwnPresence(answer: ApiAnswer<OwnPresenceRow>, fn: string): OwnPresence {
+  if (answer.error) throw apiError(answer.status, answer.error);
+  const row = answer.data;
+  if (!row?.status) throw apiError(answer.status, { message: `${fn}() answered without a status` });
+  return {
+    status: row.status,
+    chosenStatus: row.chosen_status,
+    statusMessage: row.status_message,
+    expiresAt: row.expires_at,
+    hidden: row.hidden,
+    devices: row.devices,
+    serverTime: serverTimeFrom(row.server_time),
+  };
 }
 
 export function createPresenceApi(client: AppSupabaseClient, options: { supabaseUrl: string; anonKey: string; fetch?: typeof fetch }): PresenceApi {
@@ -47,17 +76,11 @@ export function createPresenceApi(client: AppSupabaseClient, options: { supabase
     accessToken = session?.access_token ?? null;
   });
 
-  async function call(fn: 'reader_heartbeat' | 'reader_go_offline'): Promise<PresenceReport> {
-    const { data, error, status } = await client.rpc(fn);
-    if (error) throw new PresenceRequestError(error.message, status, error.code);
-    const row = (data as PresenceRow[] | null)?.[0];
-    if (!row) throw new PresenceRequestError(`${fn}() returned no row`, status);
-    return { isOnline: row.is_online, lastSeenAt: row.last_seen_at, serverTime: row.server_time };
-  }
-
   return {
-    heartbeat: () => call('reader_heartbeat'),
-    goOffline: async () => (accessToken ? call('reader_go_offline') : null),
+    heartbeat: async (idleSeconds) => toOwnPresence(await client.rpc('reader_heartbeat', { idle_seconds: idleSeconds }), 'reader_heartbeat'),
+    goOffline: async () => (accessToken ? toOwnPresence(await client.rpc('reader_go_offline'), 'reader_go_offline') : null),
+    setStatus: async ({ status, message, expiresAt }) =>
+      toOwnPresence(await client.rpc('set_reader_status', { status, message: message.trim() || null, expires_at: expiresAt }), 'set_reader_status'),
     goOfflineOnUnload: () => {
       if (!accessToken) return;
       const send = options.fetch ?? globalThis.fetch;

@@ -1,11 +1,15 @@
 import { getReadersOnlineStatus } from '@/features/presence/api/get-readers-online-status';
-import { createPresenceApi, isSessionEnded, type PresenceApi, type PresenceReport } from '@/features/presence/api/report-presence';
+import { createPresenceApi, isSessionEnded, type OwnPresence, type PresenceApi, type StatusChoice } from '@/features/presence/api/report-presence';
+import { createInputActivity, type InputActivity } from '@/features/presence/services/input-activity';
 import { createTabLeadership, type TabLeadership } from '@/features/presence/services/tab-leadership';
 import { retryDelay } from '@/features/presence/utils/retry-delay';
 import type { AppSupabaseClient } from '@/lib/create-supabase-client';
-import type { ServerClock } from '@/lib/server-clock';
 
-export { ONLINE_THRESHOLD_MINUTES } from '@/features/presence/utils/derive-presence';
+/**
+ * The seed's constant: the database's private.presence_online_threshold(), which alone judges
+ * presence (a test pins the two together). The browser never applies it.
+ */
+export const ONLINE_THRESHOLD_MINUTES = 5;
 
 /** How often the leading tab says "still here"; well inside the five-minute rule. */
 export const PRESENCE_UPDATE_INTERVAL = 60_000;
@@ -13,11 +17,28 @@ export const PRESENCE_UPDATE_INTERVAL = 60_000;
 /** 'idle' when not tracking, 'ok' after a heartbeat got through, 'retrying' while they fail, 'stopped' when the session ended. */
 export type PresenceHealth = 'idle' | 'ok' | 'retrying' | 'stopped';
 
+/** What the header shows of a reader's own presence. */
+export interface PresenceState {
+  health: PresenceHealth;
+  /** The database's last answer about this reader; undefined before the first one. */
+  own: OwnPresence | undefined;
+}
+
+const IDLE_STATE: PresenceState = { health: 'idle', own: undefined };
+
+/**
+ * Only the leading tab heartbeats, so it tells the reader's other tabs what the database answered
+ * (and any tab that changes the status tells the rest), and every tab's header shows the same.
+ */
+type StateMessage = { type: 'ask' } | { type: 'state'; state: PresenceState; fromLeader: boolean };
+
 export interface ReaderPresenceOptions {
   api: PresenceApi;
-  clock: ServerClock;
   intervalMs?: number;
   leadership?: TabLeadership;
+  activity?: InputActivity;
+  /** The channel the tabs share their state on; undefined means the browser has none. */
+  BroadcastChannel?: typeof BroadcastChannel | undefined;
   /** Source of online, pagehide and pageshow events. */
   target?: Window;
   /** Source of visibilitychange events. */
@@ -27,14 +48,18 @@ export interface ReaderPresenceOptions {
 }
 
 /**
- * Keeps a signed-in reader online: while tracking, the browser's leading tab sends a heartbeat at
- * once and then every interval; failures are retried with backoff; leaving sends "offline".
+ * Keeps a signed-in reader's device online: while tracking, the browser's leading tab sends a
+ * heartbeat (with how long ago the browser last had input) at once and then every interval, and at
+ * once when input returns after a pause; failures are retried with backoff; leaving sends
+ * "offline". The database decides the status; this only reports and remembers its answers.
  */
 export class ReaderPresenceService {
   private readonly api: PresenceApi;
-  private readonly clock: ServerClock;
   private readonly intervalMs: number;
   private readonly leadership: TabLeadership;
+  private readonly activity: InputActivity;
+  private readonly Channel: typeof BroadcastChannel | undefined;
+  private stateChannel: BroadcastChannel | undefined;
   private readonly target: Window | undefined;
   private readonly document: Document | undefined;
   private readonly random: () => number;
@@ -42,8 +67,8 @@ export class ReaderPresenceService {
 
   private tracking = false;
   private failures = 0;
-  private currentHealth: PresenceHealth = 'idle';
-  private readonly listeners = new Set<(health: PresenceHealth) => void>();
+  private currentState: PresenceState = IDLE_STATE;
+  private readonly listeners = new Set<(state: PresenceState) => void>();
   private intervalTimer: ReturnType<typeof setInterval> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   // One request at a time, in order: an "offline" queued before a heartbeat reaches the server first.
@@ -51,9 +76,10 @@ export class ReaderPresenceService {
 
   constructor(options: ReaderPresenceOptions) {
     this.api = options.api;
-    this.clock = options.clock;
     this.intervalMs = options.intervalMs ?? PRESENCE_UPDATE_INTERVAL;
     this.leadership = options.leadership ?? createTabLeadership('reader-presence');
+    this.activity = options.activity ?? createInputActivity('reader-presence');
+    this.Channel = 'BroadcastChannel' in options ? options.BroadcastChannel : globalThis.BroadcastChannel;
     this.target = options.target ?? (typeof window === 'undefined' ? undefined : window);
     this.document = options.document ?? (typeof document === 'undefined' ? undefined : document);
     this.random = options.random ?? Math.random;
@@ -72,10 +98,15 @@ export class ReaderPresenceService {
   }
 
   get health(): PresenceHealth {
-    return this.currentHealth;
+    return this.currentState.health;
   }
 
-  subscribe(listener: (health: PresenceHealth) => void): () => void {
+  /** The same object until something changes (for useSyncExternalStore). */
+  get state(): PresenceState {
+    return this.currentState;
+  }
+
+  subscribe(listener: (state: PresenceState) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -84,7 +115,13 @@ export class ReaderPresenceService {
     if (this.tracking) return;
     this.tracking = true;
     this.failures = 0;
-    this.setHealth('idle');
+    this.setState({ health: 'idle' });
+    this.activity.start(() => this.heartbeatNow());
+    if (this.Channel) {
+      this.stateChannel = new this.Channel('reader-presence:state');
+      this.stateChannel.onmessage = this.handleStateMessage;
+      this.stateChannel.postMessage({ type: 'ask' } satisfies StateMessage);
+    }
     this.target?.addEventListener('online', this.handleOnline);
     this.target?.addEventListener('pagehide', this.handlePageHide);
     this.target?.addEventListener('pageshow', this.handlePageShow);
@@ -109,6 +146,22 @@ export class ReaderPresenceService {
     return this.enqueue(() => this.heartbeat());
   }
 
+  /** The reader's choice, from any tab; rejects with an ApiError a person can read. */
+  async setStatus(choice: StatusChoice): Promise<OwnPresence> {
+    let own: OwnPresence | undefined;
+    let failure: unknown;
+    await this.enqueue(async () => {
+      try {
+        own = await this.api.setStatus(choice);
+      } catch (error) {
+        failure = error;
+      }
+    });
+    if (!own) throw failure;
+    if (this.tracking) this.setState({ own }, { share: true });
+    return own;
+  }
+
   private competeForLead() {
     this.leadership.start(() => {
       if (!this.tracking) return;
@@ -123,20 +176,19 @@ export class ReaderPresenceService {
 
   private async heartbeat(): Promise<void> {
     if (!this.leading) return;
-    let report: PresenceReport;
+    let own: OwnPresence;
     try {
-      report = await this.api.heartbeat();
+      own = await this.api.heartbeat(this.activity.idleSeconds());
     } catch (error) {
       this.heartbeatFailed(error);
       return;
     }
-    this.clock.observe(new Date(report.serverTime));
     // Stopped, or the page was hidden, while the request was out: no timers for a tab that let go.
     if (!this.leading) return;
-    if (this.failures > 0) this.logger.info('Presence: reconnected, you are shown online again.');
+    if (this.failures > 0) this.logger.info('Presence: reconnected, your status is reported again.');
     this.failures = 0;
     if (this.intervalTimer === undefined) this.startInterval();
-    this.setHealth('ok');
+    this.setState({ health: 'ok', own }, { share: true });
   }
 
   private heartbeatFailed(error: unknown) {
@@ -150,15 +202,18 @@ export class ReaderPresenceService {
     // One warning per outage: a reader offline for an hour should not get sixty.
     if (this.failures === 1) this.logger.warn('Presence: could not report that you are online; retrying.', error);
     this.scheduleRetry();
-    this.setHealth('retrying');
+    this.setState({ health: 'retrying' }, { share: true });
   }
 
   private scheduleRetry() {
     this.clearTimers();
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      void this.updatePresence();
-    }, retryDelay(this.failures, this.intervalMs, this.random));
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryTimer = undefined;
+        void this.updatePresence();
+      },
+      retryDelay(this.failures, this.intervalMs, this.random),
+    );
   }
 
   private startInterval() {
@@ -177,12 +232,15 @@ export class ReaderPresenceService {
   private halt(health: PresenceHealth) {
     this.tracking = false;
     this.clearTimers();
+    this.activity.stop();
+    this.stateChannel?.close();
+    this.stateChannel = undefined;
     this.target?.removeEventListener('online', this.handleOnline);
     this.target?.removeEventListener('pagehide', this.handlePageHide);
     this.target?.removeEventListener('pageshow', this.handlePageShow);
     this.document?.removeEventListener('visibilitychange', this.handleVisibilityChange);
     this.leadership.stop();
-    this.setHealth(health);
+    this.setState({ health, own: undefined });
   }
 
   private enqueue(task: () => Promise<void>): Promise<void> {
@@ -190,11 +248,33 @@ export class ReaderPresenceService {
     return this.queue;
   }
 
-  private setHealth(health: PresenceHealth) {
-    if (health === this.currentHealth) return;
-    this.currentHealth = health;
-    for (const listener of this.listeners) listener(health);
+  /** `share`: the state comes from the database's answer in this tab, so the other tabs hear it. */
+  private setState(change: Partial<PresenceState>, { share = false } = {}) {
+    const next = { ...this.currentState, ...change };
+    if (next.health === this.currentState.health && next.own === this.currentState.own) return;
+    this.currentState = next;
+    for (const listener of this.listeners) listener(next);
+    if (share) this.shareState();
   }
+
+  private shareState() {
+    this.stateChannel?.postMessage({ type: 'state', state: this.currentState, fromLeader: this.leading } satisfies StateMessage);
+  }
+
+  private readonly handleStateMessage = ({ data }: MessageEvent<StateMessage>) => {
+    if (!this.tracking) return;
+    if (data.type === 'ask') {
+      if (this.leading) this.shareState();
+      return;
+    }
+    // The newest answer wins; how the requests fare is the leader's to say, as only it sends them.
+    const { own, health } = data.state;
+    const newer = own !== undefined && (this.currentState.own === undefined || own.serverTime.at > this.currentState.own.serverTime.at);
+    this.setState({
+      ...(newer && { own }),
+      ...(data.fromLeader && !this.leading && { health }),
+    });
+  };
 
   private heartbeatNow() {
     if (!this.leading) return;
@@ -229,14 +309,12 @@ export class ReaderPresenceService {
 
 export function createReaderPresenceService(options: {
   client: AppSupabaseClient;
-  clock: ServerClock;
   supabaseUrl: string;
   anonKey: string;
   intervalMs: number;
 }): ReaderPresenceService {
   return new ReaderPresenceService({
     api: createPresenceApi(options.client, { supabaseUrl: options.supabaseUrl, anonKey: options.anonKey }),
-    clock: options.clock,
     intervalMs: options.intervalMs,
   });
 }

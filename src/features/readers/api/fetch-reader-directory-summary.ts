@@ -1,20 +1,32 @@
+import { unwrap } from '@/lib/api-error';
 import type { AppSupabaseClient } from '@/lib/create-supabase-client';
 
 export interface ReaderDirectorySummary {
   readers: number;
-  /** By the five-minute rule on the database's clock. */
-  online: number;
+  available: number;
+  busy: number;
+  away: number;
+  /** The database's clock when it counted. */
+  serverTime: string;
 }
 
 interface SummaryRow {
   // count(*) is a bigint, which PostgREST may send as a number or a string
   readers: number | string;
-  online: number | string;
+  available: number | string;
+  busy: number | string;
+  away: number | string;
+  server_time: string;
 }
 
-/** How many readers there are and how many are online now, without reading their cards. */
+/** How many readers there are and how many are available, in a reading and away, without reading their cards. */
 export async function fetchReaderDirectorySummary(client: AppSupabaseClient): Promise<ReaderDirectorySummary> {
-  const { data, error } = await client.rpc('reader_directory_summary').single<SummaryRow>();
-  if (error) throw error;
-  return { readers: Number(data.readers), online: Number(data.online) };
+  const row = unwrap(await client.rpc('reader_directory_summary').single<SummaryRow>());
+  return {
+    readers: Number(row.readers),
+    available: Number(row.available),
+    busy: Number(row.busy),
+    away: Number(row.away),
+    serverTime: row.server_time,
+  };
 }

@@ -1,7 +1,6 @@
+import { unwrap } from '@/lib/api-error';
 import type { AppSupabaseClient } from '@/lib/create-supabase-client';
-import type { ServerClock } from '@/lib/server-clock';
-import { syncServerClock } from '@/lib/sync-server-clock';
-import { derivePresence } from '@/features/presence/utils/derive-presence';
+import type { PresenceStatus } from '@/lib/presence-status';
 import { specialtySearchPattern } from '@/features/readers/utils/specialty-search-pattern';
 
 export const READERS_PAGE_SIZE = 24;
@@ -22,9 +21,14 @@ export interface Reader {
   specialties: string[];
   average_rating: number;
   review_count: number;
-  /** Derived by the five-minute rule on server time, not the stored flag. */
-  is_online: boolean;
+  /** The effective status, computed by the database when it answered. */
+  status: PresenceStatus;
+  /** Only for a status others may see (never for offline). */
+  status_message: string | null;
+  /** When others last saw the reader online. */
   last_seen_at: string | null;
+  /** The database's clock when it answered. */
+  server_time: string;
   readerLevel: ReaderLevel | null;
 }
 
@@ -34,30 +38,29 @@ export interface ReaderDetail extends Reader {
 
 // Only what a card shows: the list is polled for every visitor, so each column costs.
 export const READER_CARD_COLUMNS = `
-  id, display_name, avatar_url, specialties, average_rating, review_count, is_online, last_seen_at,
+  id, display_name, avatar_url, specialties, average_rating, review_count, status, status_message, last_seen_at, server_time,
   readerLevel:level_id ( id, name, color_theme, icon, base_price_per_minute, description )
 `;
 
-type ReaderRow = Omit<Reader, 'average_rating' | 'readerLevel'> & {
+export type ReaderRow = Omit<Reader, 'average_rating' | 'readerLevel'> & {
   // numeric columns arrive as JSON numbers from PostgREST, but say so explicitly
   average_rating: number | string;
   readerLevel: (Omit<ReaderLevel, 'base_price_per_minute'> & { base_price_per_minute: number | string }) | null;
 };
 
-/** A database row as the app shows it: numbers as numbers, online by the one presence rule. */
-export function toReader<Row extends ReaderRow>(row: Row, serverNow: Date): Row & Reader {
+/** A database row as the app shows it: numbers as numbers. */
+export function toReader<Row extends ReaderRow>(row: Row): Row & Reader {
   return {
     ...row,
     average_rating: Number(row.average_rating),
     readerLevel: row.readerLevel && { ...row.readerLevel, base_price_per_minute: Number(row.readerLevel.base_price_per_minute) },
-    is_online: derivePresence(row, serverNow).isOnline,
   };
 }
 
 /** What a visitor narrows the directory to. */
 export interface ReaderFilters {
-  /** Only readers flagged online (the page also hides those the five-minute rule says are not). */
-  onlineOnly: boolean;
+  /** Only readers available for a reading now. */
+  availableOnly: boolean;
   /** Part of a specialty, any case; blank matches everyone. */
   specialty: string;
 }
@@ -74,31 +77,29 @@ export interface ReaderPageQuery {
 export const MAX_ROWS_PER_REQUEST = 1000;
 
 async function readDirectorySlice(client: AppSupabaseClient, filters: ReaderFilters, from: number, count: number): Promise<ReaderRow[]> {
-  let query = client.from('users').select(READER_CARD_COLUMNS).eq('is_reader', true);
-  if (filters.onlineOnly) query = query.eq('is_online', true);
+  let query = client.from('reader_cards').select(READER_CARD_COLUMNS);
+  // recorded_status picks the index range; status is the rule applied now (recorded may lag a minute).
+  if (filters.availableOnly) query = query.eq('recorded_status', 'available').eq('status', 'available');
   const specialtyPattern = specialtySearchPattern(filters.specialty);
   if (specialtyPattern !== null) query = query.ilike('specialties_search', specialtyPattern);
-  const { data, error } = await query
-    .order('is_online', { ascending: false })
-    .order('average_rating', { ascending: false })
-    .order('id')
-    .range(from, from + count - 1)
-    .overrideTypes<ReaderRow[], { merge: false }>();
-  if (error) throw error;
-  return data;
+  return unwrap(
+    await query
+      .order('recorded_status')
+      .order('average_rating', { ascending: false })
+      .order('id')
+      .range(from, from + count - 1)
+      .overrideTypes<ReaderRow[], { merge: false }>(),
+  );
 }
 
 /**
- * A page of readers with their level, in directory order: flagged online first, then best rated
- * (users_directory_idx), `is_online` then derived by the five-minute rule on server time.
+ * A page of readers with their level, in directory order (users_directory_idx): available, in a
+ * reading, away, offline, each best rated first.
  */
-export async function fetchReaderPage(client: AppSupabaseClient, clock: ServerClock, { filters, offset = 0, limit }: ReaderPageQuery): Promise<Reader[]> {
+export async function fetchReaderPage(client: AppSupabaseClient, { filters, offset = 0, limit }: ReaderPageQuery): Promise<Reader[]> {
   const slices = Array.from({ length: Math.ceil(limit / MAX_ROWS_PER_REQUEST) }, (_, index) => {
     const from = offset + index * MAX_ROWS_PER_REQUEST;
     return readDirectorySlice(client, filters, from, Math.min(MAX_ROWS_PER_REQUEST, offset + limit - from));
   });
-  const rows = (await Promise.all(slices)).flat();
-  await syncServerClock(client, clock);
-  const serverNow = clock.now();
-  return rows.map((row) => toReader(row, serverNow));
+  return (await Promise.all(slices)).flat().map(toReader);
 }

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { PresenceDot } from '@/features/presence/components/presence-status';
+import { StatusDot } from '@/components/presence/presence-status';
+import { STATUS_WORDS, type PresenceStatus } from '@/lib/presence-status';
 import { initialsOf } from '@/features/readers/utils/format-reader';
 
 const SIZES = {
@@ -10,12 +11,12 @@ const SIZES = {
 interface ReaderAvatarProps {
   name: string;
   avatarUrl: string | null;
-  isOnline: boolean;
+  status: PresenceStatus;
   size?: keyof typeof SIZES;
 }
 
 /** Photo (or initials) with the presence dot; the dot is labelled so screen readers hear the status too. */
-export function ReaderAvatar({ name, avatarUrl, isOnline, size = 'md' }: ReaderAvatarProps) {
+export function ReaderAvatar({ name, avatarUrl, status, size = 'md' }: ReaderAvatarProps) {
   // A broken photo link falls back to initials instead of a broken-image icon.
   const [failedUrl, setFailedUrl] = useState<string | null>(null);
   const showPhoto = avatarUrl !== null && avatarUrl !== failedUrl;
@@ -25,12 +26,15 @@ export function ReaderAvatar({ name, avatarUrl, isOnline, size = 'md' }: ReaderA
       {showPhoto ? (
         <img src={avatarUrl} alt="" onError={() => setFailedUrl(avatarUrl)} className={`${box} rounded-full border-2 border-gold-500/60 object-cover`} />
       ) : (
-        <div aria-hidden="true" className={`${box} flex items-center justify-center rounded-full border-2 border-gold-500/60 bg-night-700 font-display text-gold-300`}>
+        <div
+          aria-hidden="true"
+          className={`${box} flex items-center justify-center rounded-full border-2 border-gold-500/60 bg-night-700 font-display text-gold-300`}
+        >
           {initialsOf(name)}
         </div>
       )}
-      <span role="img" aria-label={isOnline ? 'Online' : 'Offline'} className={`absolute ${dot} rounded-full border-2 border-night-900`}>
-        <PresenceDot isOnline={isOnline} className="size-full" />
+      <span role="img" aria-label={STATUS_WORDS[status]} className={`absolute ${dot} rounded-full border-2 border-night-900 bg-night-900`}>
+        <StatusDot status={status} className="size-full" />
       </span>
     </div>
   );

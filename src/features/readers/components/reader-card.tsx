@@ -1,5 +1,5 @@
 import { Link } from 'react-router-dom';
-import { PresenceStatus } from '@/features/presence/components/presence-status';
+import { PresenceStatusLine } from '@/components/presence/presence-status';
 import type { Reader } from '@/features/readers/api/fetch-reader-page';
 import { LevelBadge } from '@/features/readers/components/level-badge';
 import { ReaderAvatar } from '@/features/readers/components/reader-avatar';
@@ -9,7 +9,7 @@ import { formatPricePerMinute } from '@/features/readers/utils/format-reader';
 
 interface ReaderCardProps {
   reader: Reader;
-  /** The server's clock, for "last seen" text; the caller keeps it ticking. */
+  /** The server's clock now, for "last seen" text; the caller keeps it ticking. */
   serverNow: Date;
 }
 
@@ -21,14 +21,14 @@ export function ReaderCard({ reader, serverNow }: ReaderCardProps) {
       className="flex h-full flex-col gap-4 rounded-xl border border-night-700 bg-night-900/80 p-5 shadow-lg shadow-night-950/60 transition-colors hover:border-gold-500/50"
     >
       <div className="flex items-start gap-4">
-        <ReaderAvatar name={reader.display_name} avatarUrl={reader.avatar_url} isOnline={reader.is_online} />
+        <ReaderAvatar name={reader.display_name} avatarUrl={reader.avatar_url} status={reader.status} />
         <div className="min-w-0 flex-1">
           <h2 id={headingId} className="truncate font-display text-lg text-gold-300">
             <Link to={`/readers/${reader.id}`} className="rounded hover:underline hover:underline-offset-4">
               {reader.display_name}
             </Link>
           </h2>
-          <PresenceStatus isOnline={reader.is_online} lastSeenAt={reader.last_seen_at} serverNow={serverNow} />
+          <PresenceStatusLine status={reader.status} message={reader.status_message} lastSeenAt={reader.last_seen_at} serverNow={serverNow} />
           {reader.readerLevel && (
             <div className="mt-2">
               <LevelBadge level={reader.readerLevel} />
@@ -62,7 +62,7 @@ export function ReaderCard({ reader, serverNow }: ReaderCardProps) {
             </div>
           )}
         </dl>
-        <VideoButton readerId={reader.id} readerName={reader.display_name} isOnline={reader.is_online} />
+        <VideoButton readerId={reader.id} readerName={reader.display_name} status={reader.status} />
       </div>
     </article>
   );

@@ -2,8 +2,12 @@ import { ArrowLeft, Video } from 'lucide-react';
 import { useCallback, useEffect } from 'react';
 import { Link, useLocation } from 'react-router-dom';
 import { RetryButton, StatusMessage } from '@/components/ui/status-message';
-import { PresenceStatus } from '@/features/presence/components/presence-status';
+import { PresenceStatusLine } from '@/components/presence/presence-status';
 import { usePolledResource } from '@/hooks/use-polled-resource';
+import { useServerNow } from '@/hooks/use-server-now';
+import { ApiError } from '@/lib/api-error';
+import { UNAVAILABLE_BECAUSE } from '@/lib/presence-status';
+import type { ServerTime } from '@/lib/server-time';
 import type { ReaderDetail } from '@/features/readers/api/fetch-reader-page';
 import { LevelBadge } from '@/features/readers/components/level-badge';
 import { ReaderAvatar } from '@/features/readers/components/reader-avatar';
@@ -12,7 +16,8 @@ import { formatPricePerMinute } from '@/features/readers/utils/format-reader';
 
 export interface ReaderSnapshot {
   reader: ReaderDetail | null;
-  serverNow: Date;
+  /** The server's clock when the reader was read (none when there is no such reader). */
+  serverTime: ServerTime | undefined;
 }
 
 interface ReaderDetailPageProps {
@@ -37,6 +42,7 @@ export function ReaderDetailPage({ readerId, loadReader, refreshIntervalMs }: Re
   const snapshot = data?.reader === null || data?.reader.id === readerId ? data : undefined;
   const { hash } = useLocation();
   const readerShown = Boolean(snapshot?.reader);
+  const serverNow = useServerNow(snapshot?.serverTime);
   // The page renders after its data arrives, too late for the browser's own jump to #video.
   useEffect(() => {
     if (readerShown && hash) document.getElementById(hash.slice(1))?.scrollIntoView({ block: 'start' });
@@ -58,14 +64,14 @@ export function ReaderDetailPage({ readerId, loadReader, refreshIntervalMs }: Re
       <div className="space-y-6">
         <BackLink />
         <StatusMessage tone="error" role="alert" action={<RetryButton onClick={refresh} busy={isRefreshing} />}>
-          This reader could not be loaded. Check your connection and try again.
+          This reader could not be loaded. {error instanceof ApiError ? error.message : 'Please try again.'}
         </StatusMessage>
       </div>
     );
   }
 
-  const { reader, serverNow } = snapshot;
-  if (!reader) {
+  const { reader } = snapshot;
+  if (!reader || !serverNow) {
     return (
       <section aria-labelledby="reader-missing-heading" className="space-y-6">
         <title>Reader not found · Arcana Readers</title>
@@ -90,12 +96,12 @@ export function ReaderDetailPage({ readerId, loadReader, refreshIntervalMs }: Re
       )}
 
       <div className="flex flex-col gap-6 rounded-xl border border-night-700 bg-night-900/80 p-6 sm:flex-row sm:items-center">
-        <ReaderAvatar name={name} avatarUrl={reader.avatar_url} isOnline={reader.is_online} size="lg" />
+        <ReaderAvatar name={name} avatarUrl={reader.avatar_url} status={reader.status} size="lg" />
         <div className="space-y-2">
           <h1 id="reader-heading" className="font-display text-3xl text-gold-300 sm:text-4xl">
             {name}
           </h1>
-          <PresenceStatus isOnline={reader.is_online} lastSeenAt={reader.last_seen_at} serverNow={serverNow} />
+          <PresenceStatusLine status={reader.status} message={reader.status_message} lastSeenAt={reader.last_seen_at} serverNow={serverNow} />
           <div className="flex flex-wrap items-center gap-3 text-sm">
             {reader.readerLevel && <LevelBadge level={reader.readerLevel} />}
             <span className="inline-flex items-center gap-1">
@@ -137,9 +143,9 @@ export function ReaderDetailPage({ readerId, loadReader, refreshIntervalMs }: Re
             </p>
           )}
           <p className="text-sm text-mist-300">
-            {reader.is_online
-              ? `${name} is online now and available for a video reading.`
-              : `${name} is offline. Video readings open when they come back online; this page updates by itself.`}
+            {reader.status === 'available'
+              ? `${name} is available now for a video reading.`
+              : `${name} ${UNAVAILABLE_BECAUSE[reader.status]}. Video readings open when they are available again; this page updates by itself.`}
           </p>
         </section>
       </div>

@@ -40,11 +40,11 @@ export function ReaderFiltersBar({ filters, specialties, onChange }: ReaderFilte
       <label className="flex cursor-pointer items-center gap-2 rounded-md border border-night-600 bg-night-900 px-3 py-2 text-sm text-mist-100 has-checked:border-emerald-400/60">
         <input
           type="checkbox"
-          checked={filters.onlineOnly}
-          onChange={(event) => onChange({ ...filters, onlineOnly: event.target.checked })}
+          checked={filters.availableOnly}
+          onChange={(event) => onChange({ ...filters, availableOnly: event.target.checked })}
           className="size-4 accent-emerald-400"
         />
-        Online now
+        Available now
       </label>
       {hasActiveFilters(filters) && (
         <button

@@ -1,12 +1,14 @@
 import { useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { RetryButton, StatusMessage } from '@/components/ui/status-message';
+import { ApiError } from '@/lib/api-error';
 import type { ReaderFilters } from '@/features/readers/api/fetch-reader-page';
 import { ReaderCard, ReaderCardSkeleton } from '@/features/readers/components/reader-card';
 import { ReaderFiltersBar } from '@/features/readers/components/reader-filters-bar';
 import { useReaderDirectory, type LoadReaders } from '@/features/readers/hooks/use-reader-directory';
 import { formatDirectorySummary } from '@/features/readers/utils/format-reader';
-import { allSpecialties, hasActiveFilters, NO_FILTERS, visibleReaders } from '@/features/readers/utils/reader-filters';
+import { allSpecialties, hasActiveFilters, NO_FILTERS } from '@/features/readers/utils/reader-filters';
+import { useServerNow } from '@/hooks/use-server-now';
 
 interface ReadersPageProps {
   loadReaders: LoadReaders;
@@ -16,10 +18,10 @@ interface ReadersPageProps {
 // Filters live in the address, so a filtered list can be shared and survives a reload.
 function useFiltersInUrl(): [ReaderFilters, (filters: ReaderFilters) => void] {
   const [params, setParams] = useSearchParams();
-  const filters = { onlineOnly: params.get('online') === '1', specialty: params.get('specialty') ?? '' };
+  const filters = { availableOnly: params.get('available') === '1', specialty: params.get('specialty') ?? '' };
   const setFilters = (next: ReaderFilters) => {
     const nextParams = new URLSearchParams();
-    if (next.onlineOnly) nextParams.set('online', '1');
+    if (next.availableOnly) nextParams.set('available', '1');
     if (next.specialty !== '') nextParams.set('specialty', next.specialty);
     setParams(nextParams, { replace: true });
   };
@@ -28,17 +30,19 @@ function useFiltersInUrl(): [ReaderFilters, (filters: ReaderFilters) => void] {
 
 const SKELETON_COUNT = 6;
 
-function errorText(hasData: boolean, updatedAt: Date | undefined) {
-  if (!hasData) return 'The readers could not be loaded. Check your connection and try again.';
-  const time = updatedAt?.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-  return `The list could not be refreshed, so it may be out of date (last updated ${time}). It will try again by itself.`;
+function errorText(error: unknown, updatedAt: number | undefined) {
+  const reason = error instanceof ApiError ? error.message : 'Something went wrong. Please try again.';
+  if (updatedAt === undefined) return `The readers could not be loaded. ${reason}`;
+  const time = new Date(updatedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return `The list could not be refreshed, so it may be out of date (last updated ${time}). ${reason} It will try again by itself.`;
 }
 
 export function ReadersPage({ loadReaders, refreshIntervalMs }: ReadersPageProps) {
   const [filters, setFilters] = useFiltersInUrl();
   const { data, error, isLoading, isRefreshing, refresh, isStale, isLoadingMore, showMore } = useReaderDirectory(loadReaders, filters, refreshIntervalMs);
   const readers = data?.readers;
-  const shown = useMemo(() => (readers ? visibleReaders(readers, filters) : []), [readers, filters.onlineOnly]);
+  const shown = readers ?? [];
+  const serverNow = useServerNow(data?.serverTime);
   const specialties = useMemo(() => (readers ? allSpecialties(readers) : []), [readers]);
   const noReadersAtAll = data !== undefined && data.readers.length === 0 && !hasActiveFilters(data.filters);
 
@@ -49,14 +53,14 @@ export function ReadersPage({ loadReaders, refreshIntervalMs }: ReadersPageProps
         <h1 id="readers-heading" className="font-display text-3xl text-gold-300 sm:text-4xl">
           Readers
         </h1>
-        <p className="mt-2 max-w-prose text-mist-300">Browse tarot readers and see who is online right now.</p>
+        <p className="mt-2 max-w-prose text-mist-300">Browse tarot readers and see who is available for a reading right now.</p>
       </div>
 
       <ReaderFiltersBar filters={filters} specialties={specialties} onChange={setFilters} />
 
       {error !== null && (
         <StatusMessage tone="error" role="alert" action={<RetryButton onClick={refresh} busy={isRefreshing} />}>
-          {errorText(readers !== undefined, data?.serverNow)}
+          {errorText(error, data?.serverTime.receivedAt)}
         </StatusMessage>
       )}
 
@@ -86,15 +90,15 @@ export function ReadersPage({ loadReaders, refreshIntervalMs }: ReadersPageProps
             </button>
           }
         >
-          No readers match these filters{filters.onlineOnly ? ' right now' : ''}.
+          No readers match these filters{filters.availableOnly ? ' right now' : ''}.
         </StatusMessage>
       )}
 
-      {data && shown.length > 0 && (
+      {data && serverNow && shown.length > 0 && (
         <ul aria-label="Readers" aria-busy={isStale} className={`grid gap-4 transition-opacity sm:grid-cols-2 lg:grid-cols-3 ${isStale ? 'opacity-60' : ''}`}>
           {shown.map((reader) => (
             <li key={reader.id}>
-              <ReaderCard reader={reader} serverNow={data.serverNow} />
+              <ReaderCard reader={reader} serverNow={serverNow} />
             </li>
           ))}
         </ul>

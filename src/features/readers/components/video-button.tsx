@@ -1,17 +1,18 @@
 import { Video } from 'lucide-react';
 import { Link } from 'react-router-dom';
+import { UNAVAILABLE_BECAUSE, type PresenceStatus } from '@/lib/presence-status';
 
 interface VideoButtonProps {
   readerId: string;
   readerName: string;
-  isOnline: boolean;
+  status: PresenceStatus;
   className?: string;
 }
 
-/** Video readings only with readers who are online; otherwise a disabled button that says why. */
-export function VideoButton({ readerId, readerName, isOnline, className = '' }: VideoButtonProps) {
+/** Video readings only with readers who are available; otherwise a disabled button that says why. */
+export function VideoButton({ readerId, readerName, status, className = '' }: VideoButtonProps) {
   const base = `inline-flex items-center justify-center gap-1.5 rounded-md px-3 py-2 text-sm font-medium ${className}`;
-  if (isOnline) {
+  if (status === 'available') {
     return (
       <Link
         to={`/readers/${readerId}#video`}
@@ -37,7 +38,7 @@ export function VideoButton({ readerId, readerName, isOnline, className = '' }: 
         Video
       </button>
       <span id={reasonId} className="sr-only">
-        Unavailable while {readerName} is offline
+        Unavailable: {readerName} {UNAVAILABLE_BECAUSE[status]}
       </span>
     </>
   );

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { usePolledResource } from '@/hooks/use-polled-resource';
+import type { ServerTime } from '@/lib/server-time';
 import type { ReaderDirectorySummary } from '@/features/readers/api/fetch-reader-directory-summary';
 import { READERS_PAGE_SIZE, type Reader, type ReaderFilters, type ReaderPageQuery } from '@/features/readers/api/fetch-reader-page';
 import { useSettledSearch } from '@/features/readers/hooks/use-settled-search';
@@ -10,7 +11,7 @@ export interface ReadersSnapshot {
   readers: Reader[];
   summary: ReaderDirectorySummary;
   /** The server's clock when the rows were read, for "last seen" text. */
-  serverNow: Date;
+  serverTime: ServerTime;
 }
 
 export type LoadReaders = (query: ReaderPageQuery) => Promise<ReadersSnapshot>;
@@ -31,7 +32,7 @@ export interface ReaderDirectory extends ReadersSnapshot {
  */
 export function useReaderDirectory(loadReaders: LoadReaders, filters: ReaderFilters, refreshIntervalMs: number) {
   const specialty = useSettledSearch(filters.specialty);
-  const queryFilters: ReaderFilters = { onlineOnly: filters.onlineOnly, specialty };
+  const queryFilters: ReaderFilters = { availableOnly: filters.availableOnly, specialty };
   const queryKey = filtersQueryKey(queryFilters);
   const [pagesWanted, setPagesWanted] = useState({ queryKey, pages: 1 });
   if (pagesWanted.queryKey !== queryKey) setPagesWanted({ queryKey, pages: 1 });

@@ -24,14 +24,21 @@ export function formatReviewCount(count: number): string {
 }
 
 /** The directory's summary line; with filters on, `matchingShown` says how many cards match so far. */
-export function formatDirectorySummary({ readers, online }: ReaderDirectorySummary, matchingShown?: number): string {
-  const onlineNow = `${formatCount(online)} online now`;
-  if (matchingShown === undefined) return `${countOf(readers, 'reader')} · ${onlineNow}`;
-  return `Showing ${countOf(matchingShown, 'matching reader')} of ${formatCount(readers)} · ${onlineNow}`;
+export function formatDirectorySummary({ readers, available, busy, away }: ReaderDirectorySummary, matchingShown?: number): string {
+  const now = [`${formatCount(available)} available now`, busy > 0 && `${formatCount(busy)} in a reading`, away > 0 && `${formatCount(away)} away`]
+    .filter(Boolean)
+    .join(', ');
+  if (matchingShown === undefined) return `${countOf(readers, 'reader')} · ${now}`;
+  return `Showing ${countOf(matchingShown, 'matching reader')} of ${formatCount(readers)} · ${now}`;
 }
 
 /** Up to two initials for a reader without a photo. */
 export function initialsOf(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
-  return words.slice(0, 2).map((word) => [...word][0]!.toLocaleUpperCase()).join('') || '?';
+  return (
+    words
+      .slice(0, 2)
+      .map((word) => [...word][0]!.toLocaleUpperCase())
+      .join('') || '?'
+  );
 }

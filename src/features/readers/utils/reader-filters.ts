@@ -1,23 +1,15 @@
 import type { Reader, ReaderFilters } from '@/features/readers/api/fetch-reader-page';
 import { specialtySearchPattern } from '@/features/readers/utils/specialty-search-pattern';
 
-export const NO_FILTERS: ReaderFilters = { onlineOnly: false, specialty: '' };
+export const NO_FILTERS: ReaderFilters = { availableOnly: false, specialty: '' };
 
 export function hasActiveFilters(filters: ReaderFilters): boolean {
-  return filters.onlineOnly || specialtySearchPattern(filters.specialty) !== null;
+  return filters.availableOnly || specialtySearchPattern(filters.specialty) !== null;
 }
 
 /** Two filters that make the same database query (the search ignores case and surrounding blanks). */
 export function filtersQueryKey(filters: ReaderFilters): string {
-  return JSON.stringify([filters.onlineOnly, specialtySearchPattern(filters.specialty)]);
-}
-
-/**
- * The cards to show. "Online now" asks the database for readers flagged online, but a flag can be
- * a few minutes stale: the five-minute rule has the last word.
- */
-export function visibleReaders(readers: readonly Reader[], filters: ReaderFilters): readonly Reader[] {
-  return filters.onlineOnly ? readers.filter((reader) => reader.is_online) : readers;
+  return JSON.stringify([filters.availableOnly, specialtySearchPattern(filters.specialty)]);
 }
 
 /** Readers already shown, then the new ones: rows that moved up while the page was open are not shown twice. */

@@ -6,6 +6,7 @@ import { ProfileForm } from '@/features/auth/components/profile-form';
 import { SignInForm } from '@/features/auth/components/sign-in-form';
 import { SignUpForm } from '@/features/auth/components/sign-up-form';
 import { useAuthStore } from '@/features/auth/stores/auth-store';
+import { apiError } from '@/lib/api-error';
 
 const initialState = useAuthStore.getState();
 const signIn = vi.fn<(email: string, password: string) => Promise<void>>();
@@ -133,9 +134,7 @@ describe('ProfileForm', () => {
   });
 
   test('a refused save says so and keeps everything typed', async () => {
-    const onSave = vi.fn(async () => {
-      throw { status: 0, name: 'AuthRetryableFetchError' };
-    });
+    const onSave = vi.fn(() => Promise.reject(apiError(0, { message: 'TypeError: Failed to fetch' })));
     render(<ProfileForm profile={luna} onSave={onSave} />);
     const user = userEvent.setup();
 
@@ -147,9 +146,9 @@ describe('ProfileForm', () => {
   });
 
   test('a limit only the database knows of marks its field and keeps everything typed', async () => {
-    const onSave = vi.fn(async () => {
-      throw { code: '23514', message: 'new row for relation "users" violates check constraint "users_specialty_format"' };
-    });
+    const onSave = vi.fn(() =>
+      Promise.reject(apiError(400, { code: '23514', message: 'new row for relation "users" violates check constraint "users_specialty_format"' })),
+    );
     render(<ProfileForm profile={luna} onSave={onSave} />);
     const user = userEvent.setup();
 
@@ -157,7 +156,9 @@ describe('ProfileForm', () => {
     await user.click(screen.getByRole('button', { name: 'Save profile' }));
 
     expect(await screen.findByRole('alert')).toHaveTextContent('Your changes were not saved. Check the field marked below.');
-    expect(screen.getByLabelText('Specialties')).toHaveAccessibleDescription(expect.stringContaining('Keep each specialty to 40 characters, without special characters.'));
+    expect(screen.getByLabelText('Specialties')).toHaveAccessibleDescription(
+      expect.stringContaining('Keep each specialty to 40 characters, without special characters.'),
+    );
     expect(screen.getByLabelText('Specialties')).toHaveValue('Love, Dreams');
   });
 

@@ -10,7 +10,10 @@ const profiles: Record<string, Profile> = { luna, casey };
 function setUp() {
   const supabase = fakeSupabase((_table, calls) => {
     const id = calls.find(([method]) => method === 'eq')?.[1][1] as string;
-    return profiles[id] ? { data: profiles[id], error: null } : { data: null, error: { message: 'no row' } };
+    // PostgREST's answer to .single() with no row.
+    return profiles[id]
+      ? { data: profiles[id], error: null }
+      : { data: null, error: { message: 'JSON object requested, multiple (or no) rows returned', code: 'PGRST116' }, status: 406 };
   });
   const store = createAuthStore(() => supabase.client);
   return { supabase, store };
@@ -88,7 +91,8 @@ describe('auth store', () => {
     store.getState().initialize();
     supabase.emit('SIGNED_IN', fakeSession('ghost'));
     await vi.runAllTimersAsync();
-    expect(store.getState()).toMatchObject({ status: 'signed-in', profile: null, profileError: 'no row' });
+    // Told in words a person can act on, not PostgREST's.
+    expect(store.getState()).toMatchObject({ status: 'signed-in', profile: null, profileError: 'The request was refused. Reload the page and try again.' });
 
     profiles.ghost = { ...casey, id: 'ghost' };
     await store.getState().reloadProfile();
@@ -130,7 +134,7 @@ describe('auth store', () => {
     await expect(store.getState().signOut()).rejects.toEqual({ status: 0 });
   });
 
-  test('signing out ends only this device\'s session', async () => {
+  test("signing out ends only this device's session", async () => {
     const { supabase, store } = setUp();
     await store.getState().signOut();
     expect(supabase.auth.signOut).toHaveBeenCalledWith({ scope: 'local' });

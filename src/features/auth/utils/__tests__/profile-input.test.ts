@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { apiError } from '@/lib/api-error';
 import { parseSpecialties, profileErrorsFromDatabase, profileToInput, validateProfile, type ProfileInput } from '@/features/auth/utils/profile-input';
 
 const valid: ProfileInput = { displayName: '  Luna Starweaver ', avatarUrl: '', bio: ' Hello ', specialties: 'Love, Career' };
@@ -33,15 +34,21 @@ describe('validateProfile', () => {
   });
 
   test('refuses what the database refuses: http addresses, control characters', () => {
-    expect(validateProfile({ ...valid, avatarUrl: 'http://example.com/luna.jpg' }).errors?.avatarUrl).toBe('Enter a web address starting with https://, or leave it empty.');
+    expect(validateProfile({ ...valid, avatarUrl: 'http://example.com/luna.jpg' }).errors?.avatarUrl).toBe(
+      'Enter a web address starting with https://, or leave it empty.',
+    );
     expect(validateProfile({ ...valid, displayName: 'Luna\u0007' }).errors?.displayName).toBe('Enter the name on one line, without special characters.');
-    expect(validateProfile({ ...valid, specialties: 'Love\u001b[31m' }).errors?.specialties).toBe('Keep each specialty to 40 characters, without special characters.');
+    expect(validateProfile({ ...valid, specialties: 'Love\u001b[31m' }).errors?.specialties).toBe(
+      'Keep each specialty to 40 characters, without special characters.',
+    );
   });
 
   test('accepts the limits exactly and refuses one past them', () => {
     expect(validateProfile({ ...valid, displayName: 'n'.repeat(80), bio: 'b'.repeat(2000), specialties: 's'.repeat(40) }).errors).toBeNull();
     expect(validateProfile({ ...valid, displayName: 'n'.repeat(81) }).errors?.displayName).toBe('Keep the name to 80 characters.');
-    expect(validateProfile({ ...valid, specialties: 's'.repeat(41) }).errors?.specialties).toBe('Keep each specialty to 40 characters, without special characters.');
+    expect(validateProfile({ ...valid, specialties: 's'.repeat(41) }).errors?.specialties).toBe(
+      'Keep each specialty to 40 characters, without special characters.',
+    );
     expect(validateProfile({ ...valid, avatarUrl: `https://e.com/${'a'.repeat(490)}` }).errors?.avatarUrl).toBe('Keep the address to 500 characters.');
   });
 });
@@ -62,15 +69,21 @@ test('profileToInput fills the form from a saved profile', () => {
 
 describe('profileErrorsFromDatabase', () => {
   test('turns a profile limit the database enforced into the field to fix', () => {
-    const refusal = (constraint: string) => ({ code: '23514', message: `new row for relation "users" violates check constraint "${constraint}"` });
+    const refusal = (constraint: string) => apiError(400, { code: '23514', message: `new row for relation "users" violates check constraint "${constraint}"` });
     expect(profileErrorsFromDatabase(refusal('users_bio_length'))).toEqual({ bio: 'Keep the introduction to 2000 characters.' });
-    expect(profileErrorsFromDatabase(refusal('users_avatar_url_https'))).toEqual({ avatarUrl: 'Enter a web address starting with https://, or leave it empty.' });
+    expect(profileErrorsFromDatabase(refusal('users_avatar_url_https'))).toEqual({
+      avatarUrl: 'Enter a web address starting with https://, or leave it empty.',
+    });
     expect(profileErrorsFromDatabase(refusal('users_specialties_count'))).toEqual({ specialties: 'List at most 12 specialties.' });
   });
 
   test('leaves every other failure to the general message', () => {
-    expect(profileErrorsFromDatabase({ code: '23514', message: 'violates check constraint "some_other_rule"' })).toBeNull();
-    expect(profileErrorsFromDatabase({ code: '42501', message: 'permission denied' })).toBeNull();
+    expect(profileErrorsFromDatabase(apiError(400, { code: '23514', message: 'violates check constraint "some_other_rule"' }))).toBeNull();
+    expect(profileErrorsFromDatabase(apiError(403, { code: '42501', message: 'permission denied' }))).toBeNull();
+    // A constraint name in the words of some other failure is not a limit.
+    expect(profileErrorsFromDatabase(apiError(500, { code: 'XX000', message: 'violates check constraint "users_bio_length"' }))).toBeNull();
+    // Only the app's ApiError is read: a bare object with the code is not one.
+    expect(profileErrorsFromDatabase({ code: '23514', message: 'new row for relation "users" violates check constraint "users_bio_length"' })).toBeNull();
     expect(profileErrorsFromDatabase(new TypeError('Failed to fetch'))).toBeNull();
     expect(profileErrorsFromDatabase(null)).toBeNull();
   });

@@ -1,82 +1,36 @@
-import { describe, expect, test, vi } from 'vitest';
-import { createTabLeadership } from '@/features/presence/services/tab-leadership';
-
-type LockCallback = () => unknown;
-
-/**
- * One exclusive lock per name, granted in request order, as a browser's LockManager does. An
- * aborted waiting request leaves the queue, unless `ignoresAbort` plays the race in which the
- * browser had already granted it when the tab aborted.
- */
-function fakeLockManager({ ignoresAbort = false } = {}) {
-  const queues = new Map<string, Array<() => void>>();
-  const held = new Set<string>();
-  const requests: Array<{ name: string; signal?: AbortSignal }> = [];
-
-  function grantNext(name: string) {
-    const next = queues.get(name)?.shift();
-    if (next) next();
-    else held.delete(name);
-  }
-
-  function request(name: string, options: { signal?: AbortSignal }, callback: LockCallback) {
-    requests.push({ name, signal: options.signal });
-    return new Promise((resolve, reject) => {
-      const run = () => {
-        held.add(name);
-        Promise.resolve()
-          .then(callback)
-          .then(resolve, reject)
-          .finally(() => grantNext(name));
-      };
-      if (!held.has(name)) {
-        run();
-        return;
-      }
-      const queue = queues.get(name) ?? [];
-      queue.push(run);
-      queues.set(name, queue);
-      if (ignoresAbort) return;
-      options.signal?.addEventListener('abort', () => {
-        const index = queue.indexOf(run);
-        if (index === -1) return;
-        queue.splice(index, 1);
-        reject(new DOMException('The request was aborted.', 'AbortError'));
-      });
-    });
-  }
-
-  return { manager: { request } as unknown as LockManager, requests, waiting: (name: string) => queues.get(name)?.length ?? 0 };
-}
-
-/** BroadcastChannel between fake tabs: delivers to every other open channel of the same name. */
-function fakeChannelBus() {
-  const open = new Set<FakeChannel>();
-  class FakeChannel {
-    onmessage: ((event: MessageEvent) => void) | null = null;
-    constructor(readonly name: string) {
-      open.add(this);
-    }
-    postMessage(data: unknown) {
-      for (const other of open) if (other !== this && other.name === this.name) other.onmessage?.({ data } as MessageEvent);
-    }
-    close() {
-      open.delete(this);
-    }
-  }
-  return { Channel: FakeChannel as unknown as typeof BroadcastChannel, openChannels: () => open.size };
-}
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { ReaderPresenceService } from '@/features/presence/services/reader-presence';
+import { createTabLeadership, type TabLeadership } from '@/features/presence/services/tab-leadership';
+import { fakeChannelBus, fakeLockManager } from '@/testing/fake-browser';
+import { fakeInputActivity, fakePresenceApi } from '@/testing/presence-fixtures';
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-function browserWithTabs(count: number, lockOptions: { ignoresAbort?: boolean } = {}) {
-  const locks = fakeLockManager(lockOptions);
+let created: TabLeadership[] = [];
+
+/** Tabs of one browser, each with its own view of the browser's locks and channels. */
+function browserWithTabs(count: number, options: { ignoresAbort?: boolean; rosterCheckMs?: number } = {}) {
+  const locks = fakeLockManager(options);
   const bus = fakeChannelBus();
-  const tabs = Array.from({ length: count }, (_, index) =>
-    createTabLeadership('reader-presence', { locks: locks.manager, BroadcastChannel: bus.Channel, tabId: `tab-${index}` }),
-  );
-  return { tabs: tabs as [ReturnType<typeof createTabLeadership>, ...ReturnType<typeof createTabLeadership>[]], locks, bus };
+  const tab = (id: string) => {
+    const leadership = createTabLeadership('reader-presence', {
+      locks: locks.forTab(id),
+      BroadcastChannel: bus.forTab(id),
+      tabId: id,
+      rosterCheckMs: options.rosterCheckMs,
+    });
+    created.push(leadership);
+    return leadership;
+  };
+  const tabs = Array.from({ length: count }, (_, index) => tab(`tab-${index}`));
+  return { tabs: tabs as [TabLeadership, ...TabLeadership[]], locks, bus, tab };
 }
+
+afterEach(() => {
+  for (const leadership of created) leadership.stop();
+  created = [];
+  vi.useRealTimers();
+});
 
 describe('tab leadership', () => {
   test('the first tab leads at once; the second waits', async () => {
@@ -132,11 +86,16 @@ describe('tab leadership', () => {
     expect(third!.hasOtherTabs()).toBe(false);
   });
 
-  test('a stopped tab leaves the channel', () => {
-    const { tabs, bus } = browserWithTabs(1);
+  test('a tracking tab holds a lock of its own, released when it stops', async () => {
+    const { tabs, locks, bus } = browserWithTabs(1);
     tabs[0].start(() => {});
+    await flush();
+    expect(locks.heldNames()).toEqual(['reader-presence', 'reader-presence:tab:tab-0']);
     expect(bus.openChannels()).toBe(1);
+
     tabs[0].stop();
+    await flush();
+    expect(locks.heldNames()).toEqual([]);
     expect(bus.openChannels()).toBe(0);
   });
 
@@ -205,7 +164,7 @@ describe('tab leadership', () => {
     tabs[0].start(leads);
     await flush();
     expect(leads).toHaveBeenCalledOnce();
-    expect(locks.requests).toHaveLength(1);
+    expect(locks.requests.map(({ name }) => name)).toEqual(['reader-presence:tab:tab-0', 'reader-presence']);
     tabs[0].stop();
     tabs[0].stop();
     expect(tabs[0].isLeader).toBe(false);
@@ -220,5 +179,126 @@ describe('tab leadership', () => {
     expect(tab.hasOtherTabs()).toBe(false);
     tab.stop();
     expect(tab.isLeader).toBe(false);
+  });
+});
+
+describe('a tab that crashes (its locks released, no goodbye)', () => {
+  const ROSTER_CHECK_MS = 5_000;
+
+  test('is forgotten at the next roster check', async () => {
+    vi.useFakeTimers();
+    const { tabs, locks, bus } = browserWithTabs(2, { rosterCheckMs: ROSTER_CHECK_MS });
+    const [survivor, crashed] = tabs;
+    survivor.start(() => {});
+    crashed!.start(() => {});
+    await vi.advanceTimersByTimeAsync(0);
+    expect(survivor.hasOtherTabs()).toBe(true);
+
+    locks.crash('tab-1');
+    bus.crash('tab-1');
+    // Nothing was said: until the check, the tab is still counted.
+    expect(survivor.hasOtherTabs()).toBe(true);
+
+    await vi.advanceTimersByTimeAsync(ROSTER_CHECK_MS);
+    expect(survivor.hasOtherTabs()).toBe(false);
+  });
+
+  test('a live tab is kept at every check', async () => {
+    vi.useFakeTimers();
+    const { tabs } = browserWithTabs(2, { rosterCheckMs: ROSTER_CHECK_MS });
+    const [first, second] = tabs;
+    first.start(() => {});
+    second!.start(() => {});
+
+    await vi.advanceTimersByTimeAsync(5 * ROSTER_CHECK_MS);
+    expect(first.hasOtherTabs()).toBe(true);
+    expect(second!.hasOtherTabs()).toBe(true);
+  });
+
+  test('a tab that has just joined is not forgotten before it could take its lock', async () => {
+    vi.useFakeTimers();
+    const { tabs, bus } = browserWithTabs(1, { rosterCheckMs: 500 });
+    const [first] = tabs;
+    first.start(() => {});
+    await vi.advanceTimersByTimeAsync(0);
+
+    // A newcomer whose tab lock is not granted yet: its locks are somewhere the first tab's query does not see.
+    const newcomer = createTabLeadership('reader-presence', { locks: fakeLockManager().forTab('late'), BroadcastChannel: bus.forTab('late'), tabId: 'late' });
+    created.push(newcomer);
+    newcomer.start(() => {});
+    await vi.advanceTimersByTimeAsync(500);
+    expect(first.hasOtherTabs()).toBe(true);
+
+    // Past the grace period, a tab without its lock is taken for dead.
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(first.hasOtherTabs()).toBe(false);
+  });
+
+  test('its leadership passes to a waiting tab', async () => {
+    const { tabs, locks } = browserWithTabs(2);
+    const [crashed, waiting] = tabs;
+    const takesOver = vi.fn();
+    crashed.start(() => {});
+    await flush();
+    waiting!.start(takesOver);
+    await flush();
+    expect(takesOver).not.toHaveBeenCalled();
+
+    locks.crash('tab-0');
+    await flush();
+
+    expect(takesOver).toHaveBeenCalledOnce();
+    expect(waiting!.isLeader).toBe(true);
+  });
+
+  test('so closing the last real tab sends the offline call', async () => {
+    vi.useFakeTimers();
+    const { locks, bus, tab } = browserWithTabs(0, { rosterCheckMs: ROSTER_CHECK_MS });
+    const api = fakePresenceApi();
+    const page = new EventTarget();
+    const service = new ReaderPresenceService({
+      api,
+      leadership: tab('survivor'),
+      activity: fakeInputActivity(),
+      target: page as unknown as Window,
+      document: new EventTarget() as unknown as Document,
+      logger: { warn: vi.fn(), info: vi.fn() },
+    });
+    service.startTracking();
+    const crashed = tab('crashed');
+    crashed.start(() => {});
+    await vi.advanceTimersByTimeAsync(0);
+    expect(api.heartbeat).toHaveBeenCalledOnce();
+
+    locks.crash('crashed');
+    bus.crash('crashed');
+    await vi.advanceTimersByTimeAsync(ROSTER_CHECK_MS);
+    page.dispatchEvent(new Event('pagehide'));
+
+    expect(api.goOfflineOnUnload).toHaveBeenCalledOnce();
+    await service.stopTracking();
+  });
+
+  test('while another real tab is open, closing one sends no offline call', async () => {
+    vi.useFakeTimers();
+    const { tab } = browserWithTabs(0, { rosterCheckMs: ROSTER_CHECK_MS });
+    const api = fakePresenceApi();
+    const page = new EventTarget();
+    const service = new ReaderPresenceService({
+      api,
+      leadership: tab('closing'),
+      activity: fakeInputActivity(),
+      target: page as unknown as Window,
+      document: new EventTarget() as unknown as Document,
+      logger: { warn: vi.fn(), info: vi.fn() },
+    });
+    service.startTracking();
+    tab('open').start(() => {});
+    await vi.advanceTimersByTimeAsync(3 * ROSTER_CHECK_MS);
+
+    page.dispatchEvent(new Event('pagehide'));
+
+    expect(api.goOfflineOnUnload).not.toHaveBeenCalled();
+    await service.stopTracking();
   });
 });

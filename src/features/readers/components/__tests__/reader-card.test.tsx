@@ -14,8 +14,10 @@ function makeReader(overrides: Partial<Reader> = {}): Reader {
     specialties: ['Love', 'Career'],
     average_rating: 4.9,
     review_count: 128,
-    is_online: true,
+    status: 'available',
+    status_message: null,
     last_seen_at: '2026-11-25T11:59:30Z',
+    server_time: '2026-11-25T12:00:00Z',
     readerLevel: { id: 3, name: 'Master', color_theme: 'amber', icon: 'sun', base_price_per_minute: 5.99, description: '' },
     ...overrides,
   };
@@ -30,39 +32,51 @@ function renderCard(reader: Reader) {
   return screen.getByRole('article', { name: reader.display_name });
 }
 
-const offlineReader = makeReader({ is_online: false, last_seen_at: '2026-11-25T11:48:00Z' });
+const offlineReader = makeReader({ status: 'offline', last_seen_at: '2026-11-25T11:48:00Z' });
 
 describe('ReaderCard', () => {
-  test('should show online indicator for online readers', () => {
+  test('an available reader: the status in words on the avatar and the line, no "last seen", and Video', () => {
     const card = renderCard(makeReader());
 
-    expect(within(card).getByRole('img', { name: 'Online' })).toBeInTheDocument();
-    expect(within(card).getByText('Online')).toBeInTheDocument();
+    expect(within(card).getByRole('img', { name: 'Available' })).toBeInTheDocument();
+    expect(within(card).getByText('Available')).toBeInTheDocument();
     expect(within(card).queryByText(/last seen/)).not.toBeInTheDocument();
-  });
-
-  test('should show offline indicator for offline readers', () => {
-    const card = renderCard(offlineReader);
-
-    expect(within(card).getByRole('img', { name: 'Offline' })).toBeInTheDocument();
-    expect(within(card).getByText('Offline')).toBeInTheDocument();
-    expect(within(card).getByText('· last seen 12 minutes ago')).toBeInTheDocument();
-  });
-
-  test('should enable video button for online readers', () => {
-    const card = renderCard(makeReader());
-
     const video = within(card).getByRole('link', { name: 'Video reading with Luna Starweaver' });
     expect(video).toHaveAttribute('href', '/readers/11111111-1111-4111-8111-111111111111#video');
     expect(within(card).queryByRole('button', { name: /video/i })).not.toBeInTheDocument();
   });
 
-  test('should disable video button for offline readers', () => {
-    const card = renderCard(offlineReader);
+  test('a reader in a reading: their message, and Video disabled with the reason', () => {
+    const card = renderCard(makeReader({ status: 'busy', status_message: 'Back at 3pm' }));
 
+    expect(within(card).getByRole('img', { name: 'In a reading' })).toBeInTheDocument();
+    expect(within(card).getByText('In a reading')).toBeInTheDocument();
+    expect(within(card).getByText('“Back at 3pm”')).toBeInTheDocument();
     const video = within(card).getByRole('button', { name: 'Video reading with Luna Starweaver' });
     expect(video).toBeDisabled();
-    expect(video).toHaveAccessibleDescription('Unavailable while Luna Starweaver is offline');
+    expect(video).toHaveAccessibleDescription('Unavailable: Luna Starweaver is in a reading');
+  });
+
+  test('an away reader is told apart from an offline one, in words', () => {
+    const card = renderCard(makeReader({ status: 'away' }));
+
+    expect(within(card).getByRole('img', { name: 'Away' })).toBeInTheDocument();
+    expect(within(card).queryByText('Offline')).not.toBeInTheDocument();
+    expect(within(card).queryByText(/last seen/)).not.toBeInTheDocument();
+    expect(within(card).getByRole('button', { name: 'Video reading with Luna Starweaver' })).toHaveAccessibleDescription(
+      'Unavailable: Luna Starweaver is away',
+    );
+  });
+
+  test('an offline reader: when they were last seen, and Video disabled', () => {
+    const card = renderCard(offlineReader);
+
+    expect(within(card).getByRole('img', { name: 'Offline' })).toBeInTheDocument();
+    expect(within(card).getByText('Offline')).toBeInTheDocument();
+    expect(within(card).getByText('· last seen 12 minutes ago')).toBeInTheDocument();
+    const video = within(card).getByRole('button', { name: 'Video reading with Luna Starweaver' });
+    expect(video).toBeDisabled();
+    expect(video).toHaveAccessibleDescription('Unavailable: Luna Starweaver is offline');
     expect(within(card).queryByRole('link', { name: /video/i })).not.toBeInTheDocument();
   });
 
@@ -72,7 +86,11 @@ describe('ReaderCard', () => {
     expect(within(card).getByText('Master')).toBeInTheDocument();
     expect(card).toHaveTextContent('4.9 out of 5 (128 reviews)');
     expect(within(card).getByText('$5.99/min')).toBeInTheDocument();
-    expect(within(within(card).getByRole('list', { name: 'Specialties' })).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['Love', 'Career']);
+    expect(
+      within(within(card).getByRole('list', { name: 'Specialties' }))
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['Love', 'Career']);
     expect(within(card).getByRole('link', { name: 'Luna Starweaver' })).toHaveAttribute('href', '/readers/11111111-1111-4111-8111-111111111111');
   });
 
@@ -88,7 +106,9 @@ describe('ReaderCard', () => {
     expect(withoutPhoto).toHaveTextContent('LS');
     expect(withoutPhoto.querySelector('img')).toBeNull();
 
-    const withPhoto = renderCard(makeReader({ id: '22222222-2222-4222-8222-222222222222', display_name: 'Orion Vale', avatar_url: 'https://example.com/orion.jpg' }));
+    const withPhoto = renderCard(
+      makeReader({ id: '22222222-2222-4222-8222-222222222222', display_name: 'Orion Vale', avatar_url: 'https://example.com/orion.jpg' }),
+    );
     expect(withPhoto.querySelector('img')).toHaveAttribute('src', 'https://example.com/orion.jpg');
   });
 });

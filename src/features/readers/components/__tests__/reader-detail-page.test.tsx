@@ -3,8 +3,9 @@ import { MemoryRouter } from 'react-router-dom';
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import type { ReaderDetail } from '@/features/readers/api/fetch-reader-page';
 import { ReaderDetailPage, type ReaderSnapshot } from '@/features/readers/components/reader-detail-page';
+import { apiError } from '@/lib/api-error';
+import { serverTimeFrom } from '@/lib/server-time';
 
-const serverNow = new Date('2026-11-25T12:00:00Z');
 const luna: ReaderDetail = {
   id: 'luna',
   display_name: 'Luna Starweaver',
@@ -13,32 +14,39 @@ const luna: ReaderDetail = {
   specialties: ['Love'],
   average_rating: 4.9,
   review_count: 128,
-  is_online: false,
+  status: 'offline',
+  status_message: null,
   last_seen_at: '2026-11-25T09:00:00Z',
+  server_time: '2026-11-25T12:00:00Z',
   readerLevel: { id: 3, name: 'Master', color_theme: 'amber', icon: 'sun', base_price_per_minute: 5.99, description: '' },
 };
 
-function renderPage(loadReader: (id: string) => Promise<ReaderSnapshot>) {
+/** What the route makes of an answer: the reader, and the server's time from the answer itself. */
+const answer = (reader: ReaderDetail | null): ReaderSnapshot => ({ reader, serverTime: reader ? serverTimeFrom(reader.server_time) : undefined });
+
+function renderPage(loadReader: (id: string) => Promise<ReaderSnapshot>, refreshIntervalMs = 60_000) {
   render(
     <MemoryRouter>
-      <ReaderDetailPage readerId="luna" loadReader={loadReader} refreshIntervalMs={60_000} />
+      <ReaderDetailPage readerId="luna" loadReader={loadReader} refreshIntervalMs={refreshIntervalMs} />
     </MemoryRouter>,
   );
 }
 
 beforeEach(() => {
   vi.useFakeTimers();
+  // The browser's clock is a day and a half off; "last seen" must not notice.
+  vi.setSystemTime(new Date('2026-11-24T00:00:00Z'));
 });
 
 afterEach(() => {
   vi.useRealTimers();
 });
 
-test('shows the reader, their status and price, and follows them coming online', async () => {
+test('shows the reader, their status and price, and follows them becoming available', async () => {
   const load = vi
     .fn<(id: string) => Promise<ReaderSnapshot>>()
-    .mockResolvedValueOnce({ reader: luna, serverNow })
-    .mockResolvedValue({ reader: { ...luna, is_online: true }, serverNow });
+    .mockImplementationOnce(() => Promise.resolve(answer(luna)))
+    .mockImplementation(() => Promise.resolve(answer({ ...luna, status: 'available', server_time: '2026-11-25T12:01:00Z' })));
   renderPage(load);
   expect(screen.getByRole('status')).toHaveTextContent('Loading reader…');
   await act(() => vi.advanceTimersByTimeAsync(0));
@@ -46,27 +54,72 @@ test('shows the reader, their status and price, and follows them coming online',
   expect(load).toHaveBeenCalledWith('luna');
   expect(screen.getByRole('heading', { level: 1, name: 'Luna Starweaver' })).toBeInTheDocument();
   expect(screen.getByText('Twenty years with the Thoth deck.')).toBeInTheDocument();
+  expect(screen.getByRole('img', { name: 'Offline' })).toBeInTheDocument();
   expect(screen.getByText('· last seen 3 hours ago')).toBeInTheDocument();
   expect(screen.getByText('$5.99/min')).toBeInTheDocument();
-  expect(screen.getByText(/is offline\. Video readings open when they come back online/)).toBeInTheDocument();
+  expect(screen.getByText('Luna Starweaver is offline. Video readings open when they are available again; this page updates by itself.')).toBeInTheDocument();
 
   await act(() => vi.advanceTimersByTimeAsync(60_000));
-  expect(screen.getByText('Luna Starweaver is online now and available for a video reading.')).toBeInTheDocument();
-  expect(screen.getByRole('img', { name: 'Online' })).toBeInTheDocument();
+  expect(screen.getByText('Luna Starweaver is available now for a video reading.')).toBeInTheDocument();
+  expect(screen.getByRole('img', { name: 'Available' })).toBeInTheDocument();
+  expect(screen.queryByText(/last seen/)).not.toBeInTheDocument();
+});
+
+test.each([
+  ['busy', 'In a reading', 'Luna Starweaver is in a reading.'],
+  ['away', 'Away', 'Luna Starweaver is away.'],
+] as const)('a reader who is %s: the words, the message, and why there is no video now', async (status, words, why) => {
+  renderPage(() => Promise.resolve(answer({ ...luna, status, status_message: 'Back at 3pm' })));
+  await act(() => vi.advanceTimersByTimeAsync(0));
+
+  expect(screen.getByRole('img', { name: words })).toBeInTheDocument();
+  expect(screen.getByText('“Back at 3pm”')).toBeInTheDocument();
+  expect(screen.getByText(new RegExp(`^${why} Video readings open when they are available again`))).toBeInTheDocument();
+  expect(screen.queryByText(/last seen/)).not.toBeInTheDocument();
+});
+
+test('"last seen" keeps counting on the server\'s clock between refreshes', async () => {
+  renderPage(() => Promise.resolve(answer({ ...luna, last_seen_at: '2026-11-25T11:59:00Z' })), 3_600_000);
+  await act(() => vi.advanceTimersByTimeAsync(0));
+  expect(screen.getByText('· last seen 1 minute ago')).toBeInTheDocument();
+
+  await act(() => vi.advanceTimersByTimeAsync(60_000));
+  expect(screen.getByText('· last seen 2 minutes ago')).toBeInTheDocument();
 });
 
 test('an unknown reader gets a not-found page with a way back', async () => {
-  renderPage(async () => ({ reader: null, serverNow }));
+  renderPage(() => Promise.resolve(answer(null)));
   await act(() => vi.advanceTimersByTimeAsync(0));
 
   expect(screen.getByRole('heading', { level: 1, name: 'Reader not found' })).toBeInTheDocument();
   expect(screen.getByRole('link', { name: 'All readers' })).toHaveAttribute('href', '/readers');
 });
 
-test('a failed load offers a retry', async () => {
-  renderPage(() => Promise.reject(new Error('down')));
+test('a failed load says why, in words, and offers a retry', async () => {
+  renderPage(() => Promise.reject(apiError(0, { message: 'TypeError: Failed to fetch' })));
   await act(() => vi.advanceTimersByTimeAsync(0));
 
-  expect(screen.getByRole('alert')).toHaveTextContent('This reader could not be loaded.');
+  expect(screen.getByRole('alert')).toHaveTextContent('This reader could not be loaded. The server cannot be reached. Check your connection and try again.');
   expect(screen.getByRole('button', { name: 'Try again' })).toBeEnabled();
+});
+
+test('an unexpected failure gets a general message', async () => {
+  renderPage(() => Promise.reject(new Error('boom')));
+  await act(() => vi.advanceTimersByTimeAsync(0));
+
+  expect(screen.getByRole('alert')).toHaveTextContent('This reader could not be loaded. Please try again.');
+  expect(screen.getByRole('alert')).not.toHaveTextContent('boom');
+});
+
+test('a failed refresh keeps the reader on screen and says the status may be out of date', async () => {
+  const load = vi
+    .fn<(id: string) => Promise<ReaderSnapshot>>()
+    .mockImplementationOnce(() => Promise.resolve(answer({ ...luna, status: 'available' })))
+    .mockRejectedValue(apiError(503, { message: 'Service Unavailable' }));
+  renderPage(load);
+  await act(() => vi.advanceTimersByTimeAsync(0));
+  await act(() => vi.advanceTimersByTimeAsync(60_000));
+
+  expect(screen.getByRole('alert')).toHaveTextContent('the status shown may be out of date');
+  expect(screen.getByRole('heading', { level: 1, name: 'Luna Starweaver' })).toBeInTheDocument();
 });

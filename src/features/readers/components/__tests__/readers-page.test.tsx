@@ -3,14 +3,17 @@ import userEvent from '@testing-library/user-event';
 import { createMemoryRouter, RouterProvider } from 'react-router-dom';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { ReaderDirectorySummary } from '@/features/readers/api/fetch-reader-directory-summary';
-import { READERS_PAGE_SIZE, type Reader, type ReaderPageQuery } from '@/features/readers/api/fetch-reader-page';
+import { READERS_PAGE_SIZE, type Reader, type ReaderFilters, type ReaderPageQuery } from '@/features/readers/api/fetch-reader-page';
 import { ReadersPage } from '@/features/readers/components/readers-page';
 import type { LoadReaders, ReadersSnapshot } from '@/features/readers/hooks/use-reader-directory';
 import { SEARCH_TYPING_PAUSE_MS } from '@/features/readers/hooks/use-settled-search';
+import { apiError } from '@/lib/api-error';
+import type { PresenceStatus } from '@/lib/presence-status';
+import { serverTimeFrom } from '@/lib/server-time';
 
-const serverNow = new Date('2026-11-25T12:00:00Z');
+const SERVER_TIME = '2026-11-25T12:00:00Z';
 
-function reader(id: string, name: string, is_online: boolean, specialties: string[] = []): Reader {
+function reader(id: string, name: string, status: PresenceStatus, specialties: string[] = [], status_message: string | null = null): Reader {
   return {
     id,
     display_name: name,
@@ -18,35 +21,43 @@ function reader(id: string, name: string, is_online: boolean, specialties: strin
     specialties,
     average_rating: 4.5,
     review_count: 10,
-    is_online,
+    status,
+    status_message,
     last_seen_at: '2026-11-25T11:40:00Z',
+    server_time: SERVER_TIME,
     readerLevel: { id: 1, name: 'Adept', color_theme: 'violet', icon: 'moon', base_price_per_minute: 3.49, description: '' },
   };
 }
 
-// In directory order, as the API returns them: flagged online first. Orion's flag is stale (the
-// five-minute rule says offline), so he comes before Luna but is shown offline.
-const selene = reader('1', 'Selene Ashgrove', true, ['Love', 'Astrology']);
-const orion = { ...reader('2', 'Orion Vale', false, ['Career', 'Dreams']), flaggedOnline: true };
-const luna = reader('3', 'Luna Starweaver', false, ['Love']);
+// In directory order, as the database returns them: available, in a reading, away, offline.
+const selene = reader('1', 'Selene Ashgrove', 'available', ['Love', 'Astrology']);
+const orion = reader('2', 'Orion Vale', 'busy', ['Career', 'Dreams'], 'With a client until 3pm');
+const luna = reader('3', 'Luna Starweaver', 'offline', ['Love']);
+const mira = reader('4', 'Mira Thorn', 'offline', ['Runes']);
 
-type DirectoryRow = Reader & { flaggedOnline?: boolean };
+function summaryOf(rows: readonly Reader[]): ReaderDirectorySummary {
+  const count = (status: PresenceStatus) => rows.filter((r) => r.status === status).length;
+  return { readers: rows.length, available: count('available'), busy: count('busy'), away: count('away'), serverTime: SERVER_TIME };
+}
 
 /** A stand-in for the API: filters and pages `rows` the way the database does. */
-function directory(rows: DirectoryRow[], summary: ReaderDirectorySummary = { readers: rows.length, online: rows.filter((r) => r.is_online).length }) {
-  return vi.fn<LoadReaders>(async ({ filters, offset = 0, limit }) => {
+function directory(rows: Reader[], summary: ReaderDirectorySummary = summaryOf(rows)) {
+  return vi.fn<LoadReaders>(({ filters, offset = 0, limit }) => {
     const needle = filters.specialty.trim().toLowerCase();
     const matching = rows.filter(
-      (row) => (!filters.onlineOnly || row.is_online || row.flaggedOnline) && row.specialties.some((s) => s.toLowerCase().includes(needle)),
+      (row) => (!filters.availableOnly || row.status === 'available') && row.specialties.some((s) => s.toLowerCase().includes(needle)),
     );
-    return { readers: matching.slice(offset, offset + limit), summary, serverNow };
+    return Promise.resolve({ readers: matching.slice(offset, offset + limit), summary, serverTime: serverTimeFrom(summary.serverTime) });
   });
 }
 
-const snapshot = (readers: Reader[]): ReadersSnapshot => ({ readers, summary: { readers: readers.length, online: readers.filter((r) => r.is_online).length }, serverNow });
+const snapshot = (readers: Reader[]): ReadersSnapshot => ({ readers, summary: summaryOf(readers), serverTime: serverTimeFrom(SERVER_TIME) });
+
+// Tests that render pages of cards take seconds on a busy machine: more time than the default.
+const MANY_CARDS = { timeout: 20_000 };
 
 function manyReaders(count: number): Reader[] {
-  return Array.from({ length: count }, (_, index) => reader(`r${index}`, `Reader ${index}`, false, ['Tarot']));
+  return Array.from({ length: count }, (_, index) => reader(`r${index}`, `Reader ${index}`, 'offline', ['Tarot']));
 }
 
 function renderPage(loadReaders: LoadReaders, path = '/readers') {
@@ -57,9 +68,13 @@ function renderPage(loadReaders: LoadReaders, path = '/readers') {
   return router;
 }
 
-const cardNames = () => within(screen.getByRole('list', { name: 'Readers' })).getAllByRole('article').map((card) => within(card).getByRole('heading').textContent);
+const cardNames = () =>
+  within(screen.getByRole('list', { name: 'Readers' }))
+    .getAllByRole('article')
+    .map((card) => within(card).getByRole('heading').textContent);
+const card = (name: string) => screen.getByRole('article', { name });
 const queries = (load: ReturnType<typeof directory>): ReaderPageQuery[] => load.mock.calls.map(([query]) => query);
-const firstPage = (filters = { onlineOnly: false, specialty: '' }): ReaderPageQuery => ({ filters, offset: 0, limit: READERS_PAGE_SIZE });
+const firstPage = (filters: ReaderFilters = { availableOnly: false, specialty: '' }): ReaderPageQuery => ({ filters, offset: 0, limit: READERS_PAGE_SIZE });
 
 async function settle() {
   await act(() => vi.advanceTimersByTimeAsync(0));
@@ -87,17 +102,50 @@ describe('ReadersPage', () => {
     expect(screen.queryByRole('list', { name: 'Readers' })).not.toBeInTheDocument();
   });
 
-  test('asks for the first page and shows it in the order given, with the directory\'s counts', async () => {
-    const load = directory([selene, orion, luna], { readers: 100_000, online: 10_000 });
+  test("asks for the first page and shows it in the order given, with the directory's counts", async () => {
+    const load = directory([selene, orion, luna, mira]);
     renderPage(load);
     await settle();
 
     expect(queries(load)).toEqual([firstPage()]);
-    expect(cardNames()).toEqual(['Selene Ashgrove', 'Orion Vale', 'Luna Starweaver']);
-    expect(within(screen.getByRole('article', { name: 'Orion Vale' })).getByText('Offline')).toBeInTheDocument();
-    expect(screen.getByRole('status')).toHaveTextContent('100,000 readers · 10,000 online now');
+    expect(cardNames()).toEqual(['Selene Ashgrove', 'Orion Vale', 'Luna Starweaver', 'Mira Thorn']);
+    expect(screen.getByRole('status')).toHaveTextContent('4 readers · 1 available now, 1 in a reading');
     expect(screen.queryByRole('list', { name: 'Loading readers' })).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Show more readers' })).not.toBeInTheDocument();
+  });
+
+  test('each card shows the status the database sent, in words, with the message and Video only when available', async () => {
+    renderPage(directory([selene, orion, luna]));
+    await settle();
+
+    expect(within(card('Selene Ashgrove')).getByText('Available')).toBeInTheDocument();
+    expect(within(card('Selene Ashgrove')).getByRole('link', { name: 'Video reading with Selene Ashgrove' })).toBeInTheDocument();
+
+    expect(within(card('Orion Vale')).getByText('In a reading')).toBeInTheDocument();
+    expect(within(card('Orion Vale')).getByText('“With a client until 3pm”')).toBeInTheDocument();
+    expect(within(card('Orion Vale')).getByRole('button', { name: 'Video reading with Orion Vale' })).toHaveAccessibleDescription(
+      'Unavailable: Orion Vale is in a reading',
+    );
+
+    expect(within(card('Luna Starweaver')).getByText('Offline')).toBeInTheDocument();
+    expect(within(card('Luna Starweaver')).getByText('· last seen 20 minutes ago')).toBeInTheDocument();
+    expect(within(card('Luna Starweaver')).getByRole('button', { name: 'Video reading with Luna Starweaver' })).toBeDisabled();
+  });
+
+  test('"last seen" is measured on the server\'s clock, not the browser\'s', async () => {
+    vi.setSystemTime(new Date('2031-01-01T00:00:00Z'));
+    renderPage(directory([luna]));
+    await settle();
+
+    expect(within(card('Luna Starweaver')).getByText('· last seen 20 minutes ago')).toBeInTheDocument();
+  });
+
+  test('away readers are counted apart from those in a reading', async () => {
+    renderPage(directory([selene, { ...orion, status: 'away', status_message: null }, luna]));
+    await settle();
+
+    expect(screen.getByRole('status')).toHaveTextContent('3 readers · 1 available now, 1 away');
+    expect(within(card('Orion Vale')).getByText('Away')).toBeInTheDocument();
   });
 
   test('says so when there are no readers at all', async () => {
@@ -105,16 +153,19 @@ describe('ReadersPage', () => {
     await settle();
 
     expect(screen.getByText('No readers have joined yet. Check back soon.')).toBeInTheDocument();
-    expect(screen.getByRole('status')).toHaveTextContent('0 readers · 0 online now');
+    expect(screen.getByRole('status')).toHaveTextContent('0 readers · 0 available now');
     expect(screen.queryByRole('list', { name: 'Readers' })).not.toBeInTheDocument();
   });
 
-  test('a failed first load shows an error with a retry that works', async () => {
-    const load = vi.fn<LoadReaders>().mockRejectedValueOnce(new Error('down')).mockResolvedValue(snapshot([selene]));
+  test('a failed first load says why, in words, with a retry that works', async () => {
+    const load = vi
+      .fn<LoadReaders>()
+      .mockRejectedValueOnce(apiError(0, { message: 'TypeError: Failed to fetch' }))
+      .mockResolvedValue(snapshot([selene]));
     renderPage(load);
     await settle();
 
-    expect(screen.getByRole('alert')).toHaveTextContent('The readers could not be loaded.');
+    expect(screen.getByRole('alert')).toHaveTextContent('The readers could not be loaded. The server cannot be reached. Check your connection and try again.');
     await setUpUser().click(screen.getByRole('button', { name: 'Try again' }));
     await settle();
 
@@ -122,32 +173,46 @@ describe('ReadersPage', () => {
     expect(cardNames()).toEqual(['Selene Ashgrove']);
   });
 
+  test('an unexpected failure gets a general message, never the raw error', async () => {
+    renderPage(vi.fn<LoadReaders>().mockRejectedValue(new Error('undefined is not a function')));
+    await settle();
+
+    expect(screen.getByRole('alert')).toHaveTextContent('The readers could not be loaded. Something went wrong. Please try again.');
+    expect(screen.getByRole('alert')).not.toHaveTextContent('undefined is not a function');
+  });
+
   test('a failed refresh keeps the last good list on screen, marked as possibly out of date', async () => {
-    const load = vi.fn<LoadReaders>().mockResolvedValueOnce(snapshot([selene, luna])).mockRejectedValueOnce(new Error('down'));
+    const load = vi
+      .fn<LoadReaders>()
+      .mockResolvedValueOnce(snapshot([selene, luna]))
+      .mockRejectedValueOnce(apiError(0, { message: 'TimeoutError: The operation was aborted due to timeout' }));
     renderPage(load);
     await settle();
     await act(() => vi.advanceTimersByTimeAsync(120_000));
 
     expect(screen.getByRole('alert')).toHaveTextContent('The list could not be refreshed, so it may be out of date');
+    expect(screen.getByRole('alert')).toHaveTextContent('The server took too long to answer.');
     expect(cardNames()).toEqual(['Selene Ashgrove', 'Luna Starweaver']);
   });
 
-  test('polling shows a reader who came online, in the new order, without a reload', async () => {
-    const load = vi.fn<LoadReaders>().mockResolvedValueOnce(snapshot([selene, luna])).mockResolvedValue(snapshot([{ ...luna, is_online: true }, selene]));
+  test('polling shows a reader who became available, in the new order, without a reload', async () => {
+    const load = vi
+      .fn<LoadReaders>()
+      .mockResolvedValueOnce(snapshot([selene, luna]))
+      .mockResolvedValue(snapshot([{ ...luna, status: 'available' }, selene]));
     renderPage(load);
     await settle();
-    const lunaCard = () => screen.getByRole('article', { name: 'Luna Starweaver' });
-    expect(within(lunaCard()).getByText('Offline')).toBeInTheDocument();
+    expect(within(card('Luna Starweaver')).getByText('Offline')).toBeInTheDocument();
 
     await act(() => vi.advanceTimersByTimeAsync(120_000));
 
-    expect(within(lunaCard()).getByText('Online')).toBeInTheDocument();
-    expect(within(lunaCard()).getByRole('link', { name: 'Video reading with Luna Starweaver' })).toBeInTheDocument();
+    expect(within(card('Luna Starweaver')).getByText('Available')).toBeInTheDocument();
+    expect(within(card('Luna Starweaver')).getByRole('link', { name: 'Video reading with Luna Starweaver' })).toBeInTheDocument();
     expect(cardNames()).toEqual(['Luna Starweaver', 'Selene Ashgrove']);
-    expect(screen.getByRole('status')).toHaveTextContent('2 readers · 2 online now');
+    expect(screen.getByRole('status')).toHaveTextContent('2 readers · 2 available now');
   });
 
-  test('"Show more readers" appends the next page; polling then rereads every row shown in one request', async () => {
+  test('"Show more readers" appends the next page; polling then rereads every row shown in one request', MANY_CARDS, async () => {
     const everyone = manyReaders(READERS_PAGE_SIZE + 5);
     const load = directory(everyone);
     renderPage(load);
@@ -168,8 +233,11 @@ describe('ReadersPage', () => {
     expect(cardNames()).toHaveLength(everyone.length);
   });
 
-  test('while the next page loads, the button says so and ignores more clicks', async () => {
-    const load = vi.fn<LoadReaders>().mockResolvedValueOnce(snapshot(manyReaders(READERS_PAGE_SIZE))).mockReturnValue(new Promise(() => {}));
+  test('while the next page loads, the button says so and ignores more clicks', MANY_CARDS, async () => {
+    const load = vi
+      .fn<LoadReaders>()
+      .mockResolvedValueOnce(snapshot(manyReaders(READERS_PAGE_SIZE)))
+      .mockReturnValue(new Promise(() => {}));
     renderPage(load);
     await settle();
     const user = setUpUser();
@@ -183,20 +251,34 @@ describe('ReadersPage', () => {
     expect(cardNames()).toHaveLength(READERS_PAGE_SIZE);
   });
 
-  test('"Online now" and the specialty search go to the server, are kept in the address, and typing waits for a pause', async () => {
-    const load = directory([selene, orion, luna]);
+  test('"Available now" asks the server for available readers only and is kept in the address (?available=1)', async () => {
+    const load = directory([selene, orion, luna, mira]);
     const router = renderPage(load);
     await settle();
     const user = setUpUser();
 
-    await user.click(screen.getByRole('checkbox', { name: 'Online now' }));
+    await user.click(screen.getByRole('checkbox', { name: 'Available now' }));
     await settle();
-    expect(queries(load).at(-1)).toEqual(firstPage({ onlineOnly: true, specialty: '' }));
-    // Orion is flagged online, but the five-minute rule says he is not: hidden.
-    expect(cardNames()).toEqual(['Selene Ashgrove']);
 
-    await user.click(screen.getByRole('checkbox', { name: 'Online now' }));
+    expect(router.state.location.search).toBe('?available=1');
+    expect(queries(load).at(-1)).toEqual(firstPage({ availableOnly: true, specialty: '' }));
+    // Orion is signed in but in a reading: not available, so not listed.
+    expect(cardNames()).toEqual(['Selene Ashgrove']);
+    expect(screen.getByRole('status')).toHaveTextContent('Showing 1 matching reader of 4 · 1 available now, 1 in a reading');
+
+    await user.click(screen.getByRole('checkbox', { name: 'Available now' }));
     await settle();
+    expect(router.state.location.search).toBe('');
+    expect(queries(load).at(-1)).toEqual(firstPage());
+    expect(cardNames()).toEqual(['Selene Ashgrove', 'Orion Vale', 'Luna Starweaver', 'Mira Thorn']);
+  });
+
+  test('the specialty search goes to the server, is kept in the address, and typing waits for a pause', async () => {
+    const load = directory([selene, orion, luna, mira]);
+    const router = renderPage(load);
+    await settle();
+    const user = setUpUser();
+
     const requestsBeforeTyping = load.mock.calls.length;
     await user.type(screen.getByRole('combobox', { name: 'Specialty' }), 'LOVE');
     expect(router.state.location.search).toBe('?specialty=LOVE');
@@ -206,10 +288,15 @@ describe('ReadersPage', () => {
     await act(() => vi.advanceTimersByTimeAsync(SEARCH_TYPING_PAUSE_MS));
 
     expect(load).toHaveBeenCalledTimes(requestsBeforeTyping + 1);
-    expect(queries(load).at(-1)).toEqual(firstPage({ onlineOnly: false, specialty: 'LOVE' }));
+    expect(queries(load).at(-1)).toEqual(firstPage({ availableOnly: false, specialty: 'LOVE' }));
     expect(cardNames()).toEqual(['Selene Ashgrove', 'Luna Starweaver']);
     expect(screen.getByRole('list', { name: 'Readers' })).toHaveAttribute('aria-busy', 'false');
-    expect(screen.getByRole('status')).toHaveTextContent('Showing 2 matching readers of 3 · 1 online now');
+    expect(screen.getByRole('status')).toHaveTextContent('Showing 2 matching readers of 4 · 1 available now, 1 in a reading');
+
+    await user.click(screen.getByRole('checkbox', { name: 'Available now' }));
+    await settle();
+    expect(router.state.location.search).toBe('?available=1&specialty=LOVE');
+    expect(queries(load).at(-1)).toEqual(firstPage({ availableOnly: true, specialty: 'LOVE' }));
 
     const requestsBeforeClearing = load.mock.calls.length;
     await user.click(screen.getAllByRole('button', { name: 'Clear filters' })[0]!);
@@ -217,11 +304,11 @@ describe('ReadersPage', () => {
     expect(router.state.location.search).toBe('');
     // Clearing applies at once, in one request.
     expect(queries(load).slice(requestsBeforeClearing)).toEqual([firstPage()]);
-    expect(cardNames()).toEqual(['Selene Ashgrove', 'Orion Vale', 'Luna Starweaver']);
-    expect(screen.getByRole('status')).toHaveTextContent('3 readers · 1 online now');
+    expect(cardNames()).toEqual(['Selene Ashgrove', 'Orion Vale', 'Luna Starweaver', 'Mira Thorn']);
+    expect(screen.getByRole('status')).toHaveTextContent('4 readers · 1 available now, 1 in a reading');
   });
 
-  test('a new filter starts again from the first page', async () => {
+  test('a new filter starts again from the first page', MANY_CARDS, async () => {
     const load = directory(manyReaders(3 * READERS_PAGE_SIZE));
     renderPage(load);
     await settle();
@@ -233,7 +320,7 @@ describe('ReadersPage', () => {
     await user.type(screen.getByRole('combobox', { name: 'Specialty' }), 'tarot');
     await act(() => vi.advanceTimersByTimeAsync(SEARCH_TYPING_PAUSE_MS));
 
-    expect(queries(load).at(-1)).toEqual(firstPage({ onlineOnly: false, specialty: 'tarot' }));
+    expect(queries(load).at(-1)).toEqual(firstPage({ availableOnly: false, specialty: 'tarot' }));
     expect(cardNames()).toHaveLength(READERS_PAGE_SIZE);
     expect(screen.getByRole('status')).toHaveTextContent(`Showing ${READERS_PAGE_SIZE} matching readers of ${3 * READERS_PAGE_SIZE}`);
   });
@@ -246,15 +333,22 @@ describe('ReadersPage', () => {
     expect(suggestions).toEqual(['Astrology', 'Career', 'Dreams', 'Love']);
   });
 
-  test('filters from the address apply on arrival, and no match offers to clear them', async () => {
-    const load = directory([selene, orion, luna]);
-    renderPage(load, '/readers?online=1&specialty=dreams');
+  test('filters from the address apply on arrival (?available=1), and no match offers to clear them', async () => {
+    const load = directory([selene, orion, luna, mira]);
+    const router = renderPage(load, '/readers?available=1&specialty=dreams');
     await settle();
 
-    expect(queries(load)).toEqual([firstPage({ onlineOnly: true, specialty: 'dreams' })]);
-    expect(screen.getByRole('checkbox', { name: 'Online now' })).toBeChecked();
+    expect(queries(load)).toEqual([firstPage({ availableOnly: true, specialty: 'dreams' })]);
+    expect(screen.getByRole('checkbox', { name: 'Available now' })).toBeChecked();
     expect(screen.getByRole('combobox', { name: 'Specialty' })).toHaveValue('dreams');
+    // Orion reads dreams, but he is in a reading.
     expect(screen.getByText('No readers match these filters right now.')).toBeInTheDocument();
-    expect(screen.getByRole('status')).toHaveTextContent('Showing 0 matching readers of 3 · 1 online now');
+    expect(screen.getByRole('status')).toHaveTextContent('Showing 0 matching readers of 4 · 1 available now, 1 in a reading');
+
+    // The one in the message, after the filter bar's own.
+    await setUpUser().click(screen.getAllByRole('button', { name: 'Clear filters' }).at(-1)!);
+    await settle();
+    expect(router.state.location.search).toBe('');
+    expect(screen.getByRole('checkbox', { name: 'Available now' })).not.toBeChecked();
   });
 });

@@ -7,7 +7,7 @@
 -- The job list
 -- ============================================================================================
 
-create function public.presence_maintenance_jobs()
+create function private.presence_maintenance_jobs()
 returns table (job_name text, schedule text, command text)
 language sql
 immutable
@@ -16,12 +16,11 @@ as $$
   values
     ('mark-inactive-readers-offline', '* * * * *', 'select public.mark_inactive_readers_offline()'),
     ('cleanup-reader-presence', '*/10 * * * *', 'select public.cleanup_reader_presence()'),
-    ('purge-presence-audit-log', '17 3 * * *', 'select public.purge_presence_audit_log()')
+    ('purge-presence-audit-log', '17 3 * * *', 'select public.purge_presence_audit_log()'),
+    ('refresh-reader-directory-stats', '* * * * *', 'select private.refresh_reader_directory_stats()')
 $$;
-comment on function public.presence_maintenance_jobs() is
+comment on function private.presence_maintenance_jobs() is
   'Presence maintenance jobs with their cron schedules: scheduled by pg_cron, or by the local stack without it.';
-revoke execute on function public.presence_maintenance_jobs() from public, anon, authenticated;
-grant execute on function public.presence_maintenance_jobs() to service_role;
 
 -- ============================================================================================
 -- pg_cron, where available
@@ -47,7 +46,7 @@ begin
 
   create extension if not exists pg_cron;
   -- Scheduling under an existing name replaces that job, so this is safe to run again.
-  for job in select * from public.presence_maintenance_jobs() loop
+  for job in select * from private.presence_maintenance_jobs() loop
     perform cron.schedule(job.job_name, job.schedule, job.command);
   end loop;
   raise notice 'pg_cron: presence jobs scheduled.';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { formatLastSeen } from '@/features/presence/utils/format-last-seen';
+import { formatLastSeen } from '@/lib/format-last-seen';
 
 const now = new Date('2026-11-25T12:00:00Z');
 const ago = (ms: number) => new Date(now.getTime() - ms).toISOString();

@@ -1,0 +1,43 @@
+// ESLint: typescript-eslint's recommended rules with type information, React's hook rules, and the
+// import boundaries that keep features apart (see "Where things are" in the README).
+import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+/** Imports a folder may not make: `from` (glob) may not import `patterns`, with the reason. */
+function boundary(files, patterns, message) {
+  return { files, rules: { 'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }] } };
+}
+
+export default tseslint.config(
+  { ignores: ['dist', 'node_modules', '.e2e', '.local-stack', 'bench/results', 'supabase'] },
+  js.configs.recommended,
+  tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      globals: { ...globals.browser, ...globals.node },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  { files: ['**/*.js'], extends: [tseslint.configs.disableTypeChecked] },
+  { files: ['src/**/*.{ts,tsx}'], extends: [reactHooks.configs.flat['recommended-latest']] },
+  // Playwright reads a fixture's dependencies from its first parameter, which must be an object pattern: {} is "none".
+  { files: ['e2e/**'], rules: { 'no-empty-pattern': ['error', { allowObjectPatternsAsParameters: true }] } },
+  // Shared code knows no feature and no app wiring; a feature knows no other feature and no wiring.
+  boundary(
+    ['src/lib/**', 'src/hooks/**', 'src/components/**', 'src/config/**'],
+    ['@/features/*', '@/app/*'],
+    'shared code must not depend on a feature or on the app',
+  ),
+  boundary(
+    ['src/features/readers/**'],
+    ['@/features/presence/*', '@/features/auth/*', '@/app/*'],
+    'readers use shared presence display (src/components/presence, src/lib), not another feature',
+  ),
+  boundary(['src/features/presence/**'], ['@/features/readers/*', '@/features/auth/*', '@/app/*'], 'presence must not depend on another feature or on the app'),
+  boundary(['src/features/auth/**'], ['@/features/readers/*', '@/features/presence/*', '@/app/*'], 'auth must not depend on another feature or on the app'),
+);
