@@ -747,15 +747,19 @@ CREATE FUNCTION private.record_due_transitions(silence_cause text, silent_for in
 declare
   changed integer;
 begin
-  with due as (
+  -- Only a reader recorded as not offline (a range of users_directory_idx: the enum's order puts
+  -- offline last) or with a device can be due; the rest are offline and stay so. Each candidate is
+  -- judged by primary key, rather than the whole view joined back to the candidates.
+  with candidates as materialized (
+    select u.id from public.users u where u.is_reader and u.recorded_status < 'offline'
+    union
+    select dv.reader_id from private.reader_devices dv
+  ),
+  due as materialized (
     select n.reader_id, n.recorded_status as old_status, n.status as new_status, n.chosen_status, n.expires_at
-    from private.reader_presence_now n
-    -- Only a reader recorded as not offline (a range of users_directory_idx: the enum's order puts
-    -- offline last) or with a device can be due; the rest are offline and stay so.
-    where n.reader_id in (select u.id from public.users u where u.is_reader and u.recorded_status < 'offline'
-                          union
-                          select dv.reader_id from private.reader_devices dv)
-      and n.status <> n.recorded_status
+    from candidates c
+    cross join lateral (select * from private.reader_presence_now v where v.reader_id = c.id) n
+    where n.status <> n.recorded_status
       and (n.status <> 'offline' or n.last_heard_at is null or n.last_heard_at <= now() - silent_for)
   ),
   recorded as (
