@@ -55,6 +55,22 @@ async function restoreSeedPresence(db: Database) {
   await recordAsIs(query);
 }
 
+/**
+ * The previous scenario's browsers may still be reporting while the next one resets presence, and
+ * the stack's minute job may run meanwhile: PostgreSQL then aborts one side of a deadlock (40P01),
+ * which the next attempt gets past.
+ */
+async function withDeadlockRetry(task: () => Promise<void>, attempts = 3): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await task();
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '40P01' || attempt === attempts) throw error;
+    }
+  }
+}
+
 export interface People {
   /** Another person at another computer: a browser context of their own, on the readers page unless told otherwise. */
   open(options?: { path?: string }): Promise<{ context: BrowserContext; page: Page }>;
@@ -75,7 +91,7 @@ export const test = base.extend<{ api: ApiControl; people: People; shot: (page: 
     ],
     seededPresence: [
       async ({ db }, use) => {
-        await restoreSeedPresence(db);
+        await withDeadlockRetry(() => restoreSeedPresence(db));
         await use();
       },
       { auto: true },
