@@ -30,6 +30,7 @@ function banner(stack: RunningStack, envFile: string): string {
     `  API URL:          ${stack.apiUrl}`,
     `  REST:             ${stack.apiUrl}/rest/v1`,
     `  Auth:             ${stack.apiUrl}/auth/v1`,
+    `  Realtime:         ${stack.realtime.url}`,
     `  DB URL:           ${stack.dbUrl}`,
     `  anon key:         ${stack.anonKey}`,
     `  service_role key: ${stack.serviceRoleKey}`,

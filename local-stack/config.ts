@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { apiKeysFor, opaqueKeysFor, PUBLISHABLE_KEY_PREFIX, SECRET_KEY_PREFIX } from './jwt.ts';
 import { StackError } from './errors.ts';
+import type { RealtimeLimits } from './realtime/connection.ts';
 
 export const PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -51,6 +52,8 @@ export interface StackConfig {
   presenceJobs: boolean;
   /** Where `npm run stack` writes VITE_SUPABASE_URL and VITE_SUPABASE_ANON_KEY for Vite. */
   viteEnvFile: string;
+  /** Overrides of the Realtime service's limits (Realtime's own defaults otherwise); tests shorten the idle timeout. */
+  realtimeLimits?: Partial<RealtimeLimits>;
 }
 
 function port(value: string | undefined, fallback: number, name: string): number {

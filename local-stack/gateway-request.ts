@@ -7,11 +7,12 @@ import type http from 'node:http';
 
 export type RequestTarget = { ok: true; path: string; query: string } | { ok: false; reason: string };
 
-export type Service = 'rest' | 'auth';
+export type Service = 'rest' | 'auth' | 'realtime';
 
 const ROUTE_PREFIXES: ReadonlyArray<readonly [string, Service]> = [
   ['/rest/v1', 'rest'],
   ['/auth/v1', 'auth'],
+  ['/realtime/v1', 'realtime'],
 ];
 
 /** Printable ASCII only: spaces, control characters and raw non-ASCII are never sent by a conforming client. */

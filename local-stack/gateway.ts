@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { pipeline, Transform, type Duplex } from 'node:stream';
 import { StackError } from './errors.ts';
 import {
@@ -24,6 +24,8 @@ export interface GatewayOptions {
   restUrl: string;
   /** Serves one auth request, its URL without the `/auth/v1` prefix and without an `apikey` parameter. */
   auth: RequestHandler;
+  /** The Realtime service's origin; without it `/realtime/v1` has no route. */
+  realtimeUrl?: string;
   /** Request bodies over this many bytes get 413 and never reach PostgREST or auth. */
   maxBodyBytes: number;
   /** Where failures behind a 5xx answer are reported; stderr by default. */
@@ -152,7 +154,9 @@ function afterPipeline(): void {}
 
 interface Routing {
   apiKeys: ReadonlyMap<string, string>;
-  upstreams: Record<Service, Upstream>;
+  upstreams: Partial<Record<Service, Upstream>>;
+  /** Client sockets relayed to Realtime: no longer the HTTP server's to close. */
+  relayed: Set<Duplex>;
   maxBodyBytes: number;
   log: (line: string) => void;
 }
@@ -216,6 +220,21 @@ function firstHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+const NO_ROUTE: GatewayError = { message: 'no Route matched with those values' };
+
+/** The `apikey` header or url param, and the JWT it stands for; Kong's 401 answers otherwise. */
+function apiKeyOf(
+  req: http.IncomingMessage,
+  query: string,
+  apiKeys: ReadonlyMap<string, string>,
+): { ok: true; jwt: string } | { ok: false; error: GatewayError } {
+  const apiKey = firstHeader(req.headers.apikey) ?? apiKeyFromQuery(query);
+  if (!apiKey) return { ok: false, error: { message: 'No API key found in request', hint: 'No `apikey` request header or url param was found.' } };
+  const jwt = apiKeys.get(apiKey);
+  if (!jwt) return { ok: false, error: { message: 'Invalid API key', hint: 'Double check your Supabase `anon` or `service_role` API key.' } };
+  return { ok: true, jwt };
+}
+
 /**
  * The gateway's own part of a request, as Supabase's API gateway does it: a checked request target,
  * `/rest/v1` to PostgREST and `/auth/v1` to auth with the prefix stripped, an `apikey` required,
@@ -240,21 +259,18 @@ function routeRequest(routing: Routing): RequestHandler {
     }
 
     const route = routeOf(target.path);
-    if (!route) {
-      sendError(res, 404, { message: 'no Route matched with those values' });
+    const upstream = route && routing.upstreams[route.service];
+    if (!route || !upstream) {
+      sendError(res, 404, NO_ROUTE);
       return;
     }
 
-    const apiKey = firstHeader(req.headers.apikey) ?? apiKeyFromQuery(target.query);
-    if (!apiKey) {
-      sendError(res, 401, { message: 'No API key found in request', hint: 'No `apikey` request header or url param was found.' });
+    const key = apiKeyOf(req, target.query, routing.apiKeys);
+    if (!key.ok) {
+      sendError(res, 401, key.error);
       return;
     }
-    const keyJwt = routing.apiKeys.get(apiKey);
-    if (!keyJwt) {
-      sendError(res, 401, { message: 'Invalid API key', hint: 'Double check your Supabase `anon` or `service_role` API key.' });
-      return;
-    }
+    const keyJwt = key.jwt;
 
     const declaredLength = Number(req.headers['content-length'] ?? 0);
     if (declaredLength > routing.maxBodyBytes) {
@@ -263,7 +279,6 @@ function routeRequest(routing: Routing): RequestHandler {
       return;
     }
 
-    const upstream = routing.upstreams[route.service];
     const headers = forwardedRequestHeaders(req.headers);
     headers.host = `${upstream.host}:${upstream.port}`;
     headers['x-forwarded-for'] = req.socket.remoteAddress ?? HOST;
@@ -285,6 +300,68 @@ function routeRequest(routing: Routing): RequestHandler {
 /** Answers on a socket that has no response object to answer through, and closes it. */
 function answerOnSocket(socket: Duplex, status: number, error: GatewayError): void {
   socket.end(rawErrorResponse(status, error), () => socket.destroy());
+}
+
+/** The request head sent to Realtime: the line and headers the gateway built, as latin1, which is how Node read them. */
+function upgradeHead(path: string, headers: http.OutgoingHttpHeaders): Buffer {
+  const lines = [`GET ${path} HTTP/1.1`];
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    for (const one of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${one}`);
+  }
+  return Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
+}
+
+/**
+ * A WebSocket upgrade to `/realtime/v1/websocket`, checked as any request is (target, headers, apikey),
+ * then relayed byte for byte to Realtime over a connection of its own, the key's JWT in `x-api-key` as
+ * Supabase's gateway passes it on (an opaque `sb_` key stands for its JWT). The gateway never reads
+ * the frames. Any other upgrade has no route.
+ */
+function routeUpgrade(routing: Routing): (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void {
+  return (req, socket, head) => {
+    socket.on('error', () => socket.destroy());
+    const target = parseRequestTarget(req.url ?? '');
+    if (!target.ok) return answerOnSocket(socket, 400, { message: 'Bad request', hint: `Invalid request target: ${target.reason}.` });
+    const badHeader = headerNotUtf8(req.rawHeaders);
+    if (badHeader !== undefined)
+      return answerOnSocket(socket, 400, { message: 'Bad request', hint: `The value of the ${badHeader} header is not valid UTF-8.` });
+    const route = routeOf(target.path);
+    const upstream = route?.service === 'realtime' ? routing.upstreams.realtime : undefined;
+    if (!route || !upstream || req.method !== 'GET' || req.headers.upgrade?.toLowerCase() !== 'websocket') return answerOnSocket(socket, 404, NO_ROUTE);
+    const key = apiKeyOf(req, target.query, routing.apiKeys);
+    if (!key.ok) return answerOnSocket(socket, 401, key.error);
+
+    const headers = forwardedRequestHeaders(req.headers);
+    headers.host = `${upstream.host}:${upstream.port}`;
+    headers['x-forwarded-for'] = req.socket.remoteAddress ?? HOST;
+    headers['x-api-key'] = key.jwt;
+    headers.connection = 'Upgrade';
+    headers.upgrade = 'websocket';
+    const query = withoutApiKey(target.query);
+
+    routing.relayed.add(socket);
+    socket.once('close', () => routing.relayed.delete(socket));
+    let relaying = false;
+    const upstreamSocket = net.connect({ host: upstream.host, port: upstream.port });
+    upstreamSocket.once('connect', () => {
+      relaying = true;
+      upstreamSocket.write(upgradeHead(query ? `${route.path}?${query}` : route.path, headers));
+      if (head.length > 0) upstreamSocket.write(head);
+      socket.pipe(upstreamSocket);
+      upstreamSocket.pipe(socket);
+    });
+    upstreamSocket.on('error', (error) => {
+      upstreamSocket.destroy();
+      if (relaying) return socket.destroy();
+      routing.log(`gateway: GET ${target.path} to ${upstream.name} failed: ${error.message}`);
+      answerOnSocket(socket, 502, UPSTREAM_FAILURE);
+    });
+    upstreamSocket.on('close', () => {
+      if (relaying) socket.destroy();
+    });
+    socket.on('close', () => upstreamSocket.destroy());
+  };
 }
 
 /** Answers what Node's HTTP parser refused. */
@@ -334,9 +411,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const authServer = http.createServer(guarded('auth', options.auth, log));
   const auth: Upstream = { name: 'auth', host: HOST, port: await listen(authServer, 0) };
 
-  const server = http.createServer(
-    guarded('gateway', routeRequest({ apiKeys: options.apiKeys, upstreams: { rest, auth }, maxBodyBytes: options.maxBodyBytes, log }), log),
-  );
+  const realtime = options.realtimeUrl ? upstreamAt(options.realtimeUrl, 'Realtime') : undefined;
+  const routing: Routing = { apiKeys: options.apiKeys, upstreams: { rest, auth, realtime }, relayed: new Set(), maxBodyBytes: options.maxBodyBytes, log };
+  const server = http.createServer(guarded('gateway', routeRequest(routing), log));
+  server.on('upgrade', routeUpgrade(routing));
   server.on('clientError', answerClientError);
   server.on('connect', answerConnect);
   const port = await listen(server, options.port).catch(async (error: NodeJS.ErrnoException) => {
@@ -349,6 +427,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   return {
     url: `http://${HOST}:${port}`,
     stop: async () => {
+      for (const socket of routing.relayed) socket.destroy();
       await Promise.all([close(server), close(authServer)]);
     },
   };

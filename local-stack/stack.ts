@@ -3,9 +3,10 @@ import type { StackConfig } from './config.ts';
 import { StackError } from './errors.ts';
 import { startGateway } from './gateway.ts';
 import { applySupabaseBase, pushMigrations } from './migrations.ts';
-import { isPortFree } from './ports.ts';
+import { HOST, isPortFree } from './ports.ts';
 import { startDatabase, withRole } from './postgres.ts';
 import { startPostgrest } from './postgrest.ts';
+import { startRealtimeService, type RealtimeService } from './realtime/realtime-service.ts';
 import { startPresenceScheduler } from './scheduler.ts';
 
 export interface RunningStack {
@@ -20,8 +21,18 @@ export interface RunningStack {
   secretKey: string;
   jwtSecret: string;
   seeded: boolean;
+  /** The Realtime service alone, stopped and started again on the same port (an outage, in end-to-end tests). */
+  realtime: RealtimeControl;
   /** Stops every part; may be passed on unbound. */
   stop: () => Promise<void>;
+}
+
+export interface RealtimeControl {
+  /** The websocket as clients reach it through the gateway. */
+  url: string;
+  /** Both may be passed on unbound; each does nothing if the service is already in that state. */
+  stop: () => Promise<void>;
+  start: () => Promise<void>;
 }
 
 async function assertAnswers(url: string, apiKey: string, part: string): Promise<void> {
@@ -79,6 +90,30 @@ export async function startStack(config: StackConfig, log: (line: string) => voi
     });
     stops.push(() => auth.close());
 
+    const startRealtime = (port: number) =>
+      startRealtimeService({
+        databaseUrl: withRole(database.url, 'supabase_realtime_admin', config.dbPassword),
+        jwtSecret: config.jwtSecret,
+        port,
+        limits: config.realtimeLimits,
+        log,
+      });
+    let realtime: RealtimeService | undefined = await startRealtime(0);
+    const realtimePort = realtime.port;
+    let realtimeChange = Promise.resolve();
+    const changeRealtime = (change: () => Promise<void>) => (realtimeChange = realtimeChange.then(change));
+    const stopRealtime = () =>
+      changeRealtime(async () => {
+        const running = realtime;
+        realtime = undefined;
+        await running?.stop();
+      });
+    const restartRealtime = () =>
+      changeRealtime(async () => {
+        realtime ??= await startRealtime(realtimePort);
+      });
+    stops.push(stopRealtime);
+
     const gateway = await startGateway({
       port: config.apiPort,
       apiKeys: new Map([
@@ -89,6 +124,7 @@ export async function startStack(config: StackConfig, log: (line: string) => voi
       ]),
       restUrl: postgrest.url,
       auth: (req, res) => auth.handle(req, res),
+      realtimeUrl: `http://${HOST}:${realtimePort}`,
       maxBodyBytes: config.maxBodyBytes,
       log,
     });
@@ -107,6 +143,11 @@ export async function startStack(config: StackConfig, log: (line: string) => voi
       secretKey: config.secretKey,
       jwtSecret: config.jwtSecret,
       seeded,
+      realtime: {
+        url: `${gateway.url.replace(/^http/, 'ws')}/realtime/v1/websocket`,
+        stop: stopRealtime,
+        start: restartRealtime,
+      },
       stop: stopAll,
     };
   } catch (error) {

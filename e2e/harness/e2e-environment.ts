@@ -8,8 +8,13 @@ import { startApiSwitch } from './api-switch.ts';
 import { startControlServer } from './control-server.ts';
 import { serveApp } from './static-server.ts';
 
-/** Shortened through the app's own configuration (never by patching code), so scenarios take seconds. */
-export const E2E_INTERVALS = { presenceUpdateMs: 2_000, readersRefreshMs: 2_000 };
+/**
+ * Shortened through the app's own configuration (never by patching code), so scenarios take seconds.
+ * The safety-net poll while live is as short as the other: scenarios that turn a device's clock back
+ * in SQL (which nothing pushes until the minute job runs) see it at once, and the live scenarios
+ * prove the push by holding every read of cards back.
+ */
+export const E2E_INTERVALS = { presenceUpdateMs: 2_000, readersRefreshMs: 2_000, readersLiveRefreshMs: 2_000 };
 
 export const E2E_OUTPUT_DIR = path.join(PROJECT_DIR, '.e2e');
 
@@ -59,6 +64,7 @@ export async function startE2eEnvironment(log: (line: string) => void): Promise<
       VITE_ENABLE_PRESENCE: 'true',
       VITE_PRESENCE_UPDATE_INTERVAL_MS: String(E2E_INTERVALS.presenceUpdateMs),
       VITE_READERS_REFRESH_INTERVAL_MS: String(E2E_INTERVALS.readersRefreshMs),
+      VITE_READERS_LIVE_REFRESH_INTERVAL_MS: String(E2E_INTERVALS.readersLiveRefreshMs),
     });
 
     log('e2e: starting the local stack on a throwaway database');
@@ -67,7 +73,7 @@ export async function startE2eEnvironment(log: (line: string) => void): Promise<
 
     const apiSwitch = await startApiSwitch(apiPort, config.apiPort);
     stops.push(() => apiSwitch.close());
-    const control = await startControlServer(apiSwitch, await freePort());
+    const control = await startControlServer(apiSwitch, stack.realtime, await freePort());
     stops.push(control.close);
     const app = await serveApp(dist, await freePort());
     stops.push(app.close);

@@ -92,6 +92,7 @@ describe('routeOf', () => {
     ['/rest/v1/rpc/find', { service: 'rest', path: '/rpc/find' }],
     ['/auth/v1/token', { service: 'auth', path: '/token' }],
     ['/auth/v1', { service: 'auth', path: '/' }],
+    ['/realtime/v1/websocket', { service: 'realtime', path: '/websocket' }],
   ])('routes %s', (path, route) => {
     expect(routeOf(path)).toEqual(route);
   });

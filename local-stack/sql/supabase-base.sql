@@ -186,3 +186,113 @@ reset role;
 
 grant execute on function auth.uid(), auth.role(), auth.email(), auth.jwt()
   to anon, authenticated, service_role;
+
+-- ============================================================================================
+-- realtime: Broadcast from the database, as Supabase Realtime's own migrations define it
+-- (supabase/realtime lib/realtime/tenants/repo/migrations: redefine_authorization_tables,
+-- messages_partitioning, messages_using_uuid, rename_broadcast_send_warning)
+-- ============================================================================================
+
+do $$
+begin
+  if not exists (select from pg_roles where rolname = 'supabase_realtime_admin') then
+    execute format('create role supabase_realtime_admin login noinherit password %L',
+                   current_setting('local_stack.role_password'));
+  end if;
+end
+$$;
+
+-- The local Realtime service connects as the admin and checks private channels as the JWT's role.
+grant anon, authenticated, service_role to supabase_realtime_admin;
+grant supabase_realtime_admin to current_user;
+
+create schema if not exists realtime authorization supabase_realtime_admin;
+grant usage on schema realtime to postgres, anon, authenticated, service_role;
+
+-- Supabase partitions this table by day (realtime.messages_YYYY_MM_DD) and drops partitions older
+-- than 72 hours. Locally it is one plain table; the Realtime service deletes rows older than 72
+-- hours instead (local-stack/realtime/message-listener.ts).
+create table if not exists realtime.messages (
+  topic text not null,
+  extension text not null,
+  payload jsonb,
+  event text,
+  private boolean default false,
+  updated_at timestamp not null default now(),
+  inserted_at timestamp not null default now(),
+  id uuid not null default gen_random_uuid(),
+  primary key (id, inserted_at)
+);
+create index if not exists messages_inserted_at_topic_index on realtime.messages (inserted_at desc, topic);
+alter table realtime.messages owner to supabase_realtime_admin;
+-- RLS with no policy: nobody but the owner reads or writes until a migration adds policies.
+alter table realtime.messages enable row level security;
+grant select, insert, update on realtime.messages to postgres, anon, authenticated, service_role;
+grant all privileges on realtime.messages to supabase_realtime_admin;
+
+create or replace function realtime.topic() returns text
+language sql stable
+as $$
+  select nullif(current_setting('realtime.topic', true), '')::text;
+$$;
+alter function realtime.topic() owner to supabase_realtime_admin;
+
+create or replace function realtime.send(payload jsonb, event text, topic text, private boolean default true)
+returns void
+language plpgsql
+as $$
+declare
+  generated_id uuid;
+  final_payload jsonb;
+begin
+  begin
+    generated_id := gen_random_uuid();
+    if payload ? 'id' then
+      final_payload := payload;
+    else
+      final_payload := jsonb_set(payload, '{id}', to_jsonb(generated_id));
+    end if;
+
+    execute format('set local realtime.topic to %L', topic);
+
+    insert into realtime.messages (id, payload, event, topic, private, extension)
+    values (generated_id, final_payload, event, topic, private, 'broadcast');
+  exception
+    when others then
+      raise warning 'WarnSendingBroadcastMessage: %', sqlerrm;
+  end;
+end;
+$$;
+alter function realtime.send(jsonb, text, text, boolean) owner to supabase_realtime_admin;
+
+-- Local delivery (hosted Realtime reads these rows from the WAL instead): the row is handed to the
+-- Realtime service by NOTIFY, which PostgreSQL delivers at commit and never for a rolled-back
+-- insert (the service's own authorization probes). A row too large for NOTIFY's 8000-byte payload
+-- is announced by id, and the service reads it. As upstream, a row without event or payload is
+-- never broadcast.
+create or replace function realtime.notify_local_service() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+declare
+  message text := row_to_json(new)::text;
+begin
+  if octet_length(message) > 7900 then
+    message := json_build_object('id', new.id, 'inserted_at', new.inserted_at, 'truncated', true)::text;
+  end if;
+  perform pg_notify('realtime_local_messages', message);
+  return null;
+end;
+$$;
+alter function realtime.notify_local_service() owner to supabase_realtime_admin;
+comment on function realtime.notify_local_service() is
+  'Local stack only: hands each new broadcast row to the local Realtime service (LISTEN realtime_local_messages).';
+
+create or replace trigger notify_local_service
+  after insert on realtime.messages
+  for each row
+  when (new.event is not null and new.payload is not null)
+  execute function realtime.notify_local_service();
+
+grant execute on function realtime.topic(), realtime.send(jsonb, text, text, boolean)
+  to postgres, anon, authenticated, service_role;
