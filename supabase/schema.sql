@@ -669,6 +669,23 @@ ALTER FUNCTION private.presence_maintenance_jobs() OWNER TO postgres;
 COMMENT ON FUNCTION private.presence_maintenance_jobs() IS 'Presence maintenance jobs with their cron schedules: scheduled by pg_cron, or by the local stack without it.';
 
 --
+-- Name: presence_push_topic(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.presence_push_topic() RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$ select 'reader-presence' $$;
+
+ALTER FUNCTION private.presence_push_topic() OWNER TO postgres;
+
+--
+-- Name: FUNCTION presence_push_topic(); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.presence_push_topic() IS 'The Realtime topic that carries reader status changes (event ''status''); everyone reads it, only the database writes it.';
+
+--
 -- Name: presence_transition_allowed(uuid); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -704,6 +721,80 @@ ALTER FUNCTION private.presence_transitions_per_minute() OWNER TO postgres;
 --
 
 COMMENT ON FUNCTION private.presence_transitions_per_minute() IS 'How many status transitions (audit rows) one reader may cause in a minute; more are absorbed or refused.';
+
+--
+-- Name: push_changed_message(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.push_changed_message() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if exists (select from public.reader_cards c where c.id = new.reader_id and c.status <> 'offline' and c.status = c.recorded_status) then
+    perform private.push_reader_statuses(array[new.reader_id]);
+  end if;
+  return null;
+end;
+$$;
+
+ALTER FUNCTION private.push_changed_message() OWNER TO postgres;
+
+--
+-- Name: FUNCTION push_changed_message(); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.push_changed_message() IS 'Pushes a visible reader''s status when only their message changed.';
+
+--
+-- Name: push_reader_statuses(uuid[]); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.push_reader_statuses(readers uuid[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  perform realtime.send(
+    jsonb_build_object('reader_id', c.id, 'status', c.status, 'message', c.status_message, 'last_seen_at', c.last_seen_at),
+    'status',
+    private.presence_push_topic(),
+    true
+  )
+  from public.reader_cards c
+  where c.id = any (readers);
+end;
+$$;
+
+ALTER FUNCTION private.push_reader_statuses(readers uuid[]) OWNER TO postgres;
+
+--
+-- Name: FUNCTION push_reader_statuses(readers uuid[]); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.push_reader_statuses(readers uuid[]) IS 'Broadcasts these readers'' card status (reader_id, status, message, last_seen_at) on the reader-presence topic.';
+
+--
+-- Name: push_recorded_transitions(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.push_recorded_transitions() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  perform private.push_reader_statuses(array(select distinct t.user_id from transitions t));
+  return null;
+end;
+$$;
+
+ALTER FUNCTION private.push_recorded_transitions() OWNER TO postgres;
+
+--
+-- Name: FUNCTION push_recorded_transitions(); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.push_recorded_transitions() IS 'Pushes the statuses of the readers whose transitions a statement recorded.';
 
 --
 -- Name: record_devices_left(); Type: FUNCTION; Schema: private; Owner: postgres
@@ -951,6 +1042,12 @@ CREATE FUNCTION public.cleanup_reader_presence() RETURNS integer
 declare
   changed integer := private.record_due_transitions('cleanup', interval '10 minutes');
 begin
+  -- Readers' rows first, in id order, then their devices: the order every writer takes them in
+  -- (the trigger on the delete updates users), so a heartbeat coming back meanwhile cannot deadlock.
+  perform from public.users u
+  where u.id in (select d.reader_id from private.reader_devices d where d.last_seen_at < now() - interval '1 day')
+  order by u.id
+  for update;
   delete from private.reader_devices d where d.last_seen_at < now() - interval '1 day';
   return changed;
 end;
@@ -1481,6 +1578,12 @@ CREATE INDEX users_directory_idx ON public.users USING btree (recorded_status, a
 CREATE INDEX users_level_id_idx ON public.users USING btree (level_id);
 
 --
+-- Name: reader_presence push_changed_message; Type: TRIGGER; Schema: private; Owner: postgres
+--
+
+CREATE TRIGGER push_changed_message AFTER UPDATE OF status_message ON private.reader_presence FOR EACH ROW WHEN (((old.chosen_status = new.chosen_status) AND ((old.status_message)::text IS DISTINCT FROM (new.status_message)::text))) EXECUTE FUNCTION private.push_changed_message();
+
+--
 -- Name: reader_devices record_devices_left; Type: TRIGGER; Schema: private; Owner: postgres
 --
 
@@ -1491,6 +1594,12 @@ CREATE TRIGGER record_devices_left AFTER DELETE ON private.reader_devices REFERE
 --
 
 CREATE TRIGGER delete_presence_audit_of_deleted_users AFTER DELETE ON public.users REFERENCING OLD TABLE AS deleted_users FOR EACH STATEMENT EXECUTE FUNCTION private.delete_presence_audit_of_deleted_users();
+
+--
+-- Name: presence_audit_log push_recorded_transitions; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER push_recorded_transitions AFTER INSERT ON public.presence_audit_log REFERENCING NEW TABLE AS transitions FOR EACH STATEMENT EXECUTE FUNCTION private.push_recorded_transitions();
 
 --
 -- Name: reader_cards refuse_reader_card_writes; Type: TRIGGER; Schema: public; Owner: postgres
@@ -1774,6 +1883,14 @@ REVOKE ALL ON FUNCTION private.presence_heartbeat_min_interval() FROM PUBLIC;
 REVOKE ALL ON FUNCTION private.presence_maintenance_jobs() FROM PUBLIC;
 
 --
+-- Name: FUNCTION presence_push_topic(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.presence_push_topic() FROM PUBLIC;
+GRANT ALL ON FUNCTION private.presence_push_topic() TO anon;
+GRANT ALL ON FUNCTION private.presence_push_topic() TO authenticated;
+
+--
 -- Name: FUNCTION presence_transition_allowed(reader uuid); Type: ACL; Schema: private; Owner: postgres
 --
 
@@ -1784,6 +1901,24 @@ REVOKE ALL ON FUNCTION private.presence_transition_allowed(reader uuid) FROM PUB
 --
 
 REVOKE ALL ON FUNCTION private.presence_transitions_per_minute() FROM PUBLIC;
+
+--
+-- Name: FUNCTION push_changed_message(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.push_changed_message() FROM PUBLIC;
+
+--
+-- Name: FUNCTION push_reader_statuses(readers uuid[]); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.push_reader_statuses(readers uuid[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION push_recorded_transitions(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.push_recorded_transitions() FROM PUBLIC;
 
 --
 -- Name: FUNCTION record_devices_left(); Type: ACL; Schema: private; Owner: postgres

@@ -613,6 +613,12 @@ as $$
 declare
   changed integer := private.record_due_transitions('cleanup', interval '10 minutes');
 begin
+  -- Readers' rows first, in id order, then their devices: the order every writer takes them in
+  -- (the trigger on the delete updates users), so a heartbeat coming back meanwhile cannot deadlock.
+  perform from public.users u
+  where u.id in (select d.reader_id from private.reader_devices d where d.last_seen_at < now() - interval '1 day')
+  order by u.id
+  for update;
   delete from private.reader_devices d where d.last_seen_at < now() - interval '1 day';
   return changed;
 end;

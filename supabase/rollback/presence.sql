@@ -1,4 +1,4 @@
--- Rolls back every migration in supabase/migrations (20251125000100 to 20251125000500): the pg_cron
+-- Rolls back every migration in supabase/migrations (20251125000100 to 20251125000600): the pg_cron
 -- jobs, the views, functions, triggers, tables, types and the private schema, and their lines in the
 -- Supabase CLI's history, so that `supabase db push` applies them again. Leaves auth users and
 -- sessions alone. Destroys profile, presence and audit data.
@@ -19,6 +19,11 @@ begin
     loop
       perform cron.unschedule(job.jobname);
     end loop;
+  end if;
+
+  -- The policy on Realtime's table, which stays.
+  if to_regclass('realtime.messages') is not null then
+    drop policy if exists "everyone receives reader presence" on realtime.messages;
   end if;
 
   -- The triggers on auth tables, which stay.
@@ -52,6 +57,7 @@ begin
   alter default privileges grant execute on functions to public;
 
   delete from supabase_migrations.schema_migrations
-  where version in ('20251125000100', '20251125000200', '20251125000300', '20251125000400', '20251125000500');
+  where version in ('20251125000100', '20251125000200', '20251125000300', '20251125000400', '20251125000500',
+                  '20251125000600');
 end;
 $rollback$;

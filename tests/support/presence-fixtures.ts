@@ -17,6 +17,8 @@ export type PresenceStatus = 'available' | 'busy' | 'away' | 'offline';
 
 type Row = Record<string, unknown>;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** `sql(stack, …)`'s rows, or a pg.Client's result: both work. */
 export type PresenceQuery = (text: string, values?: unknown[]) => Promise<Row[] | { rows: Row[] }>;
 
@@ -125,13 +127,21 @@ export async function recordStatus(query: PresenceQuery, readerId: string, statu
  * offline, no recorded directory counts. All readers when none are given.
  */
 export async function resetPresence(query: PresenceQuery, readerIds?: string[]): Promise<void> {
-  const ids = readerIds ?? null;
-  await rows(query, 'delete from private.reader_devices where $1::uuid[] is null or reader_id = any ($1)', [ids]);
-  await rows(query, 'delete from auth.sessions where tag = $1 and ($2::uuid[] is null or user_id = any ($2))', [FIXTURE_SESSION_TAG, ids]);
-  await rows(query, 'delete from private.reader_presence where $1::uuid[] is null or reader_id = any ($1)', [ids]);
-  await rows(query, 'delete from public.presence_audit_log where $1::uuid[] is null or user_id = any ($1)', [ids]);
-  await rows(query, "update public.users set recorded_status = 'offline' where recorded_status <> 'offline' and ($1::uuid[] is null or id = any ($1))", [ids]);
-  await rows(query, 'delete from private.reader_directory_stats');
+  const badId = readerIds?.find((id) => !UUID.test(id));
+  if (badId !== undefined) throw new Error(`resetPresence: ${JSON.stringify(badId)} is not a reader id`);
+  const ids = readerIds ? `array[${readerIds.map((id) => `'${id}'`).join(', ')}]::uuid[]` : 'null::uuid[]';
+  // One query without parameters: PostgreSQL runs its statements as one transaction, which locks the
+  // readers' rows first, in id order, as the presence functions do, so a browser still sending
+  // heartbeats cannot deadlock with the reset.
+  await query(`
+    select from public.users where is_reader and (${ids} is null or id = any (${ids})) order by id for update;
+    delete from private.reader_devices where ${ids} is null or reader_id = any (${ids});
+    delete from auth.sessions where tag = '${FIXTURE_SESSION_TAG}' and (${ids} is null or user_id = any (${ids}));
+    delete from private.reader_presence where ${ids} is null or reader_id = any (${ids});
+    delete from public.presence_audit_log where ${ids} is null or user_id = any (${ids});
+    update public.users set recorded_status = 'offline' where recorded_status <> 'offline' and (${ids} is null or id = any (${ids}));
+    delete from private.reader_directory_stats;
+  `);
 }
 
 export interface PresenceNow {

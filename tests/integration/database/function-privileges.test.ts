@@ -81,6 +81,9 @@ const THE_RULE = [
 // whoever writes the value. Pure as well.
 const THE_LINE_RULE = ['private.is_plain_line(text)', 'private.line_breaking_characters()'];
 
+// The topic the policy on realtime.messages names: Realtime checks it as the role joining the channel.
+const THE_PUSH_TOPIC = ['private.presence_push_topic()'];
+
 // What visitors may call.
 const PUBLIC_READS = [
   'get_readers_online_status(uuid[])',
@@ -101,11 +104,11 @@ const sorted = (list: string[]) => [...list].sort();
 
 describe('who may execute what', () => {
   test('anon executes exactly the public reads and the pure rules', async () => {
-    expect(await executableBy('anon')).toEqual(sorted(PUBLIC_READS));
+    expect(await executableBy('anon')).toEqual(sorted([...PUBLIC_READS, ...THE_PUSH_TOPIC]));
   });
 
   test('authenticated executes the public reads, the pure rules and the presence path', async () => {
-    expect(await executableBy('authenticated')).toEqual(sorted([...PUBLIC_READS, ...PRESENCE_PATH]));
+    expect(await executableBy('authenticated')).toEqual(sorted([...PUBLIC_READS, ...THE_PUSH_TOPIC, ...PRESENCE_PATH]));
   });
 
   test('service_role executes the public reads, the pure rules and the ops jobs, and not the presence path (it has no session)', async () => {

@@ -35,6 +35,7 @@ const presenceObjects = `
          (select count(*) from pg_type t where t.typnamespace = 'public'::regnamespace and t.typtype = 'c'
             and not exists (select from pg_class c where c.oid = t.typrelid and c.relkind <> 'c'))::int as composite_types,
          (select count(*) from pg_trigger where tgrelid = 'auth.users'::regclass and not tgisinternal)::int as auth_triggers,
+         (select count(*) from pg_policies where schemaname = 'realtime' and tablename = 'messages')::int as realtime_policies,
          (select count(*) from supabase_migrations.schema_migrations)::int as history,
          -- The global default that keeps PUBLIC from executing new functions (no row: PostgreSQL's own default).
          (select count(*) from pg_default_acl where defaclnamespace = 0 and defaclobjtype = 'f')::int as function_defaults`;
@@ -51,13 +52,14 @@ test('the documented rollback removes everything the migrations add, and they ap
     enums: 1, // presence_status
     composite_types: 1, // own_presence
     auth_triggers: 2, // on_auth_user_created, end_presence_of_banned_user
-    history: 5,
+    realtime_policies: 1, // everyone receives reader presence
+    history: 6,
     function_defaults: 1,
   });
   expect(applied!.public_functions).toBeGreaterThanOrEqual(11);
   expect(applied!.private_functions).toBeGreaterThanOrEqual(20);
   expect(await sql(stack, 'select version from supabase_migrations.schema_migrations order by version')).toEqual(
-    ['20251125000100', '20251125000200', '20251125000300', '20251125000400', '20251125000500'].map((version) => ({ version })),
+    ['20251125000100', '20251125000200', '20251125000300', '20251125000400', '20251125000500', '20251125000600'].map((version) => ({ version })),
   );
 
   await runSupabaseCli(PROJECT_DIR, ['db', 'query', '--db-url', stack.dbUrl, '-f', 'supabase/rollback/presence.sql']);
@@ -73,6 +75,7 @@ test('the documented rollback removes everything the migrations add, and they ap
     enums: 0,
     composite_types: 0,
     auth_triggers: 0,
+    realtime_policies: 0,
     history: 0,
     function_defaults: 0,
   });
