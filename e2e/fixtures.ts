@@ -33,11 +33,14 @@ export interface ApiControl {
   /** The API goes away: connections refused and dropped, as in an outage. */
   cut(): Promise<void>;
   restore(): Promise<void>;
+  /** The Realtime service alone stops (its sockets dropped, upgrades answered 502), and starts again. */
+  stopRealtime(): Promise<void>;
+  startRealtime(): Promise<void>;
 }
 
-async function control(action: 'cut' | 'restore') {
-  const response = await fetch(`${setting('E2E_CONTROL_URL')}/api/${action}`, { method: 'POST' });
-  if (!response.ok) throw new Error(`could not ${action} the API: ${response.status} ${await response.text()}`);
+async function control(action: 'api/cut' | 'api/restore' | 'realtime/stop' | 'realtime/start') {
+  const response = await fetch(`${setting('E2E_CONTROL_URL')}/${action}`, { method: 'POST' });
+  if (!response.ok) throw new Error(`could not ${action}: ${response.status} ${await response.text()}`);
 }
 
 /** The seed's readers and presence story, restored before every scenario so none depends on another. */
@@ -97,9 +100,15 @@ export const test = base.extend<{ api: ApiControl; people: People; shot: (page: 
       { auto: true },
     ],
     api: async ({}, use) => {
-      await use({ cut: () => control('cut'), restore: () => control('restore') });
-      // A failed scenario must not leave the API down for the next one.
-      await control('restore');
+      await use({
+        cut: () => control('api/cut'),
+        restore: () => control('api/restore'),
+        stopRealtime: () => control('realtime/stop'),
+        startRealtime: () => control('realtime/start'),
+      });
+      // A failed scenario must not leave the API or Realtime down for the next one.
+      await control('api/restore');
+      await control('realtime/start');
     },
     people: async ({ browser, launchOptions }, use) => {
       const contexts: BrowserContext[] = [];
@@ -198,4 +207,20 @@ export async function chooseStatus(page: Page, label: 'Available' | 'Busy' | 'Aw
   if (options.duration) await form.getByLabel('For').selectOption({ label: options.duration });
   await form.getByRole('button', { name: 'Save' }).click();
   await expect(form).toHaveCount(0);
+}
+
+/** Marks the page so a test can tell it was never reloaded. */
+export async function markPage(page: Page) {
+  await page.evaluate(() => Object.assign(window, { __notReloaded: true }));
+}
+
+export async function expectNotReloaded(page: Page) {
+  expect(await page.evaluate(() => (window as unknown as { __notReloaded?: boolean }).__notReloaded)).toBe(true);
+}
+
+/** Closes a tab the way a person does: unload handlers run. */
+export async function closeTab(page: Page) {
+  const closed = page.waitForEvent('close');
+  await page.close({ runBeforeUnload: true });
+  await closed;
 }

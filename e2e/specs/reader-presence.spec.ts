@@ -1,26 +1,25 @@
 import type { Page } from '@playwright/test';
 import { ageDevice, auditOf } from '../../tests/support/presence-fixtures.ts';
-import { expect, expectOffline, expectAvailable, ONE_POLL_MS, ownStatus, READERS, readerCard, signIn, statusOf, test, type Database } from '../fixtures.ts';
+import {
+  closeTab,
+  expect,
+  expectAvailable,
+  expectNotReloaded,
+  expectOffline,
+  markPage,
+  ONE_POLL_MS,
+  ownStatus,
+  READERS,
+  readerCard,
+  signIn,
+  statusOf,
+  test,
+  type Database,
+} from '../fixtures.ts';
 
 const rowan = READERS.rowan;
 
 const auditTrail = (db: Database, readerId: string) => auditOf((text, values) => db.query(text, values), readerId);
-
-/** Marks the page so a test can tell it was never reloaded. */
-async function markPage(page: Page) {
-  await page.evaluate(() => Object.assign(window, { __notReloaded: true }));
-}
-
-async function expectNotReloaded(page: Page) {
-  expect(await page.evaluate(() => (window as unknown as { __notReloaded?: boolean }).__notReloaded)).toBe(true);
-}
-
-/** Closes a tab the way a person does: unload handlers run. */
-async function closeTab(page: Page) {
-  const closed = page.waitForEvent('close');
-  await page.close({ runBeforeUnload: true });
-  await closed;
-}
 
 function countHeartbeats(page: Page): { count: number } {
   const counter = { count: 0 };

@@ -1,10 +1,18 @@
+import { QueryClientProvider } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import { useOwnCardSync } from '@/app/own-card';
 import { usePresenceTracking } from '@/app/presence';
 import { AppRouter } from '@/app/router';
+import { getLiveReaderStatus, queryClient } from '@/app/server-state';
 import { useAuthStore } from '@/features/auth/stores/auth-store';
 
 export function App() {
   useEffect(() => useAuthStore.getState().initialize(), []);
   usePresenceTracking();
-  return <AppRouter />;
+  useOwnCardSync(getLiveReaderStatus());
+  return (
+    <QueryClientProvider client={queryClient}>
+      <AppRouter />
+    </QueryClientProvider>
+  );
 }

@@ -3,6 +3,8 @@ export interface Env {
   supabaseAnonKey: string;
   enablePresence: boolean;
   readersRefreshIntervalMs: number;
+  /** The readers pages' safety-net poll while status changes arrive live. */
+  readersLiveRefreshIntervalMs: number;
   presenceUpdateIntervalMs: number;
 }
 
@@ -17,6 +19,7 @@ export class EnvError extends Error {
 }
 
 const DEFAULT_READERS_REFRESH_INTERVAL_MS = 120_000;
+const DEFAULT_READERS_LIVE_REFRESH_INTERVAL_MS = 600_000;
 const DEFAULT_PRESENCE_UPDATE_INTERVAL_MS = 60_000;
 
 function readString(raw: RawEnv, name: string): string {
@@ -71,6 +74,7 @@ export function parseEnv(raw: RawEnv): Env {
     supabaseAnonKey,
     enablePresence: readFlag(raw, 'VITE_ENABLE_PRESENCE', true, problems),
     readersRefreshIntervalMs: readPositiveInteger(raw, 'VITE_READERS_REFRESH_INTERVAL_MS', DEFAULT_READERS_REFRESH_INTERVAL_MS, problems),
+    readersLiveRefreshIntervalMs: readPositiveInteger(raw, 'VITE_READERS_LIVE_REFRESH_INTERVAL_MS', DEFAULT_READERS_LIVE_REFRESH_INTERVAL_MS, problems),
     presenceUpdateIntervalMs: readPositiveInteger(raw, 'VITE_PRESENCE_UPDATE_INTERVAL_MS', DEFAULT_PRESENCE_UPDATE_INTERVAL_MS, problems),
   };
   if (problems.length > 0) throw new EnvError(problems);

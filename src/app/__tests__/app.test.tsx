@@ -1,3 +1,4 @@
+import { QueryClientProvider } from '@tanstack/react-query';
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { createMemoryRouter, RouterProvider, type RouteObject } from 'react-router-dom';
@@ -5,6 +6,7 @@ import { act } from 'react';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { routes } from '@/app/router';
 import { RouteError } from '@/app/routes/route-error';
+import { queryClient } from '@/app/server-state';
 import { useAuthStore } from '@/features/auth/stores/auth-store';
 import type { ReaderDirectorySummary } from '@/features/readers/api/fetch-reader-directory-summary';
 import type { Reader } from '@/features/readers/api/fetch-reader-page';
@@ -23,9 +25,17 @@ vi.mock('@/features/readers/api/fetch-reader-page', async (importOriginal) => ({
 vi.mock('@/features/readers/api/fetch-reader-directory-summary', () => ({
   fetchReaderDirectorySummary: () => Promise.resolve(data.summary),
 }));
-vi.mock('@/features/readers/api/fetch-reader', () => ({
+vi.mock('@/features/readers/api/fetch-reader', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('@/features/readers/api/fetch-reader')>()),
   fetchReader: () => Promise.resolve(data.reader),
 }));
+// The pages open the live channel: on a fake one here, so no test reaches for a socket.
+vi.mock('@/lib/supabase', async (importOriginal) => {
+  const { getSupabase } = await importOriginal<typeof import('@/lib/supabase')>();
+  const { fakeRealtime } = await import('@/testing/fake-realtime');
+  const realtime = fakeRealtime().client;
+  return { getSupabase: () => Object.assign(getSupabase(), realtime) };
+});
 
 const offlineReader: Reader = {
   id: '11111111-1111-4111-8111-111111111111',
@@ -45,11 +55,16 @@ const initialAuthState = useAuthStore.getState();
 
 function renderAt(path: string, routeObjects: RouteObject[] = routes) {
   const router = createMemoryRouter(routeObjects, { initialEntries: [path] });
-  render(<RouterProvider router={router} />);
+  render(
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>,
+  );
   return router;
 }
 
 afterEach(() => {
+  queryClient.clear();
   vi.restoreAllMocks();
   vi.useRealTimers();
   useAuthStore.setState(initialAuthState, true);

@@ -1,7 +1,8 @@
 import { useParams } from 'react-router-dom';
-import { env } from '@/config/env';
+import { readerUpdates } from '@/app/server-state';
 import { fetchReader } from '@/features/readers/api/fetch-reader';
-import { ReaderDetailPage, type ReaderSnapshot } from '@/features/readers/components/reader-detail-page';
+import { ReaderDetailPage } from '@/features/readers/components/reader-detail-page';
+import type { ReaderSnapshot } from '@/features/readers/hooks/use-reader';
 import { serverTimeFrom } from '@/lib/server-time';
 import { getSupabase } from '@/lib/supabase';
 
@@ -12,5 +13,5 @@ async function loadReader(readerId: string): Promise<ReaderSnapshot> {
 
 export function ReaderRoute() {
   const { readerId = '' } = useParams();
-  return <ReaderDetailPage readerId={readerId} loadReader={loadReader} refreshIntervalMs={env.readersRefreshIntervalMs} />;
+  return <ReaderDetailPage readerId={readerId} loadReader={loadReader} updates={readerUpdates()} />;
 }

@@ -1,4 +1,4 @@
-import { env } from '@/config/env';
+import { readerUpdates } from '@/app/server-state';
 import { fetchReaderDirectorySummary } from '@/features/readers/api/fetch-reader-directory-summary';
 import { fetchReaderPage, type ReaderPageQuery } from '@/features/readers/api/fetch-reader-page';
 import { ReadersPage } from '@/features/readers/components/readers-page';
@@ -13,5 +13,5 @@ async function loadReaders(query: ReaderPageQuery): Promise<ReadersSnapshot> {
 }
 
 export function ReadersRoute() {
-  return <ReadersPage loadReaders={loadReaders} refreshIntervalMs={env.readersRefreshIntervalMs} />;
+  return <ReadersPage loadReaders={loadReaders} updates={readerUpdates()} />;
 }

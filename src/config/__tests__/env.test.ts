@@ -25,6 +25,7 @@ describe('env', () => {
       supabaseAnonKey: 'anon-key',
       enablePresence: false,
       readersRefreshIntervalMs: 120_000,
+      readersLiveRefreshIntervalMs: 600_000,
       presenceUpdateIntervalMs: 5000,
     });
   });

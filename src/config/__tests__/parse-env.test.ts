@@ -20,6 +20,7 @@ describe('parseEnv', () => {
       supabaseAnonKey: 'anon-key',
       enablePresence: true,
       readersRefreshIntervalMs: 120_000,
+      readersLiveRefreshIntervalMs: 600_000,
       presenceUpdateIntervalMs: 60_000,
     });
   });
@@ -58,6 +59,7 @@ describe('parseEnv', () => {
       VITE_SUPABASE_URL: 'localhost',
       VITE_ENABLE_PRESENCE: 'flase',
       VITE_READERS_REFRESH_INTERVAL_MS: '-1',
+      VITE_READERS_LIVE_REFRESH_INTERVAL_MS: 'never',
       VITE_PRESENCE_UPDATE_INTERVAL_MS: '1.5',
     });
     expect(problems.map((problem) => problem.split(' ')[0])).toEqual([
@@ -65,6 +67,7 @@ describe('parseEnv', () => {
       'VITE_SUPABASE_ANON_KEY',
       'VITE_ENABLE_PRESENCE',
       'VITE_READERS_REFRESH_INTERVAL_MS',
+      'VITE_READERS_LIVE_REFRESH_INTERVAL_MS',
       'VITE_PRESENCE_UPDATE_INTERVAL_MS',
     ]);
   });
@@ -79,8 +82,14 @@ describe('parseEnv', () => {
   });
 
   test('reads shortened intervals (used by the browser tests)', () => {
-    const env = parseEnv({ ...valid, VITE_READERS_REFRESH_INTERVAL_MS: '2000', VITE_PRESENCE_UPDATE_INTERVAL_MS: '1000' });
+    const env = parseEnv({
+      ...valid,
+      VITE_READERS_REFRESH_INTERVAL_MS: '2000',
+      VITE_READERS_LIVE_REFRESH_INTERVAL_MS: '30000',
+      VITE_PRESENCE_UPDATE_INTERVAL_MS: '1000',
+    });
     expect(env.readersRefreshIntervalMs).toBe(2000);
+    expect(env.readersLiveRefreshIntervalMs).toBe(30_000);
     expect(env.presenceUpdateIntervalMs).toBe(1000);
   });
 });

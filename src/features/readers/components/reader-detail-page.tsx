@@ -1,29 +1,23 @@
 import { ArrowLeft, Video } from 'lucide-react';
-import { useCallback, useEffect } from 'react';
+import { useEffect } from 'react';
 import { Link, useLocation } from 'react-router-dom';
 import { RetryButton, StatusMessage } from '@/components/ui/status-message';
 import { PresenceStatusLine } from '@/components/presence/presence-status';
-import { usePolledResource } from '@/hooks/use-polled-resource';
 import { useServerNow } from '@/hooks/use-server-now';
 import { ApiError } from '@/lib/api-error';
 import { UNAVAILABLE_BECAUSE } from '@/lib/presence-status';
-import type { ServerTime } from '@/lib/server-time';
-import type { ReaderDetail } from '@/features/readers/api/fetch-reader-page';
 import { LevelBadge } from '@/features/readers/components/level-badge';
+import { LiveIndicator } from '@/features/readers/components/live-indicator';
 import { ReaderAvatar } from '@/features/readers/components/reader-avatar';
 import { Rating } from '@/features/readers/components/rating';
+import type { ReaderUpdates } from '@/features/readers/hooks/use-live-reader-status';
+import { useReader, type LoadReader } from '@/features/readers/hooks/use-reader';
 import { formatPricePerMinute } from '@/features/readers/utils/format-reader';
-
-export interface ReaderSnapshot {
-  reader: ReaderDetail | null;
-  /** The server's clock when the reader was read (none when there is no such reader). */
-  serverTime: ServerTime | undefined;
-}
 
 interface ReaderDetailPageProps {
   readerId: string;
-  loadReader: (readerId: string) => Promise<ReaderSnapshot>;
-  refreshIntervalMs: number;
+  loadReader: LoadReader;
+  updates: ReaderUpdates;
 }
 
 function BackLink() {
@@ -35,11 +29,8 @@ function BackLink() {
   );
 }
 
-export function ReaderDetailPage({ readerId, loadReader, refreshIntervalMs }: ReaderDetailPageProps) {
-  const load = useCallback(() => loadReader(readerId), [loadReader, readerId]);
-  const { data, error, isLoading, isRefreshing, refresh } = usePolledResource(load, refreshIntervalMs);
-  // An answer for the reader shown before a navigation is not this reader's.
-  const snapshot = data?.reader === null || data?.reader.id === readerId ? data : undefined;
+export function ReaderDetailPage({ readerId, loadReader, updates }: ReaderDetailPageProps) {
+  const { data: snapshot, error, isLoading, isRefreshing, refresh, isLive } = useReader(readerId, loadReader, updates);
   const { hash } = useLocation();
   const readerShown = Boolean(snapshot?.reader);
   const serverNow = useServerNow(snapshot?.serverTime);
@@ -48,7 +39,7 @@ export function ReaderDetailPage({ readerId, loadReader, refreshIntervalMs }: Re
     if (readerShown && hash) document.getElementById(hash.slice(1))?.scrollIntoView({ block: 'start' });
   }, [readerShown, hash]);
 
-  if (isLoading || (!snapshot && error === null)) {
+  if (isLoading) {
     return (
       <div className="space-y-6">
         <BackLink />
@@ -88,7 +79,10 @@ export function ReaderDetailPage({ readerId, loadReader, refreshIntervalMs }: Re
   return (
     <article aria-labelledby="reader-heading" className="space-y-6">
       <title>{`${name} · Arcana Readers`}</title>
-      <BackLink />
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <BackLink />
+        <LiveIndicator isLive={isLive} refreshIntervalMs={updates.refreshIntervalMs} />
+      </div>
       {error !== null && (
         <StatusMessage tone="error" role="alert" action={<RetryButton onClick={refresh} busy={isRefreshing} />}>
           This page could not be refreshed, so the status shown may be out of date. It will try again by itself.

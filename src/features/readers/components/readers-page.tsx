@@ -5,6 +5,8 @@ import { ApiError } from '@/lib/api-error';
 import type { ReaderFilters } from '@/features/readers/api/fetch-reader-page';
 import { ReaderCard, ReaderCardSkeleton } from '@/features/readers/components/reader-card';
 import { ReaderFiltersBar } from '@/features/readers/components/reader-filters-bar';
+import { LiveIndicator } from '@/features/readers/components/live-indicator';
+import type { ReaderUpdates } from '@/features/readers/hooks/use-live-reader-status';
 import { useReaderDirectory, type LoadReaders } from '@/features/readers/hooks/use-reader-directory';
 import { formatDirectorySummary } from '@/features/readers/utils/format-reader';
 import { allSpecialties, hasActiveFilters, NO_FILTERS } from '@/features/readers/utils/reader-filters';
@@ -12,7 +14,7 @@ import { useServerNow } from '@/hooks/use-server-now';
 
 interface ReadersPageProps {
   loadReaders: LoadReaders;
-  refreshIntervalMs: number;
+  updates: ReaderUpdates;
 }
 
 // Filters live in the address, so a filtered list can be shared and survives a reload.
@@ -37,9 +39,9 @@ function errorText(error: unknown, updatedAt: number | undefined) {
   return `The list could not be refreshed, so it may be out of date (last updated ${time}). ${reason} It will try again by itself.`;
 }
 
-export function ReadersPage({ loadReaders, refreshIntervalMs }: ReadersPageProps) {
+export function ReadersPage({ loadReaders, updates }: ReadersPageProps) {
   const [filters, setFilters] = useFiltersInUrl();
-  const { data, error, isLoading, isRefreshing, refresh, isStale, isLoadingMore, showMore } = useReaderDirectory(loadReaders, filters, refreshIntervalMs);
+  const { data, error, isLoading, isRefreshing, refresh, isLive, isStale, isLoadingMore, showMore } = useReaderDirectory(loadReaders, filters, updates);
   const readers = data?.readers;
   const shown = readers ?? [];
   const serverNow = useServerNow(data?.serverTime);
@@ -54,6 +56,9 @@ export function ReadersPage({ loadReaders, refreshIntervalMs }: ReadersPageProps
           Readers
         </h1>
         <p className="mt-2 max-w-prose text-mist-300">Browse tarot readers and see who is available for a reading right now.</p>
+        <div className="mt-2">
+          <LiveIndicator isLive={isLive} refreshIntervalMs={updates.refreshIntervalMs} />
+        </div>
       </div>
 
       <ReaderFiltersBar filters={filters} specialties={specialties} onChange={setFilters} />

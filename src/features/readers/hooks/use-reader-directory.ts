@@ -1,9 +1,12 @@
-import { useEffect, useRef, useState } from 'react';
-import { usePolledResource } from '@/hooks/use-polled-resource';
+import { keepPreviousData, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import type { ServerTime } from '@/lib/server-time';
 import type { ReaderDirectorySummary } from '@/features/readers/api/fetch-reader-directory-summary';
 import { READERS_PAGE_SIZE, type Reader, type ReaderFilters, type ReaderPageQuery } from '@/features/readers/api/fetch-reader-page';
+import { readerKeys } from '@/features/readers/api/query-keys';
+import { useLiveReaderStatus, type ReaderUpdates } from '@/features/readers/hooks/use-live-reader-status';
 import { useSettledSearch } from '@/features/readers/hooks/use-settled-search';
+import { applyToDirectory } from '@/features/readers/utils/apply-status-change';
 import { appendReaders, filtersQueryKey } from '@/features/readers/utils/reader-filters';
 
 export interface ReadersSnapshot {
@@ -26,50 +29,59 @@ export interface ReaderDirectory extends ReadersSnapshot {
 }
 
 /**
- * The readers directory a page at a time, for the filters on screen. Showing more reads only the
- * next page; a poll rereads every row shown in one request, so the order stays right as readers
- * come and go; new filters start again from the first page.
+ * The first `pages` pages of the directory. Showing one more page reads only that page, after the
+ * cached shorter list; any later read (a poll, a refetch) rereads every row shown in one request,
+ * so the order stays right as readers come and go. (An infinite query would reread page by page:
+ * one request each, each a snapshot of a moving order, so rows could repeat or go missing.)
  */
-export function useReaderDirectory(loadReaders: LoadReaders, filters: ReaderFilters, refreshIntervalMs: number) {
+async function loadDirectory(queryClient: QueryClient, loadReaders: LoadReaders, filters: ReaderFilters, pages: number): Promise<ReaderDirectory> {
+  const rowsWanted = pages * READERS_PAGE_SIZE;
+  const readBefore = queryClient.getQueryData<ReaderDirectory>(readerKeys.directory(filters, pages));
+  const shorter = readBefore === undefined && pages > 1 ? queryClient.getQueryData<ReaderDirectory>(readerKeys.directory(filters, pages - 1)) : undefined;
+  const offset = shorter ? shorter.rowsRead : 0;
+  const limit = rowsWanted - offset;
+  const snapshot = await loadReaders({ filters, offset, limit });
+  return {
+    ...snapshot,
+    readers: shorter ? appendReaders(shorter.readers, snapshot.readers) : snapshot.readers,
+    filters,
+    rowsRead: rowsWanted,
+    hasMore: snapshot.readers.length === limit,
+  };
+}
+
+/** The readers directory a page at a time, for the filters on screen; new filters start again from the first page. */
+export function useReaderDirectory(loadReaders: LoadReaders, filters: ReaderFilters, updates: ReaderUpdates) {
+  const queryClient = useQueryClient();
+  const { isLive, refetchInterval } = useLiveReaderStatus(updates);
   const specialty = useSettledSearch(filters.specialty);
   const queryFilters: ReaderFilters = { availableOnly: filters.availableOnly, specialty };
-  const queryKey = filtersQueryKey(queryFilters);
-  const [pagesWanted, setPagesWanted] = useState({ queryKey, pages: 1 });
-  if (pagesWanted.queryKey !== queryKey) setPagesWanted({ queryKey, pages: 1 });
-  const pages = pagesWanted.queryKey === queryKey ? pagesWanted.pages : 1;
-  const rowsWanted = pages * READERS_PAGE_SIZE;
+  const filtersKey = filtersQueryKey(queryFilters);
+  const [pagesWanted, setPagesWanted] = useState({ filtersKey, pages: 1 });
+  if (pagesWanted.filtersKey !== filtersKey) setPagesWanted({ filtersKey, pages: 1 });
+  const pages = pagesWanted.filtersKey === filtersKey ? pagesWanted.pages : 1;
 
-  const load = async (shown: ReaderDirectory | undefined): Promise<ReaderDirectory> => {
-    const extending = shown !== undefined && filtersQueryKey(shown.filters) === queryKey && shown.rowsRead < rowsWanted;
-    const offset = extending ? shown.rowsRead : 0;
-    const limit = rowsWanted - offset;
-    const snapshot = await loadReaders({ filters: queryFilters, offset, limit });
-    return {
-      ...snapshot,
-      readers: extending ? appendReaders(shown.readers, snapshot.readers) : snapshot.readers,
-      filters: queryFilters,
-      rowsRead: rowsWanted,
-      hasMore: snapshot.readers.length === limit,
-    };
-  };
-  const resource = usePolledResource(load, refreshIntervalMs);
-  const { data, isRefreshing, refresh } = resource;
+  const query = useQuery({
+    queryKey: readerKeys.directory(queryFilters, pages),
+    queryFn: () => updates.live.read(() => loadDirectory(queryClient, loadReaders, queryFilters, pages), applyToDirectory),
+    // The list on screen stays while another filter or one more page loads.
+    placeholderData: keepPreviousData,
+    refetchInterval,
+  });
 
-  // The poller makes the first load; a new query (filters or pages) loads at once.
-  const requestKey = `${queryKey} ${rowsWanted}`;
-  const lastRequestKey = useRef(requestKey);
-  useEffect(() => {
-    if (lastRequestKey.current === requestKey) return;
-    lastRequestKey.current = requestKey;
-    refresh();
-  }, [requestKey, refresh]);
-
+  const { data, error, isFetching, isPlaceholderData, refetch } = query;
   const readWith = data && filtersQueryKey(data.filters);
   return {
-    ...resource,
+    data,
+    error,
+    /** The first read is out: nothing to show yet, no failure yet. */
+    isLoading: data === undefined && error === null,
+    isRefreshing: isFetching,
+    refresh: () => void refetch(),
+    isLive,
     /** The readers on screen were read with other filters than the ones now chosen. */
     isStale: readWith !== undefined && readWith !== filtersQueryKey(filters),
-    isLoadingMore: isRefreshing && data !== undefined && readWith === queryKey && data.rowsRead < rowsWanted,
-    showMore: () => setPagesWanted({ queryKey, pages: pages + 1 }),
+    isLoadingMore: isPlaceholderData && readWith === filtersKey,
+    showMore: () => setPagesWanted({ filtersKey, pages: pages + 1 }),
   };
 }

@@ -42,3 +42,11 @@ export function initialsOf(name: string): string {
       .join('') || '?'
   );
 }
+
+/** "every 2 min", "every 30 s": how often a page reads again, in the largest whole unit. */
+export function formatRefreshInterval(ms: number): string {
+  if (ms % 3_600_000 === 0) return `every ${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `every ${ms / 60_000} min`;
+  if (ms < 1_000) return `every ${ms} ms`;
+  return `every ${Number((ms / 1_000).toFixed(1))} s`;
+}

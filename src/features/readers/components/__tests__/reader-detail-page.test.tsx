@@ -2,9 +2,11 @@ import { act, render, screen } from '@testing-library/react';
 import { MemoryRouter } from 'react-router-dom';
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import type { ReaderDetail } from '@/features/readers/api/fetch-reader-page';
-import { ReaderDetailPage, type ReaderSnapshot } from '@/features/readers/components/reader-detail-page';
+import { ReaderDetailPage } from '@/features/readers/components/reader-detail-page';
+import type { ReaderSnapshot } from '@/features/readers/hooks/use-reader';
 import { apiError } from '@/lib/api-error';
 import { serverTimeFrom } from '@/lib/server-time';
+import { testServerState, WithQueryClient } from '@/testing/query-client';
 
 const luna: ReaderDetail = {
   id: 'luna',
@@ -25,11 +27,15 @@ const luna: ReaderDetail = {
 const answer = (reader: ReaderDetail | null): ReaderSnapshot => ({ reader, serverTime: reader ? serverTimeFrom(reader.server_time) : undefined });
 
 function renderPage(loadReader: (id: string) => Promise<ReaderSnapshot>, refreshIntervalMs = 60_000) {
+  const server = testServerState({ refreshIntervalMs });
   render(
-    <MemoryRouter>
-      <ReaderDetailPage readerId="luna" loadReader={loadReader} refreshIntervalMs={refreshIntervalMs} />
-    </MemoryRouter>,
+    <WithQueryClient client={server.queryClient}>
+      <MemoryRouter>
+        <ReaderDetailPage readerId="luna" loadReader={loadReader} updates={server.updates} />
+      </MemoryRouter>
+    </WithQueryClient>,
   );
+  return server;
 }
 
 beforeEach(() => {
@@ -122,4 +128,24 @@ test('a failed refresh keeps the reader on screen and says the status may be out
 
   expect(screen.getByRole('alert')).toHaveTextContent('the status shown may be out of date');
   expect(screen.getByRole('heading', { level: 1, name: 'Luna Starweaver' })).toBeInTheDocument();
+});
+
+test('a pushed change shows at once, with the live indicator; without the channel the page says how often it updates', async () => {
+  const id = '11111111-1111-4111-8111-111111111111';
+  const load = vi.fn((_id: string) => Promise.resolve(answer({ ...luna, id, status: 'available' })));
+  const { realtime } = renderPage(load);
+  await act(() => vi.advanceTimersByTimeAsync(0));
+  expect(screen.getByTestId('live-state')).toHaveTextContent(/^Updating every 1 min$/);
+
+  act(() => realtime.channel.status('SUBSCRIBED'));
+  await act(() => vi.advanceTimersByTimeAsync(0));
+  expect(screen.getByTestId('live-state')).toHaveTextContent(/^Live$/);
+  act(() => realtime.channel.broadcast('status', { reader_id: id, status: 'busy', message: 'Back at 3pm', last_seen_at: luna.last_seen_at }));
+  await act(() => vi.advanceTimersByTimeAsync(0));
+
+  expect(screen.getByRole('img', { name: 'In a reading' })).toBeInTheDocument();
+  expect(screen.getByText('“Back at 3pm”')).toBeInTheDocument();
+  expect(screen.getByText(/^Luna Starweaver is in a reading\./)).toBeInTheDocument();
+  // The first load and the reread on subscribing; the push itself asked for nothing.
+  expect(load).toHaveBeenCalledTimes(2);
 });

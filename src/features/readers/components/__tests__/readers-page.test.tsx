@@ -1,4 +1,4 @@
-import { act, render, screen, within } from '@testing-library/react';
+import { act, cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { createMemoryRouter, RouterProvider } from 'react-router-dom';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
@@ -10,6 +10,7 @@ import { SEARCH_TYPING_PAUSE_MS } from '@/features/readers/hooks/use-settled-sea
 import { apiError } from '@/lib/api-error';
 import type { PresenceStatus } from '@/lib/presence-status';
 import { serverTimeFrom } from '@/lib/server-time';
+import { testServerState, WithQueryClient } from '@/testing/query-client';
 
 const SERVER_TIME = '2026-11-25T12:00:00Z';
 
@@ -61,11 +62,16 @@ function manyReaders(count: number): Reader[] {
 }
 
 function renderPage(loadReaders: LoadReaders, path = '/readers') {
-  const router = createMemoryRouter([{ path: '/readers', element: <ReadersPage loadReaders={loadReaders} refreshIntervalMs={120_000} /> }], {
+  const server = testServerState();
+  const router = createMemoryRouter([{ path: '/readers', element: <ReadersPage loadReaders={loadReaders} updates={server.updates} /> }], {
     initialEntries: [path],
   });
-  render(<RouterProvider router={router} />);
-  return router;
+  render(
+    <WithQueryClient client={server.queryClient}>
+      <RouterProvider router={router} />
+    </WithQueryClient>,
+  );
+  return { router, ...server };
 }
 
 const cardNames = () =>
@@ -253,7 +259,7 @@ describe('ReadersPage', () => {
 
   test('"Available now" asks the server for available readers only and is kept in the address (?available=1)', async () => {
     const load = directory([selene, orion, luna, mira]);
-    const router = renderPage(load);
+    const { router } = renderPage(load);
     await settle();
     const user = setUpUser();
 
@@ -275,7 +281,7 @@ describe('ReadersPage', () => {
 
   test('the specialty search goes to the server, is kept in the address, and typing waits for a pause', async () => {
     const load = directory([selene, orion, luna, mira]);
-    const router = renderPage(load);
+    const { router } = renderPage(load);
     await settle();
     const user = setUpUser();
 
@@ -286,6 +292,7 @@ describe('ReadersPage', () => {
     // Until the search is answered, the cards on screen belong to the old filters: marked busy.
     expect(screen.getByRole('list', { name: 'Readers' })).toHaveAttribute('aria-busy', 'true');
     await act(() => vi.advanceTimersByTimeAsync(SEARCH_TYPING_PAUSE_MS));
+    await settle();
 
     expect(load).toHaveBeenCalledTimes(requestsBeforeTyping + 1);
     expect(queries(load).at(-1)).toEqual(firstPage({ availableOnly: false, specialty: 'LOVE' }));
@@ -335,7 +342,7 @@ describe('ReadersPage', () => {
 
   test('filters from the address apply on arrival (?available=1), and no match offers to clear them', async () => {
     const load = directory([selene, orion, luna, mira]);
-    const router = renderPage(load, '/readers?available=1&specialty=dreams');
+    const { router } = renderPage(load, '/readers?available=1&specialty=dreams');
     await settle();
 
     expect(queries(load)).toEqual([firstPage({ availableOnly: true, specialty: 'dreams' })]);
@@ -350,5 +357,151 @@ describe('ReadersPage', () => {
     await settle();
     expect(router.state.location.search).toBe('');
     expect(screen.getByRole('checkbox', { name: 'Available now' })).not.toBeChecked();
+  });
+});
+
+describe('ReadersPage, live', () => {
+  const SELENE_ID = '11111111-1111-4111-8111-111111111111';
+  const ORION_ID = '22222222-2222-4222-8222-222222222222';
+  const liveSelene = { ...selene, id: SELENE_ID };
+  const liveOrion = { ...orion, id: ORION_ID };
+  const push = (payload: object) => ({ reader_id: SELENE_ID, status: 'busy', message: null, last_seen_at: '2026-11-25T12:00:00Z', ...payload });
+  const liveState = () => screen.getByTestId('live-state');
+
+  async function renderLive(load: LoadReaders = directory([liveSelene, liveOrion])) {
+    const page = renderPage(load);
+    await settle();
+    act(() => page.realtime.channel.status('SUBSCRIBED'));
+    await settle();
+    return page;
+  }
+
+  test('joins the private reader-presence channel, once', async () => {
+    const { realtime } = renderPage(directory([selene]));
+    await settle();
+
+    expect(realtime.channels.map((channel) => [channel.name, channel.options])).toEqual([['reader-presence', { config: { private: true } }]]);
+  });
+
+  test('a pushed change rewrites the card in place, without a request', async () => {
+    const load = directory([liveSelene, liveOrion]);
+    const { realtime } = await renderLive(load);
+    const requests = load.mock.calls.length;
+
+    act(() => realtime.channel.broadcast('status', push({ status: 'away', message: 'Back at 3pm' })));
+    await settle();
+
+    expect(within(card('Selene Ashgrove')).getByText('Away')).toBeInTheDocument();
+    expect(within(card('Selene Ashgrove')).getByText('“Back at 3pm”')).toBeInTheDocument();
+    expect(within(card('Selene Ashgrove')).getByRole('button', { name: 'Video reading with Selene Ashgrove' })).toBeInTheDocument();
+    // In place: the next read puts it in directory order.
+    expect(cardNames()).toEqual(['Selene Ashgrove', 'Orion Vale']);
+    expect(load).toHaveBeenCalledTimes(requests);
+  });
+
+  test('a pushed "offline" shows when the reader was last seen', async () => {
+    const { realtime } = await renderLive();
+
+    act(() => realtime.channel.broadcast('status', push({ status: 'offline', last_seen_at: '2026-11-25T11:55:00Z' })));
+    await settle();
+
+    expect(within(card('Selene Ashgrove')).getByText('Offline')).toBeInTheDocument();
+    expect(within(card('Selene Ashgrove')).getByText('· last seen 5 minutes ago')).toBeInTheDocument();
+  });
+
+  test('malformed pushes and other events change nothing', async () => {
+    const { realtime } = await renderLive();
+
+    act(() => {
+      realtime.channel.broadcast('status', push({ status: 'asleep' }));
+      realtime.channel.broadcast('status', push({ message: 'x'.repeat(1_000_000) }));
+      realtime.channel.broadcast('status', { ...push({}), reader_id: '1' });
+      realtime.channel.broadcast('other', push({}));
+    });
+    await settle();
+
+    expect(within(card('Selene Ashgrove')).getByText('Available')).toBeInTheDocument();
+  });
+
+  test("a push that arrives while a read is out is not undone by that read's older answer", async () => {
+    let answerRead: (snapshot: ReadersSnapshot) => void = () => {};
+    const load = vi
+      .fn<LoadReaders>()
+      .mockResolvedValueOnce(snapshot([liveSelene, liveOrion]))
+      .mockImplementation(() => new Promise((resolve) => (answerRead = resolve)));
+    const { realtime } = renderPage(load);
+    await settle();
+    // Subscribing rereads the list; the read is still out when the push comes.
+    act(() => realtime.channel.status('SUBSCRIBED'));
+    await settle();
+    act(() => realtime.channel.broadcast('status', push({ status: 'busy', message: 'With a client' })));
+
+    await act(() => {
+      answerRead(snapshot([liveSelene, liveOrion]));
+      return Promise.resolve();
+    });
+    await settle();
+
+    expect(within(card('Selene Ashgrove')).getByText('In a reading')).toBeInTheDocument();
+    expect(within(card('Selene Ashgrove')).getByText('“With a client”')).toBeInTheDocument();
+  });
+
+  test('says "Live" while subscribed, and how often the list updates otherwise', async () => {
+    const { realtime } = renderPage(directory([selene]));
+    await settle();
+    expect(liveState()).toHaveTextContent(/^Updating every 2 min$/);
+
+    act(() => realtime.channel.status('SUBSCRIBED'));
+    expect(liveState()).toHaveTextContent(/^Live$/);
+
+    for (const status of ['CHANNEL_ERROR', 'TIMED_OUT', 'CLOSED'] as const) {
+      act(() => realtime.channel.status(status));
+      expect(liveState()).toHaveTextContent(/^Updating every 2 min$/);
+      act(() => realtime.channel.status('SUBSCRIBED'));
+      expect(liveState()).toHaveTextContent(/^Live$/);
+    }
+  });
+
+  test('while live the poll slows to the safety net; when the channel drops it polls at the usual interval', async () => {
+    const load = directory([liveSelene]);
+    const { realtime } = await renderLive(load);
+    const requests = load.mock.calls.length;
+
+    await act(() => vi.advanceTimersByTimeAsync(120_000));
+    expect(load).toHaveBeenCalledTimes(requests);
+    await act(() => vi.advanceTimersByTimeAsync(600_000 - 120_000));
+    expect(load).toHaveBeenCalledTimes(requests + 1);
+
+    act(() => realtime.channel.status('CHANNEL_ERROR'));
+    await act(() => vi.advanceTimersByTimeAsync(120_000));
+    expect(load).toHaveBeenCalledTimes(requests + 2);
+  });
+
+  test('subscribing again after a drop rereads the list at once: pushes sent meanwhile were lost', async () => {
+    const load = vi
+      .fn<LoadReaders>()
+      .mockResolvedValueOnce(snapshot([liveSelene]))
+      .mockResolvedValueOnce(snapshot([liveSelene]))
+      .mockResolvedValue(snapshot([{ ...liveSelene, status: 'busy' }]));
+    const { realtime } = await renderLive(load);
+    expect(load).toHaveBeenCalledTimes(2);
+
+    act(() => realtime.channel.status('CHANNEL_ERROR'));
+    await settle();
+    expect(load).toHaveBeenCalledTimes(2);
+    act(() => realtime.channel.status('SUBSCRIBED'));
+    await settle();
+
+    expect(load).toHaveBeenCalledTimes(3);
+    expect(within(card('Selene Ashgrove')).getByText('In a reading')).toBeInTheDocument();
+  });
+
+  test('leaving the page removes the channel', async () => {
+    const { realtime } = await renderLive();
+
+    cleanup();
+    await settle();
+
+    expect(realtime.removeChannel).toHaveBeenCalledWith(realtime.channel);
   });
 });

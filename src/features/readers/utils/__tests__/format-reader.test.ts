@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import type { ReaderDirectorySummary } from '@/features/readers/api/fetch-reader-directory-summary';
-import { formatDirectorySummary, formatReviewCount } from '@/features/readers/utils/format-reader';
+import { formatDirectorySummary, formatRefreshInterval, formatReviewCount } from '@/features/readers/utils/format-reader';
 
 const summary = (counts: Omit<ReaderDirectorySummary, 'serverTime'>): ReaderDirectorySummary => ({ ...counts, serverTime: '2026-11-25T12:00:00Z' });
 
@@ -30,4 +30,16 @@ test('with filters on, the summary says how many matching readers are shown out 
 test('review counts', () => {
   expect(formatReviewCount(1)).toBe('1 review');
   expect(formatReviewCount(1_212)).toBe('1,212 reviews');
+});
+
+test.each([
+  [120_000, 'every 2 min'],
+  [600_000, 'every 10 min'],
+  [2_000, 'every 2 s'],
+  [90_000, 'every 90 s'],
+  [1_500, 'every 1.5 s'],
+  [500, 'every 500 ms'],
+  [7_200_000, 'every 2 h'],
+])('a refresh interval of %i ms reads "%s"', (ms, words) => {
+  expect(formatRefreshInterval(ms)).toBe(words);
 });
