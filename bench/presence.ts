@@ -29,6 +29,7 @@ import {
   type StatementPlan,
 } from './lib/heartbeats.ts';
 import { describeMachine, type Machine } from './lib/machine.ts';
+import { measurePush, presencePushCount, type PushMeasure } from './lib/push.ts';
 import { measureReads, type ReadMeasure } from './lib/reads.ts';
 import { renderReport, growthSeries } from './lib/report.ts';
 import { freeResultsName, newestResults } from './lib/results-files.ts';
@@ -67,6 +68,10 @@ export interface BenchResults {
   heartbeatStatements?: StatementPlan[];
   /** Whether those were logged on a connection that had run a heartbeat before (plans cached); older results: the first. */
   heartbeatStatementsWarm?: boolean;
+  /** Messages the heartbeat rounds added to the presence topic (must be none); absent before issue 13. */
+  heartbeatPushes?: number;
+  /** Status changes pushed to Realtime subscribers; absent before issue 13. */
+  push?: PushMeasure;
 }
 
 const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'supabase', 'migrations');
@@ -150,6 +155,7 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
     const readers = simulatedReaders(stack, await onlineDevices(db));
     const nextReader = { project: inTurn(readers), seed: inTurn(readers) };
     const tableStatsBefore = await settledTableUpdates(db, HEARTBEAT_TABLE);
+    const pushesBefore = await presencePushCount(db);
     const heartbeats: HeartbeatRound[] = [];
     for (let round = 1; round <= config.heartbeatRounds; round += 1) {
       // Alternate which path goes first, so drift on a shared machine favours neither.
@@ -166,12 +172,21 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
       }
     }
     const tableStatsAfter = await settledTableUpdates(db, HEARTBEAT_TABLE);
+    const heartbeatPushes = (await presencePushCount(db)) - pushesBefore;
+    if (heartbeatPushes !== 0) throw new Error(`the heartbeat rounds pushed ${heartbeatPushes} messages to the presence topic: heartbeats must push nothing`);
     const heartbeatTableStats = {
       project: updatesBetween(tableStatsBefore.project, tableStatsAfter.project),
       seed: updatesBetween(tableStatsBefore.seed, tableStatsAfter.seed),
     };
     log('Plans of the statements inside one heartbeat');
     const statements = await heartbeatStatements(db, readers[0]!);
+    log(`Push: ${config.pushSubscribers} subscribers, ${config.pushTransitions} transitions one at a time, a burst of ${config.pushBurst}`);
+    const push = await measurePush(
+      stack,
+      db,
+      readers.map((reader) => reader.id),
+      { subscribers: config.pushSubscribers, transitions: config.pushTransitions, burst: config.pushBurst },
+    );
     const { resultsDir: _, resultsName: __, previousResults: ___, schemaPatch: ____, ...recorded } = config;
     return {
       model: PRESENCE_MODEL,
@@ -186,6 +201,8 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
       heartbeatTableStats,
       heartbeatStatements: statements,
       heartbeatStatementsWarm: true,
+      heartbeatPushes,
+      push,
     };
   } finally {
     await db.end().catch(() => {});

@@ -45,6 +45,9 @@ test('a tiny benchmark runs end to end and writes its report, JSON and chart', a
       BENCH_CONCURRENCY: '4',
       BENCH_READ_CONCURRENCY: '2',
       BENCH_READ_SECONDS: '0.3',
+      BENCH_PUSH_SUBSCRIBERS: '20',
+      BENCH_PUSH_TRANSITIONS: '5',
+      BENCH_PUSH_BURST: '10',
     },
     resultsDir,
   );
@@ -110,10 +113,20 @@ test('a tiny benchmark runs end to end and writes its report, JSON and chart', a
   expect(statements.at(-1)!.query).toBe('select * from public.reader_heartbeat()');
   expect(statements.some((statement) => /set_config\('role'/.test(statement.query))).toBe(false);
 
+  // Heartbeats pushed nothing (the run would have stopped); every transition reached every subscriber.
+  expect(results.heartbeatPushes).toBe(0);
+  const push = results.push!;
+  expect(push.lost).toBe(0);
+  expect(push.latencyMs.p50).toBeGreaterThan(0);
+  expect(push.burst).toMatchObject({ transitions: 10, deliveries: 10 * 20 });
+  // The broadcast is an insert of its own: a transition with it writes more WAL than without.
+  expect(push.transitionCost.withPush.walBytes).toBeGreaterThan(push.transitionCost.withoutPush.walBytes);
+  expect(push.broadcastRowWalBytes).toBeGreaterThan(0);
+
   const reportPath = writeResults(results, resultsDir);
   const report = fs.readFileSync(reportPath, 'utf8');
   expect(report).toMatch(/^# Presence benchmark, \d{4}-\d{2}-\d{2}/);
-  for (const section of ['## Targets', '## 1. Heartbeats', '## 2. Cost per heartbeat', '## 3. Reads', '## 4. Cleanup', '## 5. Growth']) {
+  for (const section of ['## Targets', '## 1. Heartbeats', '## 2. Cost per heartbeat', '## 3. Reads', '## 4. Cleanup', '## 5. Growth', '## 6. Push']) {
     expect(report).toContain(section);
   }
   expect(report).toContain('**Capacity:**');

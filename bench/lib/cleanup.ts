@@ -19,12 +19,27 @@ export interface CleanupMeasure {
   plan: string;
 }
 
+/**
+ * A statement run once per row (a trigger's, as each transition's push) is logged once per run: the
+ * first plan of each statement stands for all its runs, with their number.
+ */
+export function oncePerStatement(plans: readonly string[]): string[] {
+  const byStatement = new Map<string, { plan: string; runs: number }>();
+  for (const plan of plans) {
+    const statement = /Query Text: ([^\n]*)/.exec(plan)?.[1] ?? plan;
+    const seen = byStatement.get(statement);
+    if (seen) seen.runs += 1;
+    else byStatement.set(statement, { plan, runs: 1 });
+  }
+  return [...byStatement.values()].map(({ plan, runs }) => (runs === 1 ? plan : `${plan}\n(ran ${runs} times in all; the first run is shown)`));
+}
+
 /** The plans of the statements inside a job that touch tables (not set_config() calls nor the wrappers around the work). */
 async function plansOfStatementsIn(db: pg.Client, call: string): Promise<string> {
   const plans = await autoExplained(db, async () => {
     await db.query(call);
   });
-  return plans.filter((plan) => /(Scan|Update|Insert|Delete) on /.test(plan)).join('\n\n');
+  return oncePerStatement(plans.filter((plan) => /(Scan|Update|Insert|Delete) on /.test(plan))).join('\n\n');
 }
 
 interface JobCall {

@@ -14,6 +14,12 @@ export interface BenchConfig {
   warmupSeconds: number;
   readConcurrency: number;
   readSeconds: number;
+  /** Realtime clients subscribed to the presence channel while pushes are measured. */
+  pushSubscribers: number;
+  /** Transitions pushed one at a time for the latency figures. */
+  pushTransitions: number;
+  /** Transitions committed at once for the throughput figure. */
+  pushBurst: number;
   /** Where the report, its JSON and the chart are written. */
   resultsDir: string;
   /** Their file name without extension; the run's date when unset. An existing report is never overwritten. */
@@ -72,6 +78,9 @@ export function benchConfigFromEnv(env: NodeJS.ProcessEnv, defaultResultsDir: st
     warmupSeconds: positiveNumber(env, 'BENCH_WARMUP_SECONDS', 3),
     readConcurrency: positiveInteger(env, 'BENCH_READ_CONCURRENCY', 20),
     readSeconds: positiveNumber(env, 'BENCH_READ_SECONDS', 5),
+    pushSubscribers: positiveInteger(env, 'BENCH_PUSH_SUBSCRIBERS', 1_000),
+    pushTransitions: positiveInteger(env, 'BENCH_PUSH_TRANSITIONS', 100),
+    pushBurst: positiveInteger(env, 'BENCH_PUSH_BURST', 200),
     resultsDir: env.BENCH_RESULTS_DIR || defaultResultsDir,
     ...(env.BENCH_RESULTS_NAME ? { resultsName: resultsName(env.BENCH_RESULTS_NAME) } : {}),
     ...(env.BENCH_PREVIOUS ? { previousResults: env.BENCH_PREVIOUS } : {}),

@@ -5,6 +5,7 @@ import { functionsCalledIn } from './database-counters.ts';
 import type { GrowthSeries } from './growth-chart.ts';
 import type { HeartbeatPath, HeartbeatRound, StatementPlan } from './heartbeats.ts';
 import { otherCpuSeconds } from './process-cpu.ts';
+import type { PushMeasure } from './push.ts';
 import type { ReadMeasure } from './reads.ts';
 
 // The names the reads are recorded under (reads.ts); kept here so the report reads old results too.
@@ -357,6 +358,16 @@ export function evaluateTargets(results: BenchResults): Target[] {
       gap: `${ms(status100.postgresMs - 2)} ms over; ${fixed(planBuffers(status100.plan) ?? 0)} buffers${status100.calls?.length ? `; for each id ${callsText(status100.calls)}` : ''}.`,
     });
   }
+  const push = results.push;
+  if (push) {
+    targets.push({
+      name: `Push latency, commit to each of ${fixed(push.subscribers)} subscribers (p95)`,
+      target: '< 500 ms, none lost',
+      measured: `${ms(push.latencyMs.p95)} ms (p50 ${ms(push.latencyMs.p50)}, p99 ${ms(push.latencyMs.p99)}); ${fixed(push.lost)} lost`,
+      status: statusOf(push.latencyMs.p95 < 500 && push.lost === 0),
+      gap: `${push.lost > 0 ? `${fixed(push.lost)} deliveries lost; ` : ''}p95 ${ms(push.latencyMs.p95)} ms. The subscribers decode every message in the benchmark's own process, so their time is in it.`,
+    });
+  }
   return targets;
 }
 
@@ -468,6 +479,21 @@ function cleanupWhy(fn: CleanupMeasure['fn']) {
 }
 
 const FIGURES: Figure[] = [
+  {
+    what: 'Push latency p95, ms',
+    better: 'lower',
+    noise: 0.25,
+    noiseAbsolute: 20,
+    format: (v) => ms(v),
+    value: (r) => r.push?.latencyMs.p95,
+  },
+  {
+    what: 'Push deliveries/s (burst)',
+    better: 'higher',
+    noise: 0.15,
+    format: (v) => fixed(v),
+    value: (r) => r.push?.burst.deliveriesPerSecond,
+  },
   {
     what: 'Heartbeat writes/s, project vs seed (median ratio)',
     better: 'higher',
@@ -904,5 +930,25 @@ ${largest.cleanups.map((c) => `**${c.fn}()**\n\n\`\`\`\n${c.plan}\n\`\`\``).join
 ![Time in PostgreSQL as readers grow](${chartFile})
 
 ${growthTable(results)}
-${notes ? `\n## 6. Investigation\n\n${notes.trim()}\n` : ''}`;
+${results.push ? pushSection(results.push, results.heartbeatPushes) : ''}
+${notes ? `\n## ${results.push ? 7 : 6}. Investigation\n\n${notes.trim()}\n` : ''}`;
+}
+
+function pushSection(push: PushMeasure, heartbeatPushes: number | undefined): string {
+  const { withPush, withoutPush } = push.transitionCost;
+  return `
+## 6. Push
+
+${fixed(push.subscribers)} supabase-js Realtime clients (this process, \`ws\` transport) joined the private \`reader-presence\` channel through the gateway, as every open readers page does. ${fixed(push.transitions)} readers then changed status one at a time (a choice recorded by \`private.settle_presence\`, as \`set_reader_status\` does), each transition waited for at every subscriber; latency runs from sending the transaction's COMMIT to each subscriber's handler.
+
+| Deliveries | p50 | p95 | p99 | max | lost |
+|---|---|---|---|---|---|
+| ${fixed(push.transitions * push.subscribers - push.lost)} | ${ms(push.latencyMs.p50)} ms | ${ms(push.latencyMs.p95)} ms | ${ms(push.latencyMs.p99)} ms | ${ms(push.latencyMs.max)} ms | ${fixed(push.lost)} |
+
+**Throughput:** ${fixed(push.burst.transitions)} transitions committed by four connections as fast as they could made ${fixed(push.burst.deliveries)} deliveries in ${fixed(push.burst.seconds, 1)} s: **${fixed(push.burst.deliveriesPerSecond)} deliveries/s**.
+
+**Cost in the database per transition** (medians): ${ms(withPush.ms)} ms and ${fixed(withPush.walBytes)} B of WAL with the broadcast, ${ms(withoutPush.ms)} ms and ${fixed(withoutPush.walBytes)} B with the broadcast trigger disabled; the broadcast row alone (\`realtime.send\` of one status payload, its own transaction) writes ${fixed(push.broadcastRowWalBytes)} B.
+
+**Heartbeats push nothing:** ${heartbeatPushes === undefined ? 'not counted in this run' : `the heartbeat rounds added ${fixed(heartbeatPushes)} messages to the topic (the run stops if any does)`}.
+`;
 }

@@ -95,12 +95,8 @@ function failed(error: unknown): AccessResult {
   return { ok: false, reason: fromServer ? 'policy_error' : 'database_unavailable', detail };
 }
 
-/**
- * Read access, as Realtime checks it: in a transaction that is always rolled back, probe rows for the
- * topic are inserted by the owner (no RLS), then read back as the token's role; what comes back is
- * what the role may read.
- */
-export async function checkReadAccess(pool: pg.Pool, topic: string, claims: JwtClaims, extensions: readonly Extension[]): Promise<AccessResult> {
+/** Runs `check` in a transaction of its own that is always rolled back, whatever it wrote. */
+async function inRolledBackTransaction(pool: pg.Pool, check: (client: pg.PoolClient) => Promise<AccessResult>): Promise<AccessResult> {
   let client: pg.PoolClient | undefined;
   try {
     client = await pool.connect();
@@ -109,6 +105,21 @@ export async function checkReadAccess(pool: pg.Pool, topic: string, claims: JwtC
   }
   try {
     await client.query('begin');
+    return await check(client);
+  } catch (error) {
+    return failed(error);
+  } finally {
+    await client.query('rollback').catch(() => undefined);
+    client.release();
+  }
+}
+
+/**
+ * Read access, as Realtime checks it: probe rows for the topic are inserted by the owner (no RLS),
+ * then read back as the token's role; what comes back is what the role may read.
+ */
+export function checkReadAccess(pool: pg.Pool, topic: string, claims: JwtClaims, extensions: readonly Extension[]): Promise<AccessResult> {
+  return inRolledBackTransaction(pool, async (client) => {
     const probes = new Map(extensions.map((extension) => [randomUUID(), extension] as const));
     await client.query('insert into realtime.messages (id, topic, extension) select unnest($1::uuid[]), $2, unnest($3::text[])', [
       [...probes.keys()],
@@ -119,24 +130,12 @@ export async function checkReadAccess(pool: pg.Pool, topic: string, claims: JwtC
     const { rows } = await client.query<{ id: string }>('select id from realtime.messages where id = any($1::uuid[])', [[...probes.keys()]]);
     const seen = new Set(rows.map((row) => row.id));
     return { ok: true, allowed: Object.fromEntries([...probes].map(([id, extension]) => [extension, seen.has(id)])) };
-  } catch (error) {
-    return failed(error);
-  } finally {
-    await client.query('rollback').catch(() => undefined);
-    client.release();
-  }
+  });
 }
 
-/** Write access: the token's role inserts a row for the topic (in a savepoint, all rolled back); an RLS refusal means no. */
-export async function checkWriteAccess(pool: pg.Pool, topic: string, claims: JwtClaims, extensions: readonly Extension[]): Promise<AccessResult> {
-  let client: pg.PoolClient | undefined;
-  try {
-    client = await pool.connect();
-  } catch (error) {
-    return { ok: false, reason: 'database_unavailable', detail: (error as Error).message };
-  }
-  try {
-    await client.query('begin');
+/** Write access: the token's role inserts a row for the topic (in a savepoint); an RLS refusal means no. */
+export function checkWriteAccess(pool: pg.Pool, topic: string, claims: JwtClaims, extensions: readonly Extension[]): Promise<AccessResult> {
+  return inRolledBackTransaction(pool, async (client) => {
     await client.query(SET_CONTEXT, contextValues(topic, claims));
     const allowed: Partial<Record<Extension, boolean>> = {};
     for (const extension of extensions) {
@@ -151,10 +150,5 @@ export async function checkWriteAccess(pool: pg.Pool, topic: string, claims: Jwt
       }
     }
     return { ok: true, allowed };
-  } catch (error) {
-    return failed(error);
-  } finally {
-    await client.query('rollback').catch(() => undefined);
-    client.release();
-  }
+  });
 }

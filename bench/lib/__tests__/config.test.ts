@@ -14,6 +14,9 @@ describe('benchConfigFromEnv', () => {
       warmupSeconds: 3,
       readConcurrency: 20,
       readSeconds: 5,
+      pushSubscribers: 1_000,
+      pushTransitions: 100,
+      pushBurst: 200,
       resultsDir: '/results',
     });
   });

@@ -115,6 +115,9 @@ function results(): BenchResults {
       warmupSeconds: 1,
       readConcurrency: 20,
       readSeconds: 5,
+      pushSubscribers: 1_000,
+      pushTransitions: 100,
+      pushBurst: 200,
     },
     growth: [
       { readers: 1_000, online: 100, stale: 100, reads: reads(1_000), cleanups: cleanups(100, 5) },

@@ -48,11 +48,8 @@ const luna: Reader = {
   server_time: SERVER_TIME,
   readerLevel: null,
 };
-const snapshot = (readers: Reader[]): ReadersSnapshot => ({
-  readers,
-  summary: { readers: readers.length, available: 1, busy: 0, away: 0, serverTime: SERVER_TIME },
-  serverTime: serverTimeFrom(SERVER_TIME),
-});
+const snapshot = (readers: Reader[]): ReadersSnapshot => ({ readers, serverTime: serverTimeFrom(SERVER_TIME) });
+const loadSummary = () => Promise.resolve({ readers: 1, available: 1, busy: 0, away: 0 });
 
 const initialAuth = useAuthStore.getState();
 
@@ -64,7 +61,7 @@ function OwnCardSync({ live }: { live: LiveReaderStatus }) {
 /** The readers page as a signed-in reader sees it, with the app's own-card sync running. */
 function renderAsReader(load: LoadReaders) {
   const server = testServerState();
-  const router = createMemoryRouter([{ path: '/readers', element: <ReadersPage loadReaders={load} updates={server.updates} /> }], {
+  const router = createMemoryRouter([{ path: '/readers', element: <ReadersPage loadReaders={load} loadSummary={loadSummary} updates={server.updates} /> }], {
     initialEntries: ['/readers'],
   });
   render(

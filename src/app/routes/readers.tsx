@@ -7,11 +7,13 @@ import { serverTimeFrom } from '@/lib/server-time';
 import { getSupabase } from '@/lib/supabase';
 
 async function loadReaders(query: ReaderPageQuery): Promise<ReadersSnapshot> {
-  const client = getSupabase();
-  const [readers, summary] = await Promise.all([fetchReaderPage(client, query), fetchReaderDirectorySummary(client)]);
-  return { readers, summary, serverTime: serverTimeFrom(summary.serverTime) };
+  const readers = await fetchReaderPage(getSupabase(), query);
+  // Every row carries the database's clock; with no row there is no "last seen" text to tell.
+  return { readers, serverTime: readers[0] && serverTimeFrom(readers[0].server_time) };
 }
 
+const loadSummary = () => fetchReaderDirectorySummary(getSupabase());
+
 export function ReadersRoute() {
-  return <ReadersPage loadReaders={loadReaders} updates={readerUpdates()} />;
+  return <ReadersPage loadReaders={loadReaders} loadSummary={loadSummary} updates={readerUpdates()} />;
 }

@@ -246,7 +246,6 @@ describe('the directory at more than a page', () => {
     const client = appClientFor(stack());
     const summary = await fetchReaderDirectorySummary(client);
     expect(summary).toMatchObject({ readers: 4 + EXTRA_READERS, available: 1 + 7, busy: 1, away: 0 });
-    expect(Math.abs(Date.parse(summary.serverTime) - Date.now())).toBeLessThan(5_000);
 
     const everyone = await fetchReaderPage(client, { filters: NO_FILTERS, limit: 2 * READERS_PAGE_SIZE });
     expect(everyone.filter((r) => r.status === 'available')).toHaveLength(summary.available);

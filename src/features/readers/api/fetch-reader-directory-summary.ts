@@ -6,8 +6,6 @@ export interface ReaderDirectorySummary {
   available: number;
   busy: number;
   away: number;
-  /** The database's clock when it counted. */
-  serverTime: string;
 }
 
 interface SummaryRow {
@@ -16,7 +14,6 @@ interface SummaryRow {
   available: number | string;
   busy: number | string;
   away: number | string;
-  server_time: string;
 }
 
 /** How many readers there are and how many are available, in a reading and away, without reading their cards. */
@@ -27,6 +24,5 @@ export async function fetchReaderDirectorySummary(client: AppSupabaseClient): Pr
     available: Number(row.available),
     busy: Number(row.busy),
     away: Number(row.away),
-    serverTime: row.server_time,
   };
 }

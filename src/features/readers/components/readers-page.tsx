@@ -8,12 +8,14 @@ import { ReaderFiltersBar } from '@/features/readers/components/reader-filters-b
 import { LiveIndicator } from '@/features/readers/components/live-indicator';
 import type { ReaderUpdates } from '@/features/readers/hooks/use-live-reader-status';
 import { useReaderDirectory, type LoadReaders } from '@/features/readers/hooks/use-reader-directory';
+import { useReaderDirectorySummary, type LoadDirectorySummary } from '@/features/readers/hooks/use-reader-directory-summary';
 import { formatDirectorySummary } from '@/features/readers/utils/format-reader';
 import { allSpecialties, hasActiveFilters, NO_FILTERS } from '@/features/readers/utils/reader-filters';
 import { useServerNow } from '@/hooks/use-server-now';
 
 interface ReadersPageProps {
   loadReaders: LoadReaders;
+  loadSummary: LoadDirectorySummary;
   updates: ReaderUpdates;
 }
 
@@ -39,13 +41,19 @@ function errorText(error: unknown, updatedAt: number | undefined) {
   return `The list could not be refreshed, so it may be out of date (last updated ${time}). ${reason} It will try again by itself.`;
 }
 
-export function ReadersPage({ loadReaders, updates }: ReadersPageProps) {
+export function ReadersPage({ loadReaders, loadSummary, updates }: ReadersPageProps) {
   const [filters, setFilters] = useFiltersInUrl();
-  const { data, error, isLoading, isRefreshing, refresh, isLive, isStale, isLoadingMore, showMore } = useReaderDirectory(loadReaders, filters, updates);
+  const { data, error, updatedAt, isLoading, isRefreshing, refresh, isLive, isStale, isLoadingMore, showMore } = useReaderDirectory(
+    loadReaders,
+    filters,
+    updates,
+  );
   const readers = data?.readers;
   const shown = readers ?? [];
   const serverNow = useServerNow(data?.serverTime);
   const specialties = useMemo(() => (readers ? allSpecialties(readers) : []), [readers]);
+  // A failed read of the counts only leaves them out: the cards do not depend on them.
+  const { summary, isLoading: isSummaryLoading } = useReaderDirectorySummary(loadSummary);
   const noReadersAtAll = data !== undefined && data.readers.length === 0 && !hasActiveFilters(data.filters);
 
   return (
@@ -65,13 +73,15 @@ export function ReadersPage({ loadReaders, updates }: ReadersPageProps) {
 
       {error !== null && (
         <StatusMessage tone="error" role="alert" action={<RetryButton onClick={refresh} busy={isRefreshing} />}>
-          {errorText(error, data?.serverTime.receivedAt)}
+          {errorText(error, updatedAt)}
         </StatusMessage>
       )}
 
       {/* Announced politely, so screen-reader users hear the list change without losing their place. */}
       <p role="status" className="text-sm text-mist-300">
-        {isLoading ? 'Loading readers…' : data && formatDirectorySummary(data.summary, hasActiveFilters(data.filters) ? shown.length : undefined)}
+        {isLoading || (data !== undefined && isSummaryLoading)
+          ? 'Loading readers…'
+          : data && summary && formatDirectorySummary(summary, hasActiveFilters(data.filters) ? shown.length : undefined)}
       </p>
 
       {isLoading && (

@@ -1,7 +1,6 @@
 import { keepPreviousData, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { ServerTime } from '@/lib/server-time';
-import type { ReaderDirectorySummary } from '@/features/readers/api/fetch-reader-directory-summary';
 import { READERS_PAGE_SIZE, type Reader, type ReaderFilters, type ReaderPageQuery } from '@/features/readers/api/fetch-reader-page';
 import { readerKeys } from '@/features/readers/api/query-keys';
 import { useLiveReaderStatus, type ReaderUpdates } from '@/features/readers/hooks/use-live-reader-status';
@@ -12,9 +11,8 @@ import { appendReaders, filtersQueryKey } from '@/features/readers/utils/reader-
 export interface ReadersSnapshot {
   /** The rows the query asked for, in directory order. */
   readers: Reader[];
-  summary: ReaderDirectorySummary;
-  /** The server's clock when the rows were read, for "last seen" text. */
-  serverTime: ServerTime;
+  /** The server's clock when the rows were read, for "last seen" text (none when no row came back). */
+  serverTime: ServerTime | undefined;
 }
 
 export type LoadReaders = (query: ReaderPageQuery) => Promise<ReadersSnapshot>;
@@ -44,6 +42,7 @@ async function loadDirectory(queryClient: QueryClient, loadReaders: LoadReaders,
   return {
     ...snapshot,
     readers: shorter ? appendReaders(shorter.readers, snapshot.readers) : snapshot.readers,
+    serverTime: snapshot.serverTime ?? shorter?.serverTime,
     filters,
     rowsRead: rowsWanted,
     hasMore: snapshot.readers.length === limit,
@@ -69,11 +68,13 @@ export function useReaderDirectory(loadReaders: LoadReaders, filters: ReaderFilt
     refetchInterval,
   });
 
-  const { data, error, isFetching, isPlaceholderData, refetch } = query;
+  const { data, dataUpdatedAt, error, isFetching, isPlaceholderData, refetch } = query;
   const readWith = data && filtersQueryKey(data.filters);
   return {
     data,
     error,
+    /** When the readers on screen were last read (or changed by a push). */
+    updatedAt: data === undefined ? undefined : dataUpdatedAt,
     /** The first read is out: nothing to show yet, no failure yet. */
     isLoading: data === undefined && error === null,
     isRefreshing: isFetching,

@@ -6,6 +6,7 @@ import type { ReaderDirectorySummary } from '@/features/readers/api/fetch-reader
 import { READERS_PAGE_SIZE, type Reader, type ReaderFilters, type ReaderPageQuery } from '@/features/readers/api/fetch-reader-page';
 import { ReadersPage } from '@/features/readers/components/readers-page';
 import type { LoadReaders, ReadersSnapshot } from '@/features/readers/hooks/use-reader-directory';
+import { SUMMARY_REFRESH_INTERVAL_MS, type LoadDirectorySummary } from '@/features/readers/hooks/use-reader-directory-summary';
 import { SEARCH_TYPING_PAUSE_MS } from '@/features/readers/hooks/use-settled-search';
 import { apiError } from '@/lib/api-error';
 import type { PresenceStatus } from '@/lib/presence-status';
@@ -38,21 +39,25 @@ const mira = reader('4', 'Mira Thorn', 'offline', ['Runes']);
 
 function summaryOf(rows: readonly Reader[]): ReaderDirectorySummary {
   const count = (status: PresenceStatus) => rows.filter((r) => r.status === status).length;
-  return { readers: rows.length, available: count('available'), busy: count('busy'), away: count('away'), serverTime: SERVER_TIME };
+  return { readers: rows.length, available: count('available'), busy: count('busy'), away: count('away') };
 }
 
+/** The directory's counts of `rows`, as reader_directory_summary() answers them. */
+const counts = (rows: readonly Reader[]) => vi.fn<LoadDirectorySummary>(() => Promise.resolve(summaryOf(rows)));
+
 /** A stand-in for the API: filters and pages `rows` the way the database does. */
-function directory(rows: Reader[], summary: ReaderDirectorySummary = summaryOf(rows)) {
+function directory(rows: Reader[]) {
   return vi.fn<LoadReaders>(({ filters, offset = 0, limit }) => {
     const needle = filters.specialty.trim().toLowerCase();
     const matching = rows.filter(
       (row) => (!filters.availableOnly || row.status === 'available') && row.specialties.some((s) => s.toLowerCase().includes(needle)),
     );
-    return Promise.resolve({ readers: matching.slice(offset, offset + limit), summary, serverTime: serverTimeFrom(summary.serverTime) });
+    const readers = matching.slice(offset, offset + limit);
+    return Promise.resolve({ readers, serverTime: readers[0] && serverTimeFrom(readers[0].server_time) });
   });
 }
 
-const snapshot = (readers: Reader[]): ReadersSnapshot => ({ readers, summary: summaryOf(readers), serverTime: serverTimeFrom(SERVER_TIME) });
+const snapshot = (readers: Reader[]): ReadersSnapshot => ({ readers, serverTime: serverTimeFrom(SERVER_TIME) });
 
 // Tests that render pages of cards take seconds on a busy machine: more time than the default.
 const MANY_CARDS = { timeout: 20_000 };
@@ -61,11 +66,10 @@ function manyReaders(count: number): Reader[] {
   return Array.from({ length: count }, (_, index) => reader(`r${index}`, `Reader ${index}`, 'offline', ['Tarot']));
 }
 
-function renderPage(loadReaders: LoadReaders, path = '/readers') {
+function renderPage(loadReaders: LoadReaders, { path = '/readers', loadSummary = counts([]) }: { path?: string; loadSummary?: LoadDirectorySummary } = {}) {
   const server = testServerState();
-  const router = createMemoryRouter([{ path: '/readers', element: <ReadersPage loadReaders={loadReaders} updates={server.updates} /> }], {
-    initialEntries: [path],
-  });
+  const page = <ReadersPage loadReaders={loadReaders} loadSummary={loadSummary} updates={server.updates} />;
+  const router = createMemoryRouter([{ path: '/readers', element: page }], { initialEntries: [path] });
   render(
     <WithQueryClient client={server.queryClient}>
       <RouterProvider router={router} />
@@ -110,7 +114,7 @@ describe('ReadersPage', () => {
 
   test("asks for the first page and shows it in the order given, with the directory's counts", async () => {
     const load = directory([selene, orion, luna, mira]);
-    renderPage(load);
+    renderPage(load, { loadSummary: counts([selene, orion, luna, mira]) });
     await settle();
 
     expect(queries(load)).toEqual([firstPage()]);
@@ -147,7 +151,8 @@ describe('ReadersPage', () => {
   });
 
   test('away readers are counted apart from those in a reading', async () => {
-    renderPage(directory([selene, { ...orion, status: 'away', status_message: null }, luna]));
+    const rows = [selene, { ...orion, status: 'away' as const, status_message: null }, luna];
+    renderPage(directory(rows), { loadSummary: counts(rows) });
     await settle();
 
     expect(screen.getByRole('status')).toHaveTextContent('3 readers · 1 available now, 1 away');
@@ -155,7 +160,7 @@ describe('ReadersPage', () => {
   });
 
   test('says so when there are no readers at all', async () => {
-    renderPage(directory([]));
+    renderPage(directory([]), { loadSummary: counts([]) });
     await settle();
 
     expect(screen.getByText('No readers have joined yet. Check back soon.')).toBeInTheDocument();
@@ -215,7 +220,6 @@ describe('ReadersPage', () => {
     expect(within(card('Luna Starweaver')).getByText('Available')).toBeInTheDocument();
     expect(within(card('Luna Starweaver')).getByRole('link', { name: 'Video reading with Luna Starweaver' })).toBeInTheDocument();
     expect(cardNames()).toEqual(['Luna Starweaver', 'Selene Ashgrove']);
-    expect(screen.getByRole('status')).toHaveTextContent('2 readers · 2 available now');
   });
 
   test('"Show more readers" appends the next page; polling then rereads every row shown in one request', MANY_CARDS, async () => {
@@ -257,9 +261,21 @@ describe('ReadersPage', () => {
     expect(cardNames()).toHaveLength(READERS_PAGE_SIZE);
   });
 
+  test('a next page that comes back empty keeps the cards shown, with their "last seen"', MANY_CARDS, async () => {
+    renderPage(directory(manyReaders(READERS_PAGE_SIZE)));
+    await settle();
+
+    await setUpUser().click(screen.getByRole('button', { name: 'Show more readers' }));
+    await settle();
+
+    expect(cardNames()).toHaveLength(READERS_PAGE_SIZE);
+    expect(within(card('Reader 0')).getByText('· last seen 20 minutes ago')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Show more readers' })).not.toBeInTheDocument();
+  });
+
   test('"Available now" asks the server for available readers only and is kept in the address (?available=1)', async () => {
     const load = directory([selene, orion, luna, mira]);
-    const { router } = renderPage(load);
+    const { router } = renderPage(load, { loadSummary: counts([selene, orion, luna, mira]) });
     await settle();
     const user = setUpUser();
 
@@ -281,7 +297,7 @@ describe('ReadersPage', () => {
 
   test('the specialty search goes to the server, is kept in the address, and typing waits for a pause', async () => {
     const load = directory([selene, orion, luna, mira]);
-    const { router } = renderPage(load);
+    const { router } = renderPage(load, { loadSummary: counts([selene, orion, luna, mira]) });
     await settle();
     const user = setUpUser();
 
@@ -316,8 +332,9 @@ describe('ReadersPage', () => {
   });
 
   test('a new filter starts again from the first page', MANY_CARDS, async () => {
-    const load = directory(manyReaders(3 * READERS_PAGE_SIZE));
-    renderPage(load);
+    const everyone = manyReaders(3 * READERS_PAGE_SIZE);
+    const load = directory(everyone);
+    renderPage(load, { loadSummary: counts(everyone) });
     await settle();
     const user = setUpUser();
     await user.click(screen.getByRole('button', { name: 'Show more readers' }));
@@ -342,7 +359,7 @@ describe('ReadersPage', () => {
 
   test('filters from the address apply on arrival (?available=1), and no match offers to clear them', async () => {
     const load = directory([selene, orion, luna, mira]);
-    const { router } = renderPage(load, '/readers?available=1&specialty=dreams');
+    const { router } = renderPage(load, { path: '/readers?available=1&specialty=dreams', loadSummary: counts([selene, orion, luna, mira]) });
     await settle();
 
     expect(queries(load)).toEqual([firstPage({ availableOnly: true, specialty: 'dreams' })]);
@@ -360,6 +377,81 @@ describe('ReadersPage', () => {
   });
 });
 
+describe('ReadersPage, counts', () => {
+  const earlier = summaryOf([selene, luna]);
+  const later = summaryOf([selene, orion, luna]);
+
+  test('are read on their own and again every minute, while the cards keep their own pace', async () => {
+    const load = directory([selene, luna]);
+    const loadSummary = vi.fn<LoadDirectorySummary>().mockResolvedValueOnce(earlier).mockResolvedValue(later);
+    renderPage(load, { loadSummary });
+    await settle();
+    expect(loadSummary).toHaveBeenCalledTimes(1);
+    expect(screen.getByRole('status')).toHaveTextContent('2 readers · 1 available now');
+
+    await act(() => vi.advanceTimersByTimeAsync(SUMMARY_REFRESH_INTERVAL_MS));
+
+    expect(loadSummary).toHaveBeenCalledTimes(2);
+    expect(screen.getByRole('status')).toHaveTextContent('3 readers · 1 available now, 1 in a reading');
+    expect(load).toHaveBeenCalledTimes(1);
+  });
+
+  test('a new filter rereads the cards, not the counts', async () => {
+    const load = directory([selene, orion, luna]);
+    const loadSummary = counts([selene, orion, luna]);
+    renderPage(load, { loadSummary });
+    await settle();
+
+    await setUpUser().click(screen.getByRole('checkbox', { name: 'Available now' }));
+    await settle();
+
+    expect(load).toHaveBeenCalledTimes(2);
+    expect(loadSummary).toHaveBeenCalledTimes(1);
+    expect(screen.getByRole('status')).toHaveTextContent('Showing 1 matching reader of 3 · 1 available now, 1 in a reading');
+  });
+
+  test('while they load the cards show, and the line says the page is loading', async () => {
+    renderPage(directory([selene]), { loadSummary: () => new Promise(() => {}) });
+    await settle();
+
+    expect(cardNames()).toEqual(['Selene Ashgrove']);
+    expect(screen.getByRole('status')).toHaveTextContent('Loading readers…');
+  });
+
+  test('a failed read leaves the cards shown, with no counts and no alert, until a later minute brings them', async () => {
+    const loadSummary = vi
+      .fn<LoadDirectorySummary>()
+      .mockRejectedValueOnce(apiError(0, { message: 'TypeError: Failed to fetch' }))
+      .mockResolvedValue(earlier);
+    renderPage(directory([selene, luna]), { loadSummary });
+    await settle();
+
+    expect(cardNames()).toEqual(['Selene Ashgrove', 'Luna Starweaver']);
+    expect(within(card('Luna Starweaver')).getByText('· last seen 20 minutes ago')).toBeInTheDocument();
+    expect(screen.getByRole('status')).toBeEmptyDOMElement();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+
+    await act(() => vi.advanceTimersByTimeAsync(SUMMARY_REFRESH_INTERVAL_MS));
+
+    expect(screen.getByRole('status')).toHaveTextContent('2 readers · 1 available now');
+  });
+
+  test('a failed refresh keeps the last counts on screen', async () => {
+    const loadSummary = vi
+      .fn<LoadDirectorySummary>()
+      .mockResolvedValueOnce(earlier)
+      .mockRejectedValue(apiError(0, { message: 'TypeError: Failed to fetch' }));
+    renderPage(directory([selene, luna]), { loadSummary });
+    await settle();
+
+    await act(() => vi.advanceTimersByTimeAsync(SUMMARY_REFRESH_INTERVAL_MS));
+
+    expect(loadSummary).toHaveBeenCalledTimes(2);
+    expect(screen.getByRole('status')).toHaveTextContent('2 readers · 1 available now');
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+});
+
 describe('ReadersPage, live', () => {
   const SELENE_ID = '11111111-1111-4111-8111-111111111111';
   const ORION_ID = '22222222-2222-4222-8222-222222222222';
@@ -368,8 +460,8 @@ describe('ReadersPage, live', () => {
   const push = (payload: object) => ({ reader_id: SELENE_ID, status: 'busy', message: null, last_seen_at: '2026-11-25T12:00:00Z', ...payload });
   const liveState = () => screen.getByTestId('live-state');
 
-  async function renderLive(load: LoadReaders = directory([liveSelene, liveOrion])) {
-    const page = renderPage(load);
+  async function renderLive(load: LoadReaders = directory([liveSelene, liveOrion]), loadSummary?: LoadDirectorySummary) {
+    const page = renderPage(load, { loadSummary });
     await settle();
     act(() => page.realtime.channel.status('SUBSCRIBED'));
     await settle();
@@ -407,6 +499,21 @@ describe('ReadersPage, live', () => {
 
     expect(within(card('Selene Ashgrove')).getByText('Offline')).toBeInTheDocument();
     expect(within(card('Selene Ashgrove')).getByText('· last seen 5 minutes ago')).toBeInTheDocument();
+  });
+
+  test('pushes do not reread the counts: they are still reread once a minute', async () => {
+    const loadSummary = counts([liveSelene, liveOrion]);
+    const { realtime } = await renderLive(directory([liveSelene, liveOrion]), loadSummary);
+    const reads = loadSummary.mock.calls.length;
+
+    act(() => {
+      for (let index = 0; index < 100; index += 1) realtime.channel.broadcast('status', push({ status: index % 2 === 0 ? 'away' : 'available' }));
+    });
+    await settle();
+    expect(loadSummary).toHaveBeenCalledTimes(reads);
+
+    await act(() => vi.advanceTimersByTimeAsync(SUMMARY_REFRESH_INTERVAL_MS));
+    expect(loadSummary).toHaveBeenCalledTimes(reads + 1);
   });
 
   test('malformed pushes and other events change nothing', async () => {

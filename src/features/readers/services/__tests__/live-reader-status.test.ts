@@ -27,8 +27,7 @@ function card(id: string, name: string): Reader {
 }
 
 function directoryOf(readers: Reader[]): ReaderDirectory {
-  const summary = { readers: readers.length, available: readers.length, busy: 0, away: 0, serverTime: '2026-11-25T12:00:00Z' };
-  return { readers, summary, serverTime: serverTimeFrom(summary.serverTime), filters: { availableOnly: false, specialty: '' }, rowsRead: 24, hasMore: false };
+  return { readers, serverTime: serverTimeFrom('2026-11-25T12:00:00Z'), filters: { availableOnly: false, specialty: '' }, rowsRead: 24, hasMore: false };
 }
 
 let server: ReturnType<typeof testServerState>;
@@ -140,6 +139,18 @@ describe('LiveReaderStatus', () => {
     expect(queryClient.getQueryData<ReaderSnapshot>(readerKeys.detail(LUNA))?.reader).toEqual({ ...lunaNow, bio: 'Hello' });
     // Untouched, not even rewritten.
     expect(queryClient.getQueryState(readerKeys.detail(MIRA))).toBe(miraPage);
+  });
+
+  test("a change leaves the directory's counts alone: not rewritten, not marked for a reread", () => {
+    const { live, queryClient } = server;
+    queryClient.setQueryData(readerKeys.summary(), { readers: 1, available: 1, busy: 0, away: 0 });
+    const counts = queryClient.getQueryState(readerKeys.summary());
+    const invalidate = vi.spyOn(queryClient, 'invalidateQueries');
+
+    live.apply({ readerId: LUNA, status: 'offline', message: null, lastSeenAt: '2026-11-25T12:01:00Z' });
+
+    expect(queryClient.getQueryState(readerKeys.summary())).toBe(counts);
+    expect(invalidate).not.toHaveBeenCalled();
   });
 
   test("a change without a last-seen time keeps the card's", () => {
