@@ -48,6 +48,12 @@ create extension if not exists pgcrypto with schema extensions;
 create extension if not exists "uuid-ossp" with schema extensions;
 
 grant usage on schema public to anon, authenticated, service_role;
+-- What a hosted project gives every table, view, sequence and function the migration role
+-- (postgres) creates in public: everything, to every API role. Apps that want less must revoke it,
+-- and the local stack has it too so that tests see what a hosted project would allow.
+alter default privileges in schema public grant all on tables to anon, authenticated, service_role;
+alter default privileges in schema public grant all on sequences to anon, authenticated, service_role;
+alter default privileges in schema public grant all on functions to anon, authenticated, service_role;
 
 create schema if not exists auth authorization supabase_auth_admin;
 grant usage on schema auth to anon, authenticated, service_role;

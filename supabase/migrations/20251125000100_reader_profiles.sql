@@ -1,6 +1,6 @@
 -- Reader profiles: the marketplace card of every user, created from sign-up metadata, with the
 -- limits of every field a user can write; the reader levels that set a reader's badge and price;
--- and the rule that no function is callable by the API roles unless granted by name.
+-- and the rule that no function, table or view is reachable by the API roles unless granted by name.
 -- Rollback: supabase/rollback/presence.sql
 
 -- ============================================================================================
@@ -12,7 +12,14 @@
 -- No FOR ROLE: default privileges belong to the role running the migrations (postgres, locally and
 -- on Supabase). tests/integration/database/function-privileges.test.ts pins what is granted.
 alter default privileges revoke execute on functions from public;
-alter default privileges in schema public revoke execute on functions from anon, authenticated;
+alter default privileges in schema public revoke execute on functions from anon, authenticated, service_role;
+
+-- Nor are tables, views and sequences readable or writable unless granted: a hosted project gives
+-- every API role all privileges on each new one in public, and with a table-wide UPDATE a user could
+-- change any column of the rows RLS lets them write (their own is_reader, rating, recorded status),
+-- where the grants below name the columns.
+alter default privileges in schema public revoke all on tables from anon, authenticated, service_role;
+alter default privileges in schema public revoke all on sequences from anon, authenticated, service_role;
 
 -- ============================================================================================
 -- Internal helpers

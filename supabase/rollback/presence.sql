@@ -53,7 +53,9 @@ begin
   drop type if exists public.presence_status;
   drop domain if exists public.display_name, public.avatar_url, public.bio, public.specialty, public.status_message;
 
-  alter default privileges in schema public grant execute on functions to anon, authenticated;
+  alter default privileges in schema public grant all on tables to anon, authenticated, service_role;
+  alter default privileges in schema public grant all on sequences to anon, authenticated, service_role;
+  alter default privileges in schema public grant execute on functions to anon, authenticated, service_role;
   alter default privileges grant execute on functions to public;
 
   delete from supabase_migrations.schema_migrations
