@@ -21,12 +21,13 @@ export interface CleanupMeasure {
 
 /**
  * A statement run once per row (a trigger's, as each transition's push) is logged once per run: the
- * first plan of each statement stands for all its runs, with their number.
+ * first plan of each statement stands for all its runs, with their number. Runs are the same
+ * statement when their logs differ in numbers only (times, costs, buffers).
  */
 export function oncePerStatement(plans: readonly string[]): string[] {
   const byStatement = new Map<string, { plan: string; runs: number }>();
   for (const plan of plans) {
-    const statement = /Query Text: ([^\n]*)/.exec(plan)?.[1] ?? plan;
+    const statement = plan.replace(/\d+(\.\d+)?/g, '#');
     const seen = byStatement.get(statement);
     if (seen) seen.runs += 1;
     else byStatement.set(statement, { plan, runs: 1 });
