@@ -186,6 +186,186 @@ ALTER DOMAIN public.status_message OWNER TO postgres;
 COMMENT ON DOMAIN public.status_message IS 'A reader''s status line: 1 to 80 characters on one line, something visible.';
 
 --
+-- Name: is_known_time_zone(text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.is_known_time_zone(zone text) RETURNS boolean
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    SET "TimeZone" TO 'UTC'
+    AS $_$
+begin
+  if zone is null then
+    return true;
+  end if;
+  if char_length(zone) > 64 or zone !~ '^(UTC|[A-Z][A-Za-z]+(/[A-Za-z0-9_+-]+)+)$' or zone ~ '^Etc/' then
+    return false;
+  end if;
+  perform pg_catalog.set_config('timezone', zone, true);
+  return pg_catalog.current_setting('timezone') = zone;
+exception
+  when invalid_parameter_value then
+    return false;
+end;
+$_$;
+
+ALTER FUNCTION private.is_known_time_zone(zone text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION is_known_time_zone(zone text); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.is_known_time_zone(zone text) IS 'Whether a text is an IANA Area/Location time zone name PostgreSQL knows, spelled exactly, or UTC.';
+
+--
+-- Name: time_zone_name; Type: DOMAIN; Schema: public; Owner: postgres
+--
+
+CREATE DOMAIN public.time_zone_name AS text
+	CONSTRAINT reader_schedules_time_zone_known CHECK (private.is_known_time_zone(VALUE));
+
+ALTER DOMAIN public.time_zone_name OWNER TO postgres;
+
+--
+-- Name: DOMAIN time_zone_name; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON DOMAIN public.time_zone_name IS 'An IANA time zone name such as Europe/London (Area/Location), or UTC.';
+
+--
+-- Name: availability_notification_cooldown(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.availability_notification_cooldown() RETURNS interval
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$ select interval '10 minutes' $$;
+
+ALTER FUNCTION private.availability_notification_cooldown() OWNER TO postgres;
+
+--
+-- Name: FUNCTION availability_notification_cooldown(); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.availability_notification_cooldown() IS 'A client is told at most once in this long that a given reader became available: a reader who comes and goes does not flood them.';
+
+--
+-- Name: check_new_favourite(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.check_new_favourite() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  -- Said before anything about the reader or the count: those are not another client's to learn.
+  if new.client_id is distinct from auth.uid() and auth.uid() is not null then
+    raise exception 'a client keeps favourites in their own list only' using errcode = '42501';
+  end if;
+  -- Before the foreign keys are checked: an unknown id and a client's profile are both "not a
+  -- reader", so the answer does not tell whether an account exists.
+  if not exists (select from public.users u where u.id = new.reader_id and u.is_reader) then
+    raise exception 'only readers can be favourites' using errcode = '22023';
+  end if;
+  -- Concurrent additions of one client one at a time, so that the count below is the truth. No key
+  -- update: the lock the foreign keys' key-share checks do not wait for.
+  perform from public.users u where u.id = new.client_id for no key update;
+  -- A favourite the client already has adds nothing (an insert that ignores duplicates).
+  if (select count(*) from public.favourites f where f.client_id = new.client_id) >= private.favourites_per_client_limit()
+     and not exists (select from public.favourites f where f.client_id = new.client_id and f.reader_id = new.reader_id) then
+    raise exception 'new row for relation "favourites" violates check constraint "favourites_per_client_limit"'
+      using errcode = '23514',
+            constraint = 'favourites_per_client_limit',
+            detail = format('A client keeps at most %s favourites: remove one to add another.', private.favourites_per_client_limit());
+  end if;
+  return new;
+end;
+$$;
+
+ALTER FUNCTION private.check_new_favourite() OWNER TO postgres;
+
+--
+-- Name: FUNCTION check_new_favourite(); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.check_new_favourite() IS 'Refuses a favourite in another client''s list (42501), of anyone but a reader (22023), and beyond favourites_per_client_limit() (23514).';
+
+--
+-- Name: check_reader_day_off(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.check_reader_day_off() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  today date;
+  upcoming integer;
+begin
+  select (now() at time zone s.time_zone)::date into today
+  from public.reader_schedules s where s.reader_id = new.reader_id for update;
+  if not found then
+    return new;
+  end if;
+  if new.day < today or new.day > today + 365 then
+    raise exception 'new row for relation "reader_days_off" violates check constraint "reader_days_off_upcoming"'
+      using errcode = '23514', constraint = 'reader_days_off_upcoming',
+            detail = format('A day off is a date from today (%s in your time zone) to a year ahead.', today);
+  end if;
+  delete from public.reader_days_off o where o.reader_id = new.reader_id and o.day < today;
+  select count(*) into upcoming from public.reader_days_off o where o.reader_id = new.reader_id and o.day <> new.day;
+  if upcoming >= 60 then
+    raise exception 'new row for relation "reader_days_off" violates check constraint "reader_days_off_limit"'
+      using errcode = '23514', constraint = 'reader_days_off_limit', detail = 'At most 60 upcoming days off.';
+  end if;
+  return new;
+end;
+$$;
+
+ALTER FUNCTION private.check_reader_day_off() OWNER TO postgres;
+
+--
+-- Name: FUNCTION check_reader_day_off(); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.check_reader_day_off() IS 'Refuses a day off in the past or over a year ahead (reader_days_off_upcoming) or a 61st (reader_days_off_limit), both 23514.';
+
+--
+-- Name: check_reader_hours_limit(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.check_reader_hours_limit() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  windows integer;
+begin
+  perform from public.reader_schedules s where s.reader_id = new.reader_id for update;
+  if not found then
+    return new;
+  end if;
+  select count(*) into windows
+  from public.reader_hours h
+  where h.reader_id = new.reader_id and h.weekday = new.weekday and h.id <> new.id;
+  if windows >= 4 then
+    raise exception 'new row for relation "reader_hours" violates check constraint "reader_hours_per_day_limit"'
+      using errcode = '23514', constraint = 'reader_hours_per_day_limit',
+            detail = format('At most 4 windows a day; weekday %s has %s already.', new.weekday, windows);
+  end if;
+  return new;
+end;
+$$;
+
+ALTER FUNCTION private.check_reader_hours_limit() OWNER TO postgres;
+
+--
+-- Name: FUNCTION check_reader_hours_limit(); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.check_reader_hours_limit() IS 'Refuses a fifth window on one weekday (23514, reader_hours_per_day_limit).';
+
+--
 -- Name: choice_in_force(public.presence_status, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -304,6 +484,23 @@ ALTER FUNCTION private.end_presence_of_banned_user() OWNER TO postgres;
 COMMENT ON FUNCTION private.end_presence_of_banned_user() IS 'Takes a banned user''s devices offline.';
 
 --
+-- Name: favourites_per_client_limit(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.favourites_per_client_limit() RETURNS integer
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$ select 100 $$;
+
+ALTER FUNCTION private.favourites_per_client_limit() OWNER TO postgres;
+
+--
+-- Name: FUNCTION favourites_per_client_limit(); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.favourites_per_client_limit() IS 'How many favourites one client may keep (check favourites_per_client_limit).';
+
+--
 -- Name: handle_new_auth_user(); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -353,6 +550,79 @@ ALTER FUNCTION private.line_breaking_characters() OWNER TO postgres;
 --
 
 COMMENT ON FUNCTION private.line_breaking_characters() IS 'A regular expression bracket of the characters a one-line text may not hold.';
+
+--
+-- Name: next_reader_window(uuid, timestamp with time zone); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.next_reader_window(reader uuid, after timestamp with time zone) RETURNS TABLE(starts_at timestamp with time zone, ends_at timestamp with time zone)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  return query
+    select w.starts_at, w.ends_at
+    from public.reader_schedules s
+    cross join lateral (select (after at time zone s.time_zone)::date as today) t
+    cross join lateral generate_series(-1, 14) as g (n)
+    join public.reader_hours h
+      on h.reader_id = s.reader_id and h.weekday = extract(isodow from t.today + g.n)
+    cross join lateral (
+      select ((t.today + g.n) + h.starts) at time zone s.time_zone as starts_at,
+             ((t.today + g.n) + h.ends) at time zone s.time_zone as ends_at
+    ) w
+    where s.reader_id = reader
+      and w.ends_at > after
+      and w.ends_at > w.starts_at
+      and not exists (select from public.reader_days_off o where o.reader_id = s.reader_id and o.day = t.today + g.n)
+    order by w.starts_at
+    limit 1;
+end;
+$$;
+
+ALTER FUNCTION private.next_reader_window(reader uuid, after timestamp with time zone) OWNER TO postgres;
+
+--
+-- Name: FUNCTION next_reader_window(reader uuid, after timestamp with time zone); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.next_reader_window(reader uuid, after timestamp with time zone) IS 'A reader''s next window after a moment (in progress counts) within 14 days of their calendar, days off skipped; no row when none.';
+
+--
+-- Name: notify_followers_of_available_readers(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.notify_followers_of_available_readers() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  cooldown interval := private.availability_notification_cooldown();
+begin
+  insert into public.availability_notifications (client_id, reader_id, available_at)
+  select f.client_id, b.reader_id, b.available_at
+  from (
+    select t.user_id as reader_id, max(t.changed_at) as available_at
+    from transitions t
+    where t.new_status = 'available' and t.old_status <> 'available'
+    group by t.user_id
+  ) b
+  join public.favourites f on f.reader_id = b.reader_id and f.notify
+  where not exists (
+    select from public.availability_notifications n
+    where n.reader_id = b.reader_id and n.client_id = f.client_id and n.available_at > b.available_at - cooldown
+  );
+  return null;
+end;
+$$;
+
+ALTER FUNCTION private.notify_followers_of_available_readers() OWNER TO postgres;
+
+--
+-- Name: FUNCTION notify_followers_of_available_readers(); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.notify_followers_of_available_readers() IS 'Adds an availability notification for each follower with notify of each reader a statement recorded as becoming available, unless told within the cooldown.';
 
 --
 -- Name: presence_auto_away_after(); Type: FUNCTION; Schema: private; Owner: postgres
@@ -470,6 +740,8 @@ CREATE TABLE public.users (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     recorded_status public.presence_status DEFAULT 'offline'::public.presence_status NOT NULL,
+    next_window_starts_at timestamp with time zone,
+    next_window_ends_at timestamp with time zone,
     CONSTRAINT users_average_rating_check CHECK (((average_rating >= (0)::numeric) AND (average_rating <= (5)::numeric))),
     CONSTRAINT users_review_count_check CHECK ((review_count >= 0)),
     CONSTRAINT users_specialties_count CHECK ((cardinality(specialties) <= 12))
@@ -488,6 +760,18 @@ COMMENT ON TABLE public.users IS 'Marketplace profile of each auth user; readers
 --
 
 COMMENT ON COLUMN public.users.recorded_status IS 'The effective status as last recorded (audited). It orders the directory; what to show is reader_cards.status.';
+
+--
+-- Name: COLUMN users.next_window_starts_at; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON COLUMN public.users.next_window_starts_at IS 'When the reader''s next (or current) window of hours starts; null without one within 14 days. Kept by the database.';
+
+--
+-- Name: COLUMN users.next_window_ends_at; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON COLUMN public.users.next_window_ends_at IS 'When that window ends; the minute job moves on to the following window within a minute after it.';
 
 --
 -- Name: reader_presence_now; Type: VIEW; Schema: private; Owner: postgres
@@ -657,7 +941,10 @@ CREATE FUNCTION private.presence_maintenance_jobs() RETURNS TABLE(job_name text,
     ('mark-inactive-readers-offline', '* * * * *', 'select public.mark_inactive_readers_offline()'),
     ('cleanup-reader-presence', '*/10 * * * *', 'select public.cleanup_reader_presence()'),
     ('purge-presence-audit-log', '17 3 * * *', 'select public.purge_presence_audit_log()'),
-    ('refresh-reader-directory-stats', '* * * * *', 'select private.refresh_reader_directory_stats()')
+    ('refresh-reader-directory-stats', '* * * * *', 'select private.refresh_reader_directory_stats()'),
+    -- Defined by later migrations (0700, 0800): a command is only text until its job runs.
+    ('purge-availability-notifications', '23 3 * * *', 'select public.purge_availability_notifications()'),
+    ('refresh-reader-next-windows', '* * * * *', 'select private.refresh_reader_next_windows()')
 $$;
 
 ALTER FUNCTION private.presence_maintenance_jobs() OWNER TO postgres;
@@ -721,6 +1008,35 @@ ALTER FUNCTION private.presence_transitions_per_minute() OWNER TO postgres;
 --
 
 COMMENT ON FUNCTION private.presence_transitions_per_minute() IS 'How many status transitions (audit rows) one reader may cause in a minute; more are absorbed or refused.';
+
+--
+-- Name: push_availability_notifications(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.push_availability_notifications() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  perform realtime.send(
+    jsonb_build_object('id', i.id, 'reader_id', i.reader_id, 'display_name', u.display_name, 'available_at', i.available_at),
+    'available',
+    'notifications:' || i.client_id,
+    true
+  )
+  from inserted i
+  join public.users u on u.id = i.reader_id;
+  return null;
+end;
+$$;
+
+ALTER FUNCTION private.push_availability_notifications() OWNER TO postgres;
+
+--
+-- Name: FUNCTION push_availability_notifications(); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.push_availability_notifications() IS 'Broadcasts each new availability notification (id, reader_id, display_name, available_at) on its client''s topic notifications:<client id>, event available.';
 
 --
 -- Name: push_changed_message(); Type: FUNCTION; Schema: private; Owner: postgres
@@ -879,6 +1195,102 @@ ALTER FUNCTION private.record_due_transitions(silence_cause text, silent_for int
 COMMENT ON FUNCTION private.record_due_transitions(silence_cause text, silent_for interval) IS 'Records every transition that time has brought about (silence, no input, a choice ending); returns how many.';
 
 --
+-- Name: refresh_next_window_of_schedule(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.refresh_next_window_of_schedule() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform private.refresh_next_windows_of(array[new.reader_id]);
+  return null;
+end;
+$$;
+
+ALTER FUNCTION private.refresh_next_window_of_schedule() OWNER TO postgres;
+
+--
+-- Name: FUNCTION refresh_next_window_of_schedule(); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.refresh_next_window_of_schedule() IS 'Recomputes a reader''s next window when their time zone changes.';
+
+--
+-- Name: refresh_next_windows_after_change(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.refresh_next_windows_after_change() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  -- Only the statement for this operation is planned, so each names only the tables it has.
+  if tg_op = 'INSERT' then
+    perform private.refresh_next_windows_of(array(select n.reader_id from new_rows n));
+  elsif tg_op = 'DELETE' then
+    perform private.refresh_next_windows_of(array(select o.reader_id from old_rows o));
+  else
+    perform private.refresh_next_windows_of(array(select n.reader_id from new_rows n union select o.reader_id from old_rows o));
+  end if;
+  return null;
+end;
+$$;
+
+ALTER FUNCTION private.refresh_next_windows_after_change() OWNER TO postgres;
+
+--
+-- Name: FUNCTION refresh_next_windows_after_change(); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.refresh_next_windows_after_change() IS 'Recomputes the next window of the readers whose schedule, hours or days off a statement added, changed or removed.';
+
+--
+-- Name: refresh_next_windows_of(uuid[]); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.refresh_next_windows_of(readers uuid[]) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  changed integer;
+begin
+  with computed as (
+    select r.id, w.starts_at, w.ends_at,
+           coalesce(w.ends_at,
+                    case when exists (select from public.reader_hours h where h.reader_id = r.id)
+                      then ((now() at time zone s.time_zone)::date + 1)::timestamp at time zone s.time_zone
+                    end) as refresh_at
+    from (select distinct unnest(readers) as id) r
+    left join public.reader_schedules s on s.reader_id = r.id
+    left join lateral private.next_reader_window(r.id, now()) w on true
+  ),
+  schedules as (
+    update public.reader_schedules s
+    set next_window_refresh_at = c.refresh_at
+    from computed c
+    where s.reader_id = c.id and s.next_window_refresh_at is distinct from c.refresh_at
+  )
+  update public.users u
+  set next_window_starts_at = c.starts_at, next_window_ends_at = c.ends_at
+  from computed c
+  where u.id = c.id
+    and (u.next_window_starts_at, u.next_window_ends_at) is distinct from (c.starts_at, c.ends_at);
+  get diagnostics changed = row_count;
+  return changed;
+end;
+$$;
+
+ALTER FUNCTION private.refresh_next_windows_of(readers uuid[]) OWNER TO postgres;
+
+--
+-- Name: FUNCTION refresh_next_windows_of(readers uuid[]); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.refresh_next_windows_of(readers uuid[]) IS 'Recomputes the next window (users.next_window_*) and its refresh time of these readers; returns how many windows changed.';
+
+--
 -- Name: refresh_reader_directory_stats(); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -900,6 +1312,40 @@ ALTER FUNCTION private.refresh_reader_directory_stats() OWNER TO postgres;
 --
 
 COMMENT ON FUNCTION private.refresh_reader_directory_stats() IS 'Records the directory counts (the minute job).';
+
+--
+-- Name: refresh_reader_next_windows(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.refresh_reader_next_windows() RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  due uuid[];
+  changed integer;
+begin
+  due := array(
+    select s.reader_id from public.reader_schedules s
+    where s.next_window_refresh_at <= now()
+    order by s.next_window_refresh_at
+    limit 10000
+    for update skip locked
+  );
+  due := array(select u.id from public.users u where u.id = any (due) order by u.id for update skip locked);
+  changed := private.refresh_next_windows_of(due);
+  raise log 'reader hours: % next windows due, % changed', cardinality(due), changed;
+  return changed;
+end;
+$$;
+
+ALTER FUNCTION private.refresh_reader_next_windows() OWNER TO postgres;
+
+--
+-- Name: FUNCTION refresh_reader_next_windows(); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.refresh_reader_next_windows() IS 'Every minute: moves readers whose window ended (or whose 14 days moved on) to their next window; returns how many changed.';
 
 --
 -- Name: refuse_reader_card_writes(); Type: FUNCTION; Schema: private; Owner: postgres
@@ -1123,6 +1569,42 @@ ALTER FUNCTION public.last_seen_at(reader public.users) OWNER TO postgres;
 COMMENT ON FUNCTION public.last_seen_at(reader public.users) IS 'Seed compatibility: when others last saw the reader online.';
 
 --
+-- Name: mark_availability_notifications_read(bigint[]); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.mark_availability_notifications_read(notification_ids bigint[] DEFAULT NULL::bigint[]) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  caller uuid := auth.uid();
+  marked integer;
+begin
+  if caller is null then
+    raise exception 'sign in to read your notifications' using errcode = '42501';
+  end if;
+  if cardinality(notification_ids) > 1000 then
+    raise exception 'at most 1000 notification ids per call, got %', cardinality(notification_ids) using errcode = '22023';
+  end if;
+  update public.availability_notifications n
+  set read_at = now()
+  where n.client_id = caller
+    and n.read_at is null
+    and (notification_ids is null or n.id = any (notification_ids));
+  get diagnostics marked = row_count;
+  return marked;
+end;
+$$;
+
+ALTER FUNCTION public.mark_availability_notifications_read(notification_ids bigint[]) OWNER TO postgres;
+
+--
+-- Name: FUNCTION mark_availability_notifications_read(notification_ids bigint[]); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.mark_availability_notifications_read(notification_ids bigint[]) IS 'Marks the caller''s unread availability notifications read (these ids, at most 1000, or all when null) at server time; returns how many. Others'' ids are ignored.';
+
+--
 -- Name: mark_inactive_readers_offline(); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -1157,6 +1639,35 @@ ALTER FUNCTION public.my_presence() OWNER TO postgres;
 --
 
 COMMENT ON FUNCTION public.my_presence() IS 'The signed-in reader''s own presence, without reporting anything.';
+
+--
+-- Name: purge_availability_notifications(interval); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.purge_availability_notifications(older_than interval DEFAULT '7 days'::interval) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  removed integer;
+begin
+  if older_than < interval '1 hour' then
+    raise exception 'refusing to purge notifications younger than an hour (asked for %)', older_than using errcode = '22023';
+  end if;
+  delete from public.availability_notifications where available_at < now() - older_than;
+  get diagnostics removed = row_count;
+  raise log 'availability notification retention: removed % rows older than %', removed, older_than;
+  return removed;
+end;
+$$;
+
+ALTER FUNCTION public.purge_availability_notifications(older_than interval) OWNER TO postgres;
+
+--
+-- Name: FUNCTION purge_availability_notifications(older_than interval); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.purge_availability_notifications(older_than interval) IS 'Removes availability notifications older than the given age (default 7 days), read or not; returns how many.';
 
 --
 -- Name: purge_presence_audit_log(interval); Type: FUNCTION; Schema: public; Owner: postgres
@@ -1395,6 +1906,77 @@ ALTER TABLE private.reader_directory_stats OWNER TO postgres;
 COMMENT ON TABLE private.reader_directory_stats IS 'The readers page''s counts, recorded every minute by private.refresh_reader_directory_stats(); one row.';
 
 --
+-- Name: availability_notifications; Type: TABLE; Schema: public; Owner: postgres
+--
+
+CREATE TABLE public.availability_notifications (
+    id bigint NOT NULL,
+    client_id uuid NOT NULL,
+    reader_id uuid NOT NULL,
+    available_at timestamp with time zone NOT NULL,
+    read_at timestamp with time zone
+);
+
+ALTER TABLE public.availability_notifications OWNER TO postgres;
+
+--
+-- Name: TABLE availability_notifications; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON TABLE public.availability_notifications IS 'A followed reader became available (at available_at); made only by the database, read and marked read by their client.';
+
+--
+-- Name: COLUMN availability_notifications.available_at; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON COLUMN public.availability_notifications.available_at IS 'When the reader''s transition to available was recorded (presence_audit_log.changed_at).';
+
+--
+-- Name: COLUMN availability_notifications.read_at; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON COLUMN public.availability_notifications.read_at IS 'When the client marked it read (server time), or null.';
+
+--
+-- Name: availability_notifications_id_seq; Type: SEQUENCE; Schema: public; Owner: postgres
+--
+
+ALTER TABLE public.availability_notifications ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.availability_notifications_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: favourites; Type: TABLE; Schema: public; Owner: postgres
+--
+
+CREATE TABLE public.favourites (
+    client_id uuid DEFAULT auth.uid() NOT NULL,
+    reader_id uuid NOT NULL,
+    notify boolean DEFAULT false NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT favourites_not_self CHECK ((client_id <> reader_id))
+);
+
+ALTER TABLE public.favourites OWNER TO postgres;
+
+--
+-- Name: TABLE favourites; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON TABLE public.favourites IS 'The readers a client keeps; notify: tell the client when the reader becomes available (availability_notifications).';
+
+--
+-- Name: COLUMN favourites.notify; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON COLUMN public.favourites.notify IS '"Notify me when available": the database adds an availability notification when the reader becomes available.';
+
+--
 -- Name: presence_audit_log; Type: TABLE; Schema: public; Owner: postgres
 --
 
@@ -1452,7 +2034,9 @@ CREATE VIEW public.reader_cards AS
     p.last_seen_at,
     u.recorded_status,
     lower(array_to_string(u.specialties, ' | '::text)) AS specialties_search,
-    now() AS server_time
+    now() AS server_time,
+    u.next_window_starts_at,
+    u.next_window_ends_at
    FROM (public.users u
      JOIN private.reader_presence_now p ON ((p.reader_id = u.id)))
   WHERE u.is_reader;
@@ -1463,7 +2047,60 @@ ALTER TABLE public.reader_cards OWNER TO postgres;
 -- Name: VIEW reader_cards; Type: COMMENT; Schema: public; Owner: postgres
 --
 
-COMMENT ON VIEW public.reader_cards IS 'Every reader''s card with their effective status now, for clients; order by recorded_status, average_rating desc, id.';
+COMMENT ON VIEW public.reader_cards IS 'Every reader''s card with their effective status now and their next window of hours, for clients; order by recorded_status, average_rating desc, id.';
+
+--
+-- Name: reader_days_off; Type: TABLE; Schema: public; Owner: postgres
+--
+
+CREATE TABLE public.reader_days_off (
+    reader_id uuid NOT NULL,
+    day date NOT NULL
+);
+
+ALTER TABLE public.reader_days_off OWNER TO postgres;
+
+--
+-- Name: TABLE reader_days_off; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON TABLE public.reader_days_off IS 'Dates (in the reader''s time zone) on which a reader''s weekly hours do not apply; at most 60 upcoming.';
+
+--
+-- Name: reader_hours; Type: TABLE; Schema: public; Owner: postgres
+--
+
+CREATE TABLE public.reader_hours (
+    id bigint NOT NULL,
+    reader_id uuid NOT NULL,
+    weekday smallint NOT NULL,
+    starts time without time zone NOT NULL,
+    ends time without time zone NOT NULL,
+    CONSTRAINT reader_hours_ends_after_starts CHECK ((ends > starts)),
+    CONSTRAINT reader_hours_weekday_iso CHECK (((weekday >= 1) AND (weekday <= 7))),
+    CONSTRAINT reader_hours_whole_minutes CHECK (((EXTRACT(second FROM starts) = (0)::numeric) AND (EXTRACT(second FROM ends) = (0)::numeric)))
+);
+
+ALTER TABLE public.reader_hours OWNER TO postgres;
+
+--
+-- Name: TABLE reader_hours; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON TABLE public.reader_hours IS 'A reader''s weekly windows: weekday (ISO, Monday 1) and local start and end times in the reader''s time zone; at most 4 a day.';
+
+--
+-- Name: reader_hours_id_seq; Type: SEQUENCE; Schema: public; Owner: postgres
+--
+
+ALTER TABLE public.reader_hours ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.reader_hours_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 --
 -- Name: reader_levels; Type: TABLE; Schema: public; Owner: postgres
@@ -1505,6 +2142,30 @@ ALTER TABLE public.reader_levels ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTIT
 );
 
 --
+-- Name: reader_schedules; Type: TABLE; Schema: public; Owner: postgres
+--
+
+CREATE TABLE public.reader_schedules (
+    reader_id uuid NOT NULL,
+    time_zone public.time_zone_name NOT NULL,
+    next_window_refresh_at timestamp with time zone
+);
+
+ALTER TABLE public.reader_schedules OWNER TO postgres;
+
+--
+-- Name: TABLE reader_schedules; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON TABLE public.reader_schedules IS 'A reader''s time zone, in which their weekly hours and days off are given.';
+
+--
+-- Name: COLUMN reader_schedules.next_window_refresh_at; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON COLUMN public.reader_schedules.next_window_refresh_at IS 'When private.refresh_reader_next_windows() next recomputes the reader''s next window (written by the database).';
+
+--
 -- Name: reader_devices reader_devices_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
 --
 
@@ -1526,11 +2187,46 @@ ALTER TABLE ONLY private.reader_presence
     ADD CONSTRAINT reader_presence_pkey PRIMARY KEY (reader_id);
 
 --
+-- Name: availability_notifications availability_notifications_pkey; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.availability_notifications
+    ADD CONSTRAINT availability_notifications_pkey PRIMARY KEY (id);
+
+--
+-- Name: favourites favourites_pkey; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.favourites
+    ADD CONSTRAINT favourites_pkey PRIMARY KEY (client_id, reader_id);
+
+--
 -- Name: presence_audit_log presence_audit_log_pkey; Type: CONSTRAINT; Schema: public; Owner: postgres
 --
 
 ALTER TABLE ONLY public.presence_audit_log
     ADD CONSTRAINT presence_audit_log_pkey PRIMARY KEY (user_id, changed_at, id);
+
+--
+-- Name: reader_days_off reader_days_off_pkey; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.reader_days_off
+    ADD CONSTRAINT reader_days_off_pkey PRIMARY KEY (reader_id, day);
+
+--
+-- Name: reader_hours reader_hours_no_overlap; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.reader_hours
+    ADD CONSTRAINT reader_hours_no_overlap EXCLUDE USING gist (reader_id WITH =, weekday WITH =, tsrange(('2000-01-03'::date + starts), ('2000-01-03'::date + ends), '[]'::text) WITH &&);
+
+--
+-- Name: reader_hours reader_hours_pkey; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.reader_hours
+    ADD CONSTRAINT reader_hours_pkey PRIMARY KEY (id);
 
 --
 -- Name: reader_levels reader_levels_name_key; Type: CONSTRAINT; Schema: public; Owner: postgres
@@ -1547,6 +2243,13 @@ ALTER TABLE ONLY public.reader_levels
     ADD CONSTRAINT reader_levels_pkey PRIMARY KEY (id);
 
 --
+-- Name: reader_schedules reader_schedules_pkey; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.reader_schedules
+    ADD CONSTRAINT reader_schedules_pkey PRIMARY KEY (reader_id);
+
+--
 -- Name: users users_pkey; Type: CONSTRAINT; Schema: public; Owner: postgres
 --
 
@@ -1560,10 +2263,34 @@ ALTER TABLE ONLY public.users
 CREATE INDEX reader_devices_reader_id_idx ON private.reader_devices USING btree (reader_id);
 
 --
+-- Name: availability_notifications_client_id_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX availability_notifications_client_id_idx ON public.availability_notifications USING btree (client_id, available_at DESC, id DESC);
+
+--
+-- Name: availability_notifications_reader_id_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX availability_notifications_reader_id_idx ON public.availability_notifications USING btree (reader_id, client_id, available_at);
+
+--
+-- Name: favourites_reader_id_notify_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX favourites_reader_id_notify_idx ON public.favourites USING btree (reader_id, notify, client_id);
+
+--
 -- Name: presence_audit_log_changed_at_idx; Type: INDEX; Schema: public; Owner: postgres
 --
 
 CREATE INDEX presence_audit_log_changed_at_idx ON public.presence_audit_log USING brin (changed_at);
+
+--
+-- Name: reader_schedules_refresh_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX reader_schedules_refresh_idx ON public.reader_schedules USING btree (next_window_refresh_at) WHERE (next_window_refresh_at IS NOT NULL);
 
 --
 -- Name: users_directory_idx; Type: INDEX; Schema: public; Owner: postgres
@@ -1578,6 +2305,12 @@ CREATE INDEX users_directory_idx ON public.users USING btree (recorded_status, a
 CREATE INDEX users_level_id_idx ON public.users USING btree (level_id);
 
 --
+-- Name: users_next_window_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX users_next_window_idx ON public.users USING btree (next_window_starts_at, average_rating DESC, id) WHERE (is_reader AND (next_window_starts_at IS NOT NULL));
+
+--
 -- Name: reader_presence push_changed_message; Type: TRIGGER; Schema: private; Owner: postgres
 --
 
@@ -1590,16 +2323,94 @@ CREATE TRIGGER push_changed_message AFTER UPDATE OF status_message ON private.re
 CREATE TRIGGER record_devices_left AFTER DELETE ON private.reader_devices REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION private.record_devices_left();
 
 --
+-- Name: favourites check_new_favourite; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER check_new_favourite BEFORE INSERT OR UPDATE OF client_id, reader_id ON public.favourites FOR EACH ROW EXECUTE FUNCTION private.check_new_favourite();
+
+--
+-- Name: reader_days_off check_reader_day_off; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER check_reader_day_off BEFORE INSERT OR UPDATE ON public.reader_days_off FOR EACH ROW EXECUTE FUNCTION private.check_reader_day_off();
+
+--
+-- Name: reader_hours check_reader_hours_limit; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER check_reader_hours_limit BEFORE INSERT OR UPDATE OF reader_id, weekday ON public.reader_hours FOR EACH ROW EXECUTE FUNCTION private.check_reader_hours_limit();
+
+--
 -- Name: users delete_presence_audit_of_deleted_users; Type: TRIGGER; Schema: public; Owner: postgres
 --
 
 CREATE TRIGGER delete_presence_audit_of_deleted_users AFTER DELETE ON public.users REFERENCING OLD TABLE AS deleted_users FOR EACH STATEMENT EXECUTE FUNCTION private.delete_presence_audit_of_deleted_users();
 
 --
+-- Name: presence_audit_log notify_followers_of_available_readers; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER notify_followers_of_available_readers AFTER INSERT ON public.presence_audit_log REFERENCING NEW TABLE AS transitions FOR EACH STATEMENT EXECUTE FUNCTION private.notify_followers_of_available_readers();
+
+--
+-- Name: availability_notifications push_availability_notifications; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER push_availability_notifications AFTER INSERT ON public.availability_notifications REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION private.push_availability_notifications();
+
+--
 -- Name: presence_audit_log push_recorded_transitions; Type: TRIGGER; Schema: public; Owner: postgres
 --
 
 CREATE TRIGGER push_recorded_transitions AFTER INSERT ON public.presence_audit_log REFERENCING NEW TABLE AS transitions FOR EACH STATEMENT EXECUTE FUNCTION private.push_recorded_transitions();
+
+--
+-- Name: reader_schedules refresh_next_window_of_schedule; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER refresh_next_window_of_schedule AFTER UPDATE ON public.reader_schedules FOR EACH ROW WHEN (((old.time_zone)::text IS DISTINCT FROM (new.time_zone)::text)) EXECUTE FUNCTION private.refresh_next_window_of_schedule();
+
+--
+-- Name: reader_days_off refresh_next_windows_after_delete; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER refresh_next_windows_after_delete AFTER DELETE ON public.reader_days_off REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION private.refresh_next_windows_after_change();
+
+--
+-- Name: reader_hours refresh_next_windows_after_delete; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER refresh_next_windows_after_delete AFTER DELETE ON public.reader_hours REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION private.refresh_next_windows_after_change();
+
+--
+-- Name: reader_days_off refresh_next_windows_after_insert; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER refresh_next_windows_after_insert AFTER INSERT ON public.reader_days_off REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.refresh_next_windows_after_change();
+
+--
+-- Name: reader_hours refresh_next_windows_after_insert; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER refresh_next_windows_after_insert AFTER INSERT ON public.reader_hours REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.refresh_next_windows_after_change();
+
+--
+-- Name: reader_schedules refresh_next_windows_after_insert; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER refresh_next_windows_after_insert AFTER INSERT ON public.reader_schedules REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.refresh_next_windows_after_change();
+
+--
+-- Name: reader_days_off refresh_next_windows_after_update; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER refresh_next_windows_after_update AFTER UPDATE ON public.reader_days_off REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.refresh_next_windows_after_change();
+
+--
+-- Name: reader_hours refresh_next_windows_after_update; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER refresh_next_windows_after_update AFTER UPDATE ON public.reader_hours REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.refresh_next_windows_after_change();
 
 --
 -- Name: reader_cards refuse_reader_card_writes; Type: TRIGGER; Schema: public; Owner: postgres
@@ -1635,6 +2446,55 @@ ALTER TABLE ONLY private.reader_presence
     ADD CONSTRAINT reader_presence_reader_id_fkey FOREIGN KEY (reader_id) REFERENCES public.users(id) ON DELETE CASCADE;
 
 --
+-- Name: availability_notifications availability_notifications_client_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.availability_notifications
+    ADD CONSTRAINT availability_notifications_client_id_fkey FOREIGN KEY (client_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: availability_notifications availability_notifications_reader_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.availability_notifications
+    ADD CONSTRAINT availability_notifications_reader_id_fkey FOREIGN KEY (reader_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: favourites favourites_client_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.favourites
+    ADD CONSTRAINT favourites_client_id_fkey FOREIGN KEY (client_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: favourites favourites_reader_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.favourites
+    ADD CONSTRAINT favourites_reader_id_fkey FOREIGN KEY (reader_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: reader_days_off reader_days_off_need_schedule; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.reader_days_off
+    ADD CONSTRAINT reader_days_off_need_schedule FOREIGN KEY (reader_id) REFERENCES public.reader_schedules(reader_id) ON DELETE CASCADE;
+
+--
+-- Name: reader_hours reader_hours_need_schedule; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.reader_hours
+    ADD CONSTRAINT reader_hours_need_schedule FOREIGN KEY (reader_id) REFERENCES public.reader_schedules(reader_id) ON DELETE CASCADE;
+
+--
+-- Name: reader_schedules reader_schedules_reader_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.reader_schedules
+    ADD CONSTRAINT reader_schedules_reader_id_fkey FOREIGN KEY (reader_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+--
 -- Name: users users_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
 --
 
@@ -1661,10 +2521,108 @@ CREATE POLICY "API users never see the audit log" ON public.presence_audit_log A
 CREATE POLICY "Anyone can read reader cards" ON public.users FOR SELECT TO anon USING (is_reader);
 
 --
+-- Name: reader_hours Anyone can read reader hours; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "Anyone can read reader hours" ON public.reader_hours FOR SELECT TO anon, authenticated USING (true);
+
+--
 -- Name: reader_levels Anyone can read reader levels; Type: POLICY; Schema: public; Owner: postgres
 --
 
 CREATE POLICY "Anyone can read reader levels" ON public.reader_levels FOR SELECT TO anon, authenticated USING (true);
+
+--
+-- Name: reader_schedules Anyone can read reader schedules; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "Anyone can read reader schedules" ON public.reader_schedules FOR SELECT TO anon, authenticated USING (true);
+
+--
+-- Name: favourites Clients can add their own favourites; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "Clients can add their own favourites" ON public.favourites FOR INSERT TO authenticated WITH CHECK ((( SELECT auth.uid() AS uid) = client_id));
+
+--
+-- Name: favourites Clients can change their own favourites; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "Clients can change their own favourites" ON public.favourites FOR UPDATE TO authenticated USING ((( SELECT auth.uid() AS uid) = client_id)) WITH CHECK ((( SELECT auth.uid() AS uid) = client_id));
+
+--
+-- Name: availability_notifications Clients can read their own availability notifications; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "Clients can read their own availability notifications" ON public.availability_notifications FOR SELECT TO authenticated USING ((( SELECT auth.uid() AS uid) = client_id));
+
+--
+-- Name: favourites Clients can read their own favourites; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "Clients can read their own favourites" ON public.favourites FOR SELECT TO authenticated USING ((( SELECT auth.uid() AS uid) = client_id));
+
+--
+-- Name: favourites Clients can remove their own favourites; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "Clients can remove their own favourites" ON public.favourites FOR DELETE TO authenticated USING ((( SELECT auth.uid() AS uid) = client_id));
+
+--
+-- Name: reader_days_off Readers can add their own days off; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "Readers can add their own days off" ON public.reader_days_off FOR INSERT TO authenticated WITH CHECK ((( SELECT auth.uid() AS uid) = reader_id));
+
+--
+-- Name: reader_hours Readers can add their own hours; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "Readers can add their own hours" ON public.reader_hours FOR INSERT TO authenticated WITH CHECK ((( SELECT auth.uid() AS uid) = reader_id));
+
+--
+-- Name: reader_hours Readers can change their own hours; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "Readers can change their own hours" ON public.reader_hours FOR UPDATE TO authenticated USING ((( SELECT auth.uid() AS uid) = reader_id)) WITH CHECK ((( SELECT auth.uid() AS uid) = reader_id));
+
+--
+-- Name: reader_schedules Readers can change their own time zone; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "Readers can change their own time zone" ON public.reader_schedules FOR UPDATE TO authenticated USING ((( SELECT auth.uid() AS uid) = reader_id)) WITH CHECK ((( SELECT auth.uid() AS uid) = reader_id));
+
+--
+-- Name: reader_days_off Readers can delete their own days off; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "Readers can delete their own days off" ON public.reader_days_off FOR DELETE TO authenticated USING ((( SELECT auth.uid() AS uid) = reader_id));
+
+--
+-- Name: reader_hours Readers can delete their own hours; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "Readers can delete their own hours" ON public.reader_hours FOR DELETE TO authenticated USING ((( SELECT auth.uid() AS uid) = reader_id));
+
+--
+-- Name: reader_schedules Readers can delete their own schedule; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "Readers can delete their own schedule" ON public.reader_schedules FOR DELETE TO authenticated USING ((( SELECT auth.uid() AS uid) = reader_id));
+
+--
+-- Name: reader_days_off Readers can read their own days off; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "Readers can read their own days off" ON public.reader_days_off FOR SELECT TO authenticated USING ((( SELECT auth.uid() AS uid) = reader_id));
+
+--
+-- Name: reader_schedules Readers can set their own time zone; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "Readers can set their own time zone" ON public.reader_schedules FOR INSERT TO authenticated WITH CHECK (((( SELECT auth.uid() AS uid) = reader_id) AND (EXISTS ( SELECT
+   FROM public.users u
+  WHERE ((u.id = ( SELECT auth.uid() AS uid)) AND u.is_reader)))));
 
 --
 -- Name: users Users can read reader cards and their own profile; Type: POLICY; Schema: public; Owner: postgres
@@ -1679,16 +2637,46 @@ CREATE POLICY "Users can read reader cards and their own profile" ON public.user
 CREATE POLICY "Users can update their own profile" ON public.users FOR UPDATE TO authenticated USING ((( SELECT auth.uid() AS uid) = id)) WITH CHECK ((( SELECT auth.uid() AS uid) = id));
 
 --
+-- Name: availability_notifications; Type: ROW SECURITY; Schema: public; Owner: postgres
+--
+
+ALTER TABLE public.availability_notifications ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: favourites; Type: ROW SECURITY; Schema: public; Owner: postgres
+--
+
+ALTER TABLE public.favourites ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: presence_audit_log; Type: ROW SECURITY; Schema: public; Owner: postgres
 --
 
 ALTER TABLE public.presence_audit_log ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: reader_days_off; Type: ROW SECURITY; Schema: public; Owner: postgres
+--
+
+ALTER TABLE public.reader_days_off ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: reader_hours; Type: ROW SECURITY; Schema: public; Owner: postgres
+--
+
+ALTER TABLE public.reader_hours ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: reader_levels; Type: ROW SECURITY; Schema: public; Owner: postgres
 --
 
 ALTER TABLE public.reader_levels ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: reader_schedules; Type: ROW SECURITY; Schema: public; Owner: postgres
+--
+
+ALTER TABLE public.reader_schedules ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: users; Type: ROW SECURITY; Schema: public; Owner: postgres
@@ -1720,6 +2708,38 @@ REVOKE ALL ON FUNCTION private.is_plain_line(value text) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.is_plain_line(value text) TO anon;
 GRANT ALL ON FUNCTION private.is_plain_line(value text) TO authenticated;
 GRANT ALL ON FUNCTION private.is_plain_line(value text) TO service_role;
+
+--
+-- Name: FUNCTION is_known_time_zone(zone text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.is_known_time_zone(zone text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.is_known_time_zone(zone text) TO authenticated;
+GRANT ALL ON FUNCTION private.is_known_time_zone(zone text) TO service_role;
+
+--
+-- Name: FUNCTION availability_notification_cooldown(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.availability_notification_cooldown() FROM PUBLIC;
+
+--
+-- Name: FUNCTION check_new_favourite(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.check_new_favourite() FROM PUBLIC;
+
+--
+-- Name: FUNCTION check_reader_day_off(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.check_reader_day_off() FROM PUBLIC;
+
+--
+-- Name: FUNCTION check_reader_hours_limit(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.check_reader_hours_limit() FROM PUBLIC;
 
 --
 -- Name: FUNCTION choice_in_force(chosen public.presence_status, expires_at timestamp with time zone, at timestamp with time zone); Type: ACL; Schema: private; Owner: postgres
@@ -1767,6 +2787,12 @@ GRANT ALL ON FUNCTION private.device_is_live(last_seen_at timestamp with time zo
 REVOKE ALL ON FUNCTION private.end_presence_of_banned_user() FROM PUBLIC;
 
 --
+-- Name: FUNCTION favourites_per_client_limit(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.favourites_per_client_limit() FROM PUBLIC;
+
+--
 -- Name: FUNCTION handle_new_auth_user(); Type: ACL; Schema: private; Owner: postgres
 --
 
@@ -1780,6 +2806,18 @@ REVOKE ALL ON FUNCTION private.line_breaking_characters() FROM PUBLIC;
 GRANT ALL ON FUNCTION private.line_breaking_characters() TO anon;
 GRANT ALL ON FUNCTION private.line_breaking_characters() TO authenticated;
 GRANT ALL ON FUNCTION private.line_breaking_characters() TO service_role;
+
+--
+-- Name: FUNCTION next_reader_window(reader uuid, after timestamp with time zone); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.next_reader_window(reader uuid, after timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION notify_followers_of_available_readers(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.notify_followers_of_available_readers() FROM PUBLIC;
 
 --
 -- Name: FUNCTION presence_auto_away_after(); Type: ACL; Schema: private; Owner: postgres
@@ -1903,6 +2941,12 @@ REVOKE ALL ON FUNCTION private.presence_transition_allowed(reader uuid) FROM PUB
 REVOKE ALL ON FUNCTION private.presence_transitions_per_minute() FROM PUBLIC;
 
 --
+-- Name: FUNCTION push_availability_notifications(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.push_availability_notifications() FROM PUBLIC;
+
+--
 -- Name: FUNCTION push_changed_message(); Type: ACL; Schema: private; Owner: postgres
 --
 
@@ -1933,10 +2977,34 @@ REVOKE ALL ON FUNCTION private.record_devices_left() FROM PUBLIC;
 REVOKE ALL ON FUNCTION private.record_due_transitions(silence_cause text, silent_for interval) FROM PUBLIC;
 
 --
+-- Name: FUNCTION refresh_next_window_of_schedule(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.refresh_next_window_of_schedule() FROM PUBLIC;
+
+--
+-- Name: FUNCTION refresh_next_windows_after_change(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.refresh_next_windows_after_change() FROM PUBLIC;
+
+--
+-- Name: FUNCTION refresh_next_windows_of(readers uuid[]); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.refresh_next_windows_of(readers uuid[]) FROM PUBLIC;
+
+--
 -- Name: FUNCTION refresh_reader_directory_stats(); Type: ACL; Schema: private; Owner: postgres
 --
 
 REVOKE ALL ON FUNCTION private.refresh_reader_directory_stats() FROM PUBLIC;
+
+--
+-- Name: FUNCTION refresh_reader_next_windows(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.refresh_reader_next_windows() FROM PUBLIC;
 
 --
 -- Name: FUNCTION refuse_reader_card_writes(); Type: ACL; Schema: private; Owner: postgres
@@ -2003,6 +3071,13 @@ GRANT ALL ON FUNCTION public.last_seen_at(reader public.users) TO authenticated;
 GRANT ALL ON FUNCTION public.last_seen_at(reader public.users) TO service_role;
 
 --
+-- Name: FUNCTION mark_availability_notifications_read(notification_ids bigint[]); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.mark_availability_notifications_read(notification_ids bigint[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.mark_availability_notifications_read(notification_ids bigint[]) TO authenticated;
+
+--
 -- Name: FUNCTION mark_inactive_readers_offline(); Type: ACL; Schema: public; Owner: postgres
 --
 
@@ -2015,6 +3090,13 @@ GRANT ALL ON FUNCTION public.mark_inactive_readers_offline() TO service_role;
 
 REVOKE ALL ON FUNCTION public.my_presence() FROM PUBLIC;
 GRANT ALL ON FUNCTION public.my_presence() TO authenticated;
+
+--
+-- Name: FUNCTION purge_availability_notifications(older_than interval); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.purge_availability_notifications(older_than interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.purge_availability_notifications(older_than interval) TO service_role;
 
 --
 -- Name: FUNCTION purge_presence_audit_log(older_than interval); Type: ACL; Schema: public; Owner: postgres
@@ -2054,6 +3136,38 @@ REVOKE ALL ON FUNCTION public.set_reader_status(status public.presence_status, m
 GRANT ALL ON FUNCTION public.set_reader_status(status public.presence_status, message text, expires_at timestamp with time zone) TO authenticated;
 
 --
+-- Name: TABLE availability_notifications; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT SELECT ON TABLE public.availability_notifications TO authenticated;
+GRANT SELECT,DELETE ON TABLE public.availability_notifications TO service_role;
+
+--
+-- Name: TABLE favourites; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT SELECT,DELETE ON TABLE public.favourites TO authenticated;
+GRANT SELECT,DELETE ON TABLE public.favourites TO service_role;
+
+--
+-- Name: COLUMN favourites.client_id; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(client_id) ON TABLE public.favourites TO authenticated;
+
+--
+-- Name: COLUMN favourites.reader_id; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(reader_id) ON TABLE public.favourites TO authenticated;
+
+--
+-- Name: COLUMN favourites.notify; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(notify),UPDATE(notify) ON TABLE public.favourites TO authenticated;
+
+--
 -- Name: TABLE presence_audit_log; Type: ACL; Schema: public; Owner: postgres
 --
 
@@ -2068,12 +3182,65 @@ GRANT SELECT ON TABLE public.reader_cards TO authenticated;
 GRANT SELECT ON TABLE public.reader_cards TO service_role;
 
 --
+-- Name: TABLE reader_days_off; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT SELECT,INSERT,DELETE ON TABLE public.reader_days_off TO authenticated;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.reader_days_off TO service_role;
+
+--
+-- Name: TABLE reader_hours; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT SELECT ON TABLE public.reader_hours TO anon;
+GRANT SELECT,INSERT,DELETE ON TABLE public.reader_hours TO authenticated;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.reader_hours TO service_role;
+
+--
+-- Name: COLUMN reader_hours.weekday; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT UPDATE(weekday) ON TABLE public.reader_hours TO authenticated;
+
+--
+-- Name: COLUMN reader_hours.starts; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT UPDATE(starts) ON TABLE public.reader_hours TO authenticated;
+
+--
+-- Name: COLUMN reader_hours.ends; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT UPDATE(ends) ON TABLE public.reader_hours TO authenticated;
+
+--
 -- Name: TABLE reader_levels; Type: ACL; Schema: public; Owner: postgres
 --
 
 GRANT SELECT ON TABLE public.reader_levels TO anon;
 GRANT SELECT ON TABLE public.reader_levels TO authenticated;
 GRANT SELECT ON TABLE public.reader_levels TO service_role;
+
+--
+-- Name: TABLE reader_schedules; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT SELECT ON TABLE public.reader_schedules TO anon;
+GRANT SELECT,DELETE ON TABLE public.reader_schedules TO authenticated;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.reader_schedules TO service_role;
+
+--
+-- Name: COLUMN reader_schedules.reader_id; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(reader_id),UPDATE(reader_id) ON TABLE public.reader_schedules TO authenticated;
+
+--
+-- Name: COLUMN reader_schedules.time_zone; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(time_zone),UPDATE(time_zone) ON TABLE public.reader_schedules TO authenticated;
 
 --
 -- PostgreSQL database dump complete

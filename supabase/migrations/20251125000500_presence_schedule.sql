@@ -17,7 +17,10 @@ as $$
     ('mark-inactive-readers-offline', '* * * * *', 'select public.mark_inactive_readers_offline()'),
     ('cleanup-reader-presence', '*/10 * * * *', 'select public.cleanup_reader_presence()'),
     ('purge-presence-audit-log', '17 3 * * *', 'select public.purge_presence_audit_log()'),
-    ('refresh-reader-directory-stats', '* * * * *', 'select private.refresh_reader_directory_stats()')
+    ('refresh-reader-directory-stats', '* * * * *', 'select private.refresh_reader_directory_stats()'),
+    -- Defined by later migrations (0700, 0800): a command is only text until its job runs.
+    ('purge-availability-notifications', '23 3 * * *', 'select public.purge_availability_notifications()'),
+    ('refresh-reader-next-windows', '* * * * *', 'select private.refresh_reader_next_windows()')
 $$;
 comment on function private.presence_maintenance_jobs() is
   'Presence maintenance jobs with their cron schedules: scheduled by pg_cron, or by the local stack without it.';

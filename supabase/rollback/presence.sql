@@ -1,4 +1,4 @@
--- Rolls back every migration in supabase/migrations (20251125000100 to 20251125000600): the pg_cron
+-- Rolls back every migration in supabase/migrations (20251125000100 to 20251125000800): the pg_cron
 -- jobs, the views, functions, triggers, tables, types and the private schema, and their lines in the
 -- Supabase CLI's history, so that `supabase db push` applies them again. Leaves auth users and
 -- sessions alone. Destroys profile, presence and audit data.
@@ -15,7 +15,8 @@ begin
     for job in
       select jobname from cron.job
       where jobname in ('mark-inactive-readers-offline', 'cleanup-reader-presence', 'purge-presence-audit-log',
-                        'refresh-reader-directory-stats')
+                        'refresh-reader-directory-stats', 'purge-availability-notifications',
+                        'refresh-reader-next-windows')
     loop
       perform cron.unschedule(job.jobname);
     end loop;
@@ -24,6 +25,7 @@ begin
   -- The policy on Realtime's table, which stays.
   if to_regclass('realtime.messages') is not null then
     drop policy if exists "everyone receives reader presence" on realtime.messages;
+    drop policy if exists "clients receive their own availability notifications" on realtime.messages;
   end if;
 
   -- The triggers on auth tables, which stay.
@@ -44,14 +46,22 @@ begin
   drop function if exists public.mark_inactive_readers_offline();
   drop function if exists public.cleanup_reader_presence();
   drop function if exists public.purge_presence_audit_log(interval);
+  drop function if exists public.mark_availability_notifications_read(bigint[]);
+  drop function if exists public.purge_availability_notifications(interval);
   drop schema if exists private cascade;
 
+  drop table if exists public.availability_notifications;
+  drop table if exists public.favourites;
   drop table if exists public.presence_audit_log;
+  -- Reader hours (their triggers went with the private schema). btree_gist stays: an extension
+  -- other schemas may use, and `create extension if not exists` finds it again.
+  drop table if exists public.reader_hours, public.reader_days_off, public.reader_schedules;
   drop table if exists public.users;
   drop table if exists public.reader_levels;
   drop type if exists public.own_presence;
   drop type if exists public.presence_status;
   drop domain if exists public.display_name, public.avatar_url, public.bio, public.specialty, public.status_message;
+  drop domain if exists public.time_zone_name;
 
   alter default privileges in schema public grant all on tables to anon, authenticated, service_role;
   alter default privileges in schema public grant all on sequences to anon, authenticated, service_role;
@@ -60,6 +70,6 @@ begin
 
   delete from supabase_migrations.schema_migrations
   where version in ('20251125000100', '20251125000200', '20251125000300', '20251125000400', '20251125000500',
-                  '20251125000600');
+                  '20251125000600', '20251125000700', '20251125000800');
 end;
 $rollback$;

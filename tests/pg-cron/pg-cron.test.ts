@@ -47,8 +47,10 @@ test("the schedule migration created pg_cron's jobs from the job list, and the l
   expect((await scheduledJobs()).map((job) => job.jobname)).toEqual([
     'cleanup-reader-presence',
     'mark-inactive-readers-offline',
+    'purge-availability-notifications',
     'purge-presence-audit-log',
     'refresh-reader-directory-stats',
+    'refresh-reader-next-windows',
   ]);
   expect(logged).toContain('scheduler: pg_cron runs the presence jobs on this server');
 });

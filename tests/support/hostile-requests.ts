@@ -420,6 +420,8 @@ const FORBIDDEN_USER_COLUMNS = [
   'expires_at',
   'specialties_search',
   'server_time',
+  'next_window_starts_at',
+  'next_window_ends_at',
 ];
 
 /** `PATCH /users?id=eq.<own id>` bodies an owner sends that must be refused: each sets a forbidden column. */
@@ -849,6 +851,8 @@ export const READER_CARDS_COLUMNS = [
   'recorded_status',
   'specialties_search',
   'server_time',
+  'next_window_starts_at',
+  'next_window_ends_at',
 ];
 /** Names that are no column of the view: the private tables' columns, auth's, typos, qualified names. */
 const NOT_CARD_COLUMNS = [

@@ -53,18 +53,21 @@ async function relationPrivilegesOf(role: Role): Promise<Record<string, string[]
   return Object.fromEntries(rows.map((row) => [row.relation, row.privileges]));
 }
 
-/** Columns the role may update where it may not update the whole table. */
-async function updatableColumnsOf(role: Role, table: string): Promise<string[]> {
+/** Columns the role may write with this privilege (UPDATE or INSERT), also where it may not write the whole table. */
+async function writableColumnsOf(role: Role, table: string, privilege: 'UPDATE' | 'INSERT'): Promise<string[]> {
   const rows = await sql<{ name: string }>(
     stack,
     `select a.attname as name from pg_attribute a
      where a.attrelid = $2::regclass and a.attnum > 0 and not a.attisdropped
-       and has_column_privilege($1, a.attrelid, a.attnum, 'UPDATE')
+       and has_column_privilege($1, a.attrelid, a.attnum, $3)
      order by a.attnum`,
-    [role, table],
+    [role, table, privilege],
   );
   return rows.map((row) => row.name);
 }
+
+const updatableColumnsOf = (role: Role, table: string) => writableColumnsOf(role, table, 'UPDATE');
+const insertableColumnsOf = (role: Role, table: string) => writableColumnsOf(role, table, 'INSERT');
 
 // The pure parts of the rule: reader_cards calls them, and a view checks the functions it calls
 // against whoever reads it. They read nothing and write nothing.
@@ -84,6 +87,10 @@ const THE_LINE_RULE = ['private.is_plain_line(text)', 'private.line_breaking_cha
 // The topic the policy on realtime.messages names: Realtime checks it as the role joining the channel.
 const THE_PUSH_TOPIC = ['private.presence_push_topic()'];
 
+// The check of the time zone domain (reader_schedules.time_zone), run as whoever writes a zone:
+// readers and ops. It reads the list of time zones, nothing of anyone's.
+const THE_TIME_ZONE_RULE = ['private.is_known_time_zone(text)'];
+
 // What visitors may call.
 const PUBLIC_READS = [
   'get_readers_online_status(uuid[])',
@@ -97,8 +104,16 @@ const PUBLIC_READS = [
 // A signed-in reader's presence path (each refuses anyone who is not a reader with a session).
 const PRESENCE_PATH = ['my_presence()', 'reader_go_offline()', 'reader_heartbeat(integer)', 'set_reader_status(presence_status,text,timestamp with time zone)'];
 
+// A signed-in client's notifications (each acts on the caller's own rows only).
+const CLIENT_PATH = ['mark_availability_notifications_read(bigint[])'];
+
 // Ops through the API: the jobs an operator may run with the service key.
-const OPS = ['cleanup_reader_presence()', 'mark_inactive_readers_offline()', 'purge_presence_audit_log(interval)'];
+const OPS = [
+  'cleanup_reader_presence()',
+  'mark_inactive_readers_offline()',
+  'purge_availability_notifications(interval)',
+  'purge_presence_audit_log(interval)',
+];
 
 const sorted = (list: string[]) => [...list].sort();
 
@@ -108,11 +123,11 @@ describe('who may execute what', () => {
   });
 
   test('authenticated executes the public reads, the pure rules and the presence path', async () => {
-    expect(await executableBy('authenticated')).toEqual(sorted([...PUBLIC_READS, ...THE_PUSH_TOPIC, ...PRESENCE_PATH]));
+    expect(await executableBy('authenticated')).toEqual(sorted([...PUBLIC_READS, ...THE_PUSH_TOPIC, ...PRESENCE_PATH, ...CLIENT_PATH, ...THE_TIME_ZONE_RULE]));
   });
 
   test('service_role executes the public reads, the pure rules and the ops jobs, and not the presence path (it has no session)', async () => {
-    expect(await executableBy('service_role')).toEqual(sorted([...PUBLIC_READS, ...OPS]));
+    expect(await executableBy('service_role')).toEqual(sorted([...PUBLIC_READS, ...OPS, ...THE_TIME_ZONE_RULE]));
   });
 
   test('functions a future migration creates without a grant are not executable by anon or authenticated, in either schema', async () => {
@@ -153,12 +168,38 @@ describe('who may read and write which tables', () => {
   test('anon and authenticated read the cards, the profiles (RLS picks the rows) and the levels; nothing in private', async () => {
     const expected = {
       reader_cards: ['SELECT'],
+      reader_hours: ['SELECT'],
       reader_levels: ['SELECT'],
+      reader_schedules: ['SELECT'],
       users: ['SELECT'],
     };
     expect(await relationPrivilegesOf('anon')).toEqual(expected);
-    // Updating users is column by column (below), so has_table_privilege does not list it.
-    expect(await relationPrivilegesOf('authenticated')).toEqual(expected);
+    // Updating users is column by column (below), so has_table_privilege does not list it; nor
+    // adding and changing favourites. A client reads their notifications and never writes them.
+    expect(await relationPrivilegesOf('authenticated')).toEqual({
+      ...expected,
+      availability_notifications: ['SELECT'],
+      favourites: ['DELETE', 'SELECT'],
+      // A reader's own hours (policies pick the rows; a schedule's zone column by column, below).
+      reader_days_off: ['DELETE', 'INSERT', 'SELECT'],
+      reader_hours: ['DELETE', 'INSERT', 'SELECT'],
+      reader_schedules: ['DELETE', 'SELECT'],
+    });
+  });
+
+  test('authenticated may set the time zone of a schedule and the times of a window, never when the database refreshes them', async () => {
+    expect(await insertableColumnsOf('authenticated', 'public.reader_schedules')).toEqual(['reader_id', 'time_zone']);
+    expect(await updatableColumnsOf('authenticated', 'public.reader_schedules')).toEqual(['reader_id', 'time_zone']);
+    expect(await updatableColumnsOf('authenticated', 'public.reader_hours')).toEqual(['weekday', 'starts', 'ends']);
+    expect(await updatableColumnsOf('authenticated', 'public.reader_days_off')).toEqual([]);
+    expect(await insertableColumnsOf('anon', 'public.reader_hours')).toEqual([]);
+  });
+
+  test('authenticated may add a favourite naming the client, the reader and notify, and change only notify', async () => {
+    expect(await insertableColumnsOf('authenticated', 'public.favourites')).toEqual(['client_id', 'reader_id', 'notify']);
+    expect(await updatableColumnsOf('authenticated', 'public.favourites')).toEqual(['notify']);
+    expect(await insertableColumnsOf('anon', 'public.favourites')).toEqual([]);
+    expect(await updatableColumnsOf('authenticated', 'public.availability_notifications')).toEqual([]);
   });
 
   test('authenticated may update the card fields of a profile, and no presence or standing column', async () => {
@@ -168,9 +209,14 @@ describe('who may read and write which tables', () => {
 
   test('service_role reads and deletes the audit log but never writes it; nothing in private either', async () => {
     expect(await relationPrivilegesOf('service_role')).toEqual({
+      availability_notifications: ['DELETE', 'SELECT'],
+      favourites: ['DELETE', 'SELECT'],
       presence_audit_log: ['DELETE', 'SELECT'],
       reader_cards: ['SELECT'],
+      reader_days_off: ['DELETE', 'INSERT', 'SELECT', 'UPDATE'],
+      reader_hours: ['DELETE', 'INSERT', 'SELECT', 'UPDATE'],
       reader_levels: ['SELECT'],
+      reader_schedules: ['DELETE', 'INSERT', 'SELECT', 'UPDATE'],
       users: ['DELETE', 'INSERT', 'SELECT', 'UPDATE'],
     });
   });

@@ -245,13 +245,15 @@ describe('deleting a user', () => {
 });
 
 describe('the job list', () => {
-  test('private.presence_maintenance_jobs() lists the four jobs; without pg_cron the migration scheduled nothing', async () => {
+  test('private.presence_maintenance_jobs() lists the six jobs; without pg_cron the migration scheduled nothing', async () => {
     expect(await sql(stack, "select to_regnamespace('cron') is null as absent")).toEqual([{ absent: true }]);
     expect(await sql(stack, 'select job_name, schedule, command from private.presence_maintenance_jobs() order by job_name')).toEqual([
       { job_name: 'cleanup-reader-presence', schedule: '*/10 * * * *', command: 'select public.cleanup_reader_presence()' },
       { job_name: 'mark-inactive-readers-offline', schedule: '* * * * *', command: 'select public.mark_inactive_readers_offline()' },
+      { job_name: 'purge-availability-notifications', schedule: '23 3 * * *', command: 'select public.purge_availability_notifications()' },
       { job_name: 'purge-presence-audit-log', schedule: '17 3 * * *', command: 'select public.purge_presence_audit_log()' },
       { job_name: 'refresh-reader-directory-stats', schedule: '* * * * *', command: 'select private.refresh_reader_directory_stats()' },
+      { job_name: 'refresh-reader-next-windows', schedule: '* * * * *', command: 'select private.refresh_reader_next_windows()' },
     ]);
   });
 
@@ -280,10 +282,19 @@ describe('at 100,000 readers the presence reads are index-served', () => {
       insert into private.reader_presence (reader_id, last_seen_at)
       select id, now() - interval '3 days' from public.users where display_name like 'Bulk 2%';
       update public.users u set recorded_status = n.status from private.reader_presence_now n where n.reader_id = u.id and n.status <> u.recorded_status;
+      -- A tenth keep hours (two windows on five weekdays); the zone is checked once, being of the domain already.
+      with zone as materialized (select 'Europe/London'::public.time_zone_name as name)
+      insert into public.reader_schedules (reader_id, time_zone)
+      select u.id, zone.name from public.users u, zone where u.display_name like 'Bulk 3%';
+      insert into public.reader_hours (reader_id, weekday, starts, ends)
+      select s.reader_id, d, make_time(w, 0, 0), make_time(w, 0, 0) + interval '90 minutes'
+      from public.reader_schedules s
+      cross join generate_series(1, 5) as d
+      cross join lateral (values ((hashtext(s.reader_id::text) & 2147483647) % 11), (12 + (hashtext(s.reader_id::text || d) & 2147483647) % 10)) as v (w);
       analyze;
     `,
     );
-  }, 120_000);
+  }, 240_000);
 
   async function plan(query: string, values: unknown[] = []): Promise<string> {
     const rows = await sql<{ 'QUERY PLAN': string }>(stack, `explain ${query}`, values);
@@ -322,6 +333,14 @@ describe('at 100,000 readers the presence reads are index-served', () => {
     await sql(stack, 'select * from public.get_readers_online_status($1)', [[reader!.id]]);
     await sql(stack, 'select public.mark_inactive_readers_offline(), public.cleanup_reader_presence(), private.refresh_reader_directory_stats()');
     await sql(stack, 'select * from public.reader_directory_summary()');
+    // Reader hours: the minute job, and "Available later today".
+    await sql(stack, 'select private.refresh_reader_next_windows()');
+    await sql(
+      stack,
+      `select * from public.reader_cards
+      where next_window_starts_at > now() and next_window_starts_at < now() + interval '12 hours' and status <> 'available'
+      order by next_window_starts_at, average_rating desc, id limit 24`,
+    );
     await sql(stack, 'select * from public.presence_audit_log where user_id = $1 order by changed_at', [reader!.id]);
     // Retention reads the BRIN summary once the log holds weeks of history (and autovacuum's statistics).
     await sql(
@@ -335,6 +354,35 @@ describe('at 100,000 readers the presence reads are index-served', () => {
     );
     await sql(stack, 'analyze public.presence_audit_log');
     await sql(stack, 'select public.purge_presence_audit_log()');
+    // Favourites: 10 clients follow each of 1,000 readers, who all become available in one statement
+    // (the fan-out); one of them again after the cooldown (their followers and each one's last
+    // notification found by index); a client reads their notifications; deleting the reader's
+    // account removes what refers to it through the foreign keys' indexes.
+    await sql(
+      stack,
+      `insert into public.favourites (client_id, reader_id, notify)
+       select c.id, r.id, true
+       from (select id, row_number() over (order by id) as n from public.users where display_name like 'Bulk 3%' limit 10000) c
+       join (select id, row_number() over (order by id) as n from public.users where display_name like 'Bulk 4%' limit 1000) r on r.n = c.n % 1000 + 1;
+       analyze public.favourites;
+       insert into public.presence_audit_log (user_id, old_status, new_status, cause)
+       select distinct f.reader_id, 'offline'::public.presence_status, 'available'::public.presence_status, 'heartbeat' from public.favourites f;
+       analyze public.availability_notifications;`,
+    );
+    const [followed] = await sql<{ client_id: string; reader_id: string }>(
+      stack,
+      'select client_id, reader_id from public.favourites order by reader_id limit 1',
+    );
+    await sql(stack, "update public.availability_notifications set available_at = available_at - interval '11 minutes' where reader_id = $1", [
+      followed!.reader_id,
+    ]);
+    await sql(stack, "insert into public.presence_audit_log (user_id, old_status, new_status, cause) values ($1, 'away', 'available', 'reader_choice')", [
+      followed!.reader_id,
+    ]);
+    await sql(stack, 'select * from public.availability_notifications where client_id = $1 order by available_at desc, id desc limit 50', [
+      followed!.client_id,
+    ]);
+    await sql(stack, 'delete from auth.users where id = $1', [followed!.reader_id]);
     // Removing a level checks that no reader still has it: the foreign-key index serves that.
     await sql(stack, "insert into public.reader_levels (name, color_theme, icon, base_price_per_minute) values ('Retired', 'gray', 'archive', 0)");
     await sql(stack, "delete from public.reader_levels where name = 'Retired'");

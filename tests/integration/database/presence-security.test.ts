@@ -91,6 +91,8 @@ describe('as anon', () => {
         'specialties_search',
         'status',
         'status_message',
+        'next_window_starts_at',
+        'next_window_ends_at',
       ].sort(),
     );
   });

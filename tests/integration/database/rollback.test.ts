@@ -43,23 +43,25 @@ const presenceObjects = `
 test('the documented rollback removes everything the migrations add, and they apply again', async () => {
   const [applied] = await sql(stack, presenceObjects);
   expect(applied).toMatchObject({
-    public_tables: 3, // users, reader_levels, presence_audit_log
+    public_tables: 8, // users, reader_levels, presence_audit_log, favourites, availability_notifications, reader_schedules, reader_hours, reader_days_off
     public_views: 1, // reader_cards
     private_schema: 1,
     private_tables: 3, // reader_devices, reader_presence, reader_directory_stats
     private_views: 1, // reader_presence_now
-    domains: 5, // display_name, avatar_url, bio, specialty, status_message
+    domains: 6, // display_name, avatar_url, bio, specialty, status_message, time_zone_name
     enums: 1, // presence_status
     composite_types: 1, // own_presence
     auth_triggers: 2, // on_auth_user_created, end_presence_of_banned_user
-    realtime_policies: 1, // everyone receives reader presence
-    history: 6,
+    realtime_policies: 2, // everyone receives reader presence, clients receive their own availability notifications
+    history: 8,
     function_defaults: 1,
   });
-  expect(applied!.public_functions).toBeGreaterThanOrEqual(11);
-  expect(applied!.private_functions).toBeGreaterThanOrEqual(20);
+  expect(applied!.public_functions).toBeGreaterThanOrEqual(13);
+  expect(applied!.private_functions).toBeGreaterThanOrEqual(33);
   expect(await sql(stack, 'select version from supabase_migrations.schema_migrations order by version')).toEqual(
-    ['20251125000100', '20251125000200', '20251125000300', '20251125000400', '20251125000500', '20251125000600'].map((version) => ({ version })),
+    ['20251125000100', '20251125000200', '20251125000300', '20251125000400', '20251125000500', '20251125000600', '20251125000700', '20251125000800'].map(
+      (version) => ({ version }),
+    ),
   );
 
   await runSupabaseCli(PROJECT_DIR, ['db', 'query', '--db-url', stack.dbUrl, '-f', 'supabase/rollback/presence.sql']);

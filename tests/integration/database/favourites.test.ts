@@ -1,0 +1,274 @@
+/**
+ * Favourites, by actor, through the API each actor really has (supabase-js through the gateway and
+ * PostgREST): a client keeps readers they like and toggles "notify me when available"; anonymous
+ * visitors and other clients can neither see nor change them; only readers can be favourites, never
+ * oneself, at most 100 per client; they go with either account. Every refusal is also checked for
+ * what it did not write. SQL only sets up many rows at once and deletes accounts.
+ */
+import type { SupabaseClient } from '@supabase/supabase-js';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { RunningStack } from '../../../local-stack/stack.ts';
+import { clientFor, sql, startTestStack, uniqueEmail } from '../../support/test-stack.ts';
+import { signUpReader, type Reader } from './presence-clients.ts';
+
+interface Favourite {
+  client_id: string;
+  reader_id: string;
+  notify: boolean;
+  created_at: string;
+}
+
+interface Client {
+  client: SupabaseClient;
+  userId: string;
+}
+
+let stack: RunningStack;
+let anon: SupabaseClient;
+
+beforeAll(async () => {
+  stack = await startTestStack({ presenceJobs: false });
+  anon = clientFor(stack);
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+/** A client (not a reader), signed up through Auth as the sign-up page does. */
+async function signUpClient(label: string): Promise<Client> {
+  const client = clientFor(stack);
+  const { data, error } = await client.auth.signUp({
+    email: uniqueEmail(label),
+    password: 'client-password-1',
+    options: { data: { display_name: `Client ${label}` } },
+  });
+  if (error || !data.session) throw error ?? new Error('sign-up gave no session');
+  return { client, userId: data.user!.id };
+}
+
+/** A client's favourites as they read them. */
+async function favouritesOf(client: SupabaseClient): Promise<Favourite[]> {
+  const { data, error } = await client.from('favourites').select('*').order('created_at').overrideTypes<Favourite[], { merge: false }>();
+  if (error) throw new Error(`favourites failed: ${error.code} ${error.message}`);
+  return data;
+}
+
+/** What the database holds, whatever any client may see. */
+async function storedFavourites(clientId: string): Promise<Array<{ reader_id: string; notify: boolean }>> {
+  return sql(stack, 'select reader_id, notify from public.favourites where client_id = $1 order by created_at, reader_id', [clientId]);
+}
+
+/** Many readers at once (sign-up's trigger makes their profiles), for set-ups. */
+async function bulkReaders(label: string, count: number): Promise<string[]> {
+  const rows = await sql<{ id: string }>(
+    stack,
+    `insert into auth.users (id, aud, role, email, raw_user_meta_data, created_at, updated_at)
+     select gen_random_uuid(), 'authenticated', 'authenticated', $1 || '-' || n || '@fixture.test',
+            jsonb_build_object('display_name', 'Bulk ' || n, 'is_reader', true), now(), now()
+     from generate_series(1, $2::int) as n
+     order by n
+     returning id`,
+    [uniqueEmail(label).replace('@example.test', ''), count],
+  );
+  return rows.map((row) => row.id);
+}
+
+describe('a client', () => {
+  let me: Client;
+  let luna: Reader;
+  let orion: Reader;
+
+  beforeAll(async () => {
+    me = await signUpClient('fav-owner');
+    luna = await signUpReader(stack, 'fav-luna');
+    orion = await signUpReader(stack, 'fav-orion');
+  });
+
+  test('stars a reader (notify off by default, their own id and the server time filled in), toggles notify, and unstars', async () => {
+    const before = Date.now();
+    const added = await me.client.from('favourites').insert({ reader_id: luna.userId }).select().single<Favourite>();
+    expect(added.error).toBeNull();
+    expect(added.data).toMatchObject({ client_id: me.userId, reader_id: luna.userId, notify: false });
+    expect(Math.abs(new Date(added.data!.created_at).getTime() - before)).toBeLessThan(60_000);
+
+    const on = await me.client.from('favourites').update({ notify: true }).eq('reader_id', luna.userId).select();
+    expect([on.error, on.data?.length]).toEqual([null, 1]);
+    expect(await storedFavourites(me.userId)).toEqual([{ reader_id: luna.userId, notify: true }]);
+    await me.client.from('favourites').update({ notify: false }).eq('reader_id', luna.userId);
+    expect(await storedFavourites(me.userId)).toEqual([{ reader_id: luna.userId, notify: false }]);
+
+    const removed = await me.client.from('favourites').delete().eq('reader_id', luna.userId).select();
+    expect([removed.error, removed.data?.length]).toEqual([null, 1]);
+    expect(await favouritesOf(me.client)).toEqual([]);
+  });
+
+  test('stars with notify on in one insert, and starring again while ignoring duplicates keeps one row as it was', async () => {
+    expect((await me.client.from('favourites').insert({ reader_id: orion.userId, notify: true })).error).toBeNull();
+    const again = await me.client.from('favourites').upsert({ reader_id: orion.userId, notify: false }, { ignoreDuplicates: true });
+    expect(again.error).toBeNull();
+    expect(await storedFavourites(me.userId)).toEqual([{ reader_id: orion.userId, notify: true }]);
+    const duplicate = await me.client.from('favourites').insert({ reader_id: orion.userId });
+    expect(duplicate.error?.code).toBe('23505');
+    await me.client.from('favourites').delete().eq('reader_id', orion.userId);
+  });
+
+  test('cannot write created_at, nor move a favourite to another reader or client', async () => {
+    const backdated = await me.client.from('favourites').insert({ reader_id: luna.userId, created_at: '2000-01-01T00:00:00Z' });
+    expect([backdated.error?.code, backdated.error?.message]).toEqual(['42501', 'permission denied for table favourites']);
+    expect(await storedFavourites(me.userId)).toEqual([]);
+
+    await me.client.from('favourites').insert({ reader_id: luna.userId });
+    for (const change of [{ created_at: '2000-01-01T00:00:00Z' }, { reader_id: orion.userId }, { client_id: orion.userId }]) {
+      const { error } = await me.client.from('favourites').update(change).eq('reader_id', luna.userId);
+      expect(error?.code, JSON.stringify(change)).toBe('42501');
+    }
+    const [row] = await sql(
+      stack,
+      "select reader_id, client_id, created_at > now() - interval '1 minute' as fresh from public.favourites where client_id = $1",
+      [me.userId],
+    );
+    expect(row).toEqual({ reader_id: luna.userId, client_id: me.userId, fresh: true });
+    await me.client.from('favourites').delete().eq('reader_id', luna.userId);
+  });
+
+  test('cannot favourite a client, an unknown id or themselves, and hostile values are refused, with nothing written', async () => {
+    const other = await signUpClient('fav-not-a-reader');
+    for (const readerId of [other.userId, crypto.randomUUID()]) {
+      const { error } = await me.client.from('favourites').insert({ reader_id: readerId });
+      expect([error?.code, error?.message]).toEqual(['22023', 'only readers can be favourites']);
+    }
+    // A reader may keep favourites too, but not themselves.
+    const self = await luna.client.from('favourites').insert({ reader_id: luna.userId });
+    expect(self.error?.code).toBe('23514');
+    expect(self.error?.message).toContain('favourites_not_self');
+
+    for (const hostile of [
+      { reader_id: 'not-a-uuid' },
+      { reader_id: luna.userId, notify: 'maybe' },
+      { reader_id: null },
+      { reader_id: ['x'] },
+      { reader_id: 'a'.repeat(100_000) },
+    ]) {
+      const { error } = await me.client.from('favourites').insert(hostile as never);
+      expect(error, JSON.stringify(hostile).slice(0, 80)).not.toBeNull();
+      expect(['22P02', '23502', '22023', 'PGRST204', 'PGRST102'], `${error?.code} ${error?.message}`).toContain(error?.code);
+    }
+    expect(await storedFavourites(me.userId)).toEqual([]);
+    expect(await storedFavourites(luna.userId)).toEqual([]);
+  });
+});
+
+describe('anon and another client', () => {
+  let alice: Client;
+  let bob: Client;
+  let luna: Reader;
+
+  beforeAll(async () => {
+    alice = await signUpClient('fav-alice');
+    bob = await signUpClient('fav-bob');
+    luna = await signUpReader(stack, 'fav-luna-2');
+    const { error } = await alice.client.from('favourites').insert({ reader_id: luna.userId, notify: true });
+    expect(error).toBeNull();
+  });
+
+  test('anon can neither read nor write favourites', async () => {
+    const read = await anon.from('favourites').select('*');
+    expect([read.status, read.error?.code]).toEqual([401, '42501']);
+    const write = await anon.from('favourites').insert({ client_id: alice.userId, reader_id: luna.userId });
+    expect(write.error?.code).toBe('42501');
+    expect((await anon.from('favourites').update({ notify: false }).eq('client_id', alice.userId)).error?.code).toBe('42501');
+    expect((await anon.from('favourites').delete().eq('client_id', alice.userId)).error?.code).toBe('42501');
+    expect(await storedFavourites(alice.userId)).toEqual([{ reader_id: luna.userId, notify: true }]);
+  });
+
+  test("another client sees none of Alice's favourites and cannot change or remove them", async () => {
+    expect(await favouritesOf(bob.client)).toEqual([]);
+    expect((await bob.client.from('favourites').select('*').eq('client_id', alice.userId)).data).toEqual([]);
+    const update = await bob.client.from('favourites').update({ notify: false }).eq('client_id', alice.userId).select();
+    expect([update.error, update.data]).toEqual([null, []]);
+    const remove = await bob.client.from('favourites').delete().eq('client_id', alice.userId).select();
+    expect([remove.error, remove.data]).toEqual([null, []]);
+    expect(await storedFavourites(alice.userId)).toEqual([{ reader_id: luna.userId, notify: true }]);
+  });
+
+  test("another client cannot add a favourite to Alice's list", async () => {
+    const other = await signUpReader(stack, 'fav-orion-2');
+    const forged = await bob.client.from('favourites').insert({ client_id: alice.userId, reader_id: other.userId });
+    expect([forged.error?.code, forged.error?.message]).toEqual(['42501', 'a client keeps favourites in their own list only']);
+    expect(await storedFavourites(alice.userId)).toEqual([{ reader_id: luna.userId, notify: true }]);
+    expect(await storedFavourites(bob.userId)).toEqual([]);
+  });
+});
+
+describe('at most 100 favourites per client', () => {
+  test('the 101st is refused with the named limit until one is removed; a duplicate is still ignored', async () => {
+    const me = await signUpClient('fav-cap');
+    const readers = await bulkReaders('fav-cap', 102);
+    // The first 100 in SQL (the same trigger checks them), the rest through the API.
+    await sql(stack, 'insert into public.favourites (client_id, reader_id) select $1, unnest($2::uuid[])', [me.userId, readers.slice(0, 100)]);
+    expect(await favouritesOf(me.client)).toHaveLength(100);
+
+    const refused = await me.client.from('favourites').insert({ reader_id: readers[100] });
+    expect(refused.error).toMatchObject({
+      code: '23514',
+      message: 'new row for relation "favourites" violates check constraint "favourites_per_client_limit"',
+      details: 'A client keeps at most 100 favourites: remove one to add another.',
+    });
+    expect(refused.status).toBe(400);
+    const duplicate = await me.client.from('favourites').upsert({ reader_id: readers[0] }, { ignoreDuplicates: true });
+    expect(duplicate.error).toBeNull();
+    expect(await storedFavourites(me.userId)).toHaveLength(100);
+
+    await me.client.from('favourites').delete().eq('reader_id', readers[0]);
+    expect((await me.client.from('favourites').insert({ reader_id: readers[100] })).error).toBeNull();
+    expect(await storedFavourites(me.userId)).toHaveLength(100);
+  });
+
+  test('two additions at once when one place is left: the second waits for the first and is refused', async () => {
+    const me = await signUpClient('fav-race');
+    const readers = await bulkReaders('fav-race', 101);
+    await sql(stack, 'insert into public.favourites (client_id, reader_id) select $1, unnest($2::uuid[])', [me.userId, readers.slice(0, 99)]);
+    // The 100th is being added (another tab, say) and not yet committed when the client adds a 101st.
+    const first = new pg.Client({ connectionString: stack.dbUrl });
+    await first.connect();
+    try {
+      await first.query('begin');
+      await first.query('insert into public.favourites (client_id, reader_id) values ($1, $2)', [me.userId, readers[99]]);
+      let settled = false;
+      const second = Promise.resolve(me.client.from('favourites').insert({ reader_id: readers[100] })).finally(() => {
+        settled = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(settled).toBe(false);
+      await first.query('commit');
+      expect((await second).error?.code).toBe('23514');
+    } finally {
+      await first.end();
+    }
+    expect(await storedFavourites(me.userId)).toHaveLength(100);
+  });
+});
+
+describe('favourites go with either account', () => {
+  test("deleting a client's account removes their favourites; deleting a reader's removes everyone's favourites of them", async () => {
+    const leaving = await signUpClient('fav-leaving');
+    const staying = await signUpClient('fav-staying');
+    const [luna, orion] = await bulkReaders('fav-accounts', 2);
+    await sql(stack, 'insert into public.favourites (client_id, reader_id, notify) values ($1, $3, true), ($1, $4, false), ($2, $3, true), ($2, $4, true)', [
+      leaving.userId,
+      staying.userId,
+      luna,
+      orion,
+    ]);
+
+    await sql(stack, 'delete from auth.users where id = $1', [leaving.userId]);
+    expect(await storedFavourites(leaving.userId)).toEqual([]);
+    expect(await storedFavourites(staying.userId)).toHaveLength(2);
+
+    await sql(stack, 'delete from auth.users where id = $1', [luna]);
+    expect(await storedFavourites(staying.userId)).toEqual([{ reader_id: orion, notify: true }]);
+    expect(await sql(stack, 'select count(*)::int as n from public.favourites where reader_id = $1', [luna])).toEqual([{ n: 0 }]);
+  });
+});
