@@ -16,7 +16,7 @@ import { startBenchStack, type BenchStack } from './lib/bench-stack.ts';
 import { measureCleanups, type CleanupMeasure } from './lib/cleanup.ts';
 import { benchConfigFromEnv, type BenchConfig } from './lib/config.ts';
 import { enableWalInspection, settledTableUpdates, type TableUpdates } from './lib/database-counters.ts';
-import { addReaders, mirrorIntoSeedDesign, onlineDevices, presenceCounts, setOnlineReaders } from './lib/dataset.ts';
+import { addReaderHours, addReaders, mirrorIntoSeedDesign, onlineDevices, presenceCounts, setOnlineReaders } from './lib/dataset.ts';
 import { growthChartSvg } from './lib/growth-chart.ts';
 import {
   HEARTBEAT_TABLE,
@@ -29,6 +29,7 @@ import {
   type StatementPlan,
 } from './lib/heartbeats.ts';
 import { describeMachine, type Machine } from './lib/machine.ts';
+import { measureFollowedTransitions, type FollowedTransitionMeasure } from './lib/followers.ts';
 import { measurePush, presencePushCount, type PushMeasure } from './lib/push.ts';
 import { measureReads, type ReadMeasure } from './lib/reads.ts';
 import { renderReport, growthSeries } from './lib/report.ts';
@@ -72,6 +73,8 @@ export interface BenchResults {
   heartbeatPushes?: number;
   /** Status changes pushed to Realtime subscribers; absent before issue 13. */
   push?: PushMeasure;
+  /** A transition to available with followers to notify; absent before issue 14. */
+  followedTransition?: FollowedTransitionMeasure;
 }
 
 const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'supabase', 'migrations');
@@ -129,6 +132,7 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
     for (const size of config.growth) {
       log(`Seeding readers ${seeded + 1}..${size}`);
       await addReaders(db, seeded + 1, size);
+      await addReaderHours(db, seeded + 1, size);
       seeded = size;
       const online = scaled(config.online, size, config);
       const stale = Math.max(1, scaled(config.stale, size, config));
@@ -187,6 +191,12 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
       readers.map((reader) => reader.id),
       { subscribers: config.pushSubscribers, transitions: config.pushTransitions, burst: config.pushBurst },
     );
+    log(`Followers: a transition to available with ${config.followers} clients to notify`);
+    const followedTransition = await measureFollowedTransitions(
+      db,
+      readers.slice(2 * config.pushTransitions + config.pushBurst).map((reader) => reader.id),
+      config.followers,
+    );
     const { resultsDir: _, resultsName: __, previousResults: ___, schemaPatch: ____, ...recorded } = config;
     return {
       model: PRESENCE_MODEL,
@@ -203,6 +213,7 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
       heartbeatStatementsWarm: true,
       heartbeatPushes,
       push,
+      followedTransition,
     };
   } finally {
     await db.end().catch(() => {});

@@ -48,6 +48,7 @@ test('a tiny benchmark runs end to end and writes its report, JSON and chart', a
       BENCH_PUSH_SUBSCRIBERS: '20',
       BENCH_PUSH_TRANSITIONS: '5',
       BENCH_PUSH_BURST: '10',
+      BENCH_FOLLOWERS: '30',
     },
     resultsDir,
   );
@@ -64,7 +65,7 @@ test('a tiny benchmark runs end to end and writes its report, JSON and chart', a
     { available: 32, busy: 4, away: 4 },
   ]);
   for (const step of results.growth) {
-    expect(step.reads).toHaveLength(8);
+    expect(step.reads).toHaveLength(10);
     for (const read of step.reads) {
       expect(read.http.errors, `${read.name} (${read.design}): ${read.http.firstError}`).toBe(0);
       expect(read.http.requests).toBeGreaterThan(0);
@@ -122,11 +123,23 @@ test('a tiny benchmark runs end to end and writes its report, JSON and chart', a
   // The broadcast is an insert of its own: a transition with it writes more WAL than without.
   expect(push.transitionCost.withPush.walBytes).toBeGreaterThan(push.transitionCost.withoutPush.walBytes);
   expect(push.broadcastRowWalBytes).toBeGreaterThan(0);
+  // Every follower is told once, in the transition's transaction; nobody is told of an unfollowed reader.
+  expect(results.followedTransition).toMatchObject({ followers: 30, followed: { notifications: 30 }, unfollowed: { notifications: 0 } });
+  expect(results.followedTransition!.followed.walBytes).toBeGreaterThan(results.followedTransition!.unfollowed.walBytes);
 
   const reportPath = writeResults(results, resultsDir);
   const report = fs.readFileSync(reportPath, 'utf8');
   expect(report).toMatch(/^# Presence benchmark, \d{4}-\d{2}-\d{2}/);
-  for (const section of ['## Targets', '## 1. Heartbeats', '## 2. Cost per heartbeat', '## 3. Reads', '## 4. Cleanup', '## 5. Growth', '## 6. Push']) {
+  for (const section of [
+    '## Targets',
+    '## 1. Heartbeats',
+    '## 2. Cost per heartbeat',
+    '## 3. Reads',
+    '## 4. Cleanup',
+    '## 5. Growth',
+    '## 6. Push',
+    '## 7. A transition with followers',
+  ]) {
     expect(report).toContain(section);
   }
   expect(report).toContain('**Capacity:**');

@@ -20,6 +20,8 @@ export interface BenchConfig {
   pushTransitions: number;
   /** Transitions committed at once for the throughput figure. */
   pushBurst: number;
+  /** Clients who asked to be told when one reader becomes available. */
+  followers: number;
   /** Where the report, its JSON and the chart are written. */
   resultsDir: string;
   /** Their file name without extension; the run's date when unset. An existing report is never overwritten. */
@@ -81,6 +83,7 @@ export function benchConfigFromEnv(env: NodeJS.ProcessEnv, defaultResultsDir: st
     pushSubscribers: positiveInteger(env, 'BENCH_PUSH_SUBSCRIBERS', 1_000),
     pushTransitions: positiveInteger(env, 'BENCH_PUSH_TRANSITIONS', 100),
     pushBurst: positiveInteger(env, 'BENCH_PUSH_BURST', 200),
+    followers: positiveInteger(env, 'BENCH_FOLLOWERS', 1_000),
     resultsDir: env.BENCH_RESULTS_DIR || defaultResultsDir,
     ...(env.BENCH_RESULTS_NAME ? { resultsName: resultsName(env.BENCH_RESULTS_NAME) } : {}),
     ...(env.BENCH_PREVIOUS ? { previousResults: env.BENCH_PREVIOUS } : {}),

@@ -82,7 +82,11 @@ const CHOOSE = `
 const SETTLE = `select (private.settle_presence($1, 'reader_choice')).status::text as status`;
 
 /** One transition of one reader in its own transaction: when its COMMIT was sent, its time in PostgreSQL, its WAL. */
-async function transition(db: pg.Client, readerId: string, status: 'busy' | 'available'): Promise<{ committedAt: number; ms: number; walBytes: number }> {
+export async function transition(
+  db: pg.Client,
+  readerId: string,
+  status: 'busy' | 'available',
+): Promise<{ committedAt: number; ms: number; walBytes: number }> {
   let committedAt = 0;
   let ms = 0;
   const walBytes = await walOf(db, async () => {

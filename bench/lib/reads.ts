@@ -35,14 +35,15 @@ interface ReadQuery {
 
 const LEVEL_COLUMNS = 'id, name, color_theme, icon, base_price_per_minute, description';
 /** A card as the readers page shows it: profile fields, the effective status and its message, "last seen", the server's clock. */
-const CARD_COLUMNS = 'id, display_name, avatar_url, specialties, average_rating, review_count, status, status_message, is_online, last_seen_at, server_time';
+const CARD_COLUMNS =
+  'id, display_name, avatar_url, specialties, average_rating, review_count, status, status_message, is_online, last_seen_at, server_time, next_window_starts_at, next_window_ends_at';
 /** What the benchmark's readers page selects from public.reader_cards (the smoke test checks the app asks for no more). */
 export const READERS_PAGE_SELECT = `${CARD_COLUMNS},readerLevel:level_id(${LEVEL_COLUMNS})`;
 /** The directory's order (users_directory_idx): recorded status (available, busy, away, offline), best rated, id. */
 const DIRECTORY_ORDER = 'order=recorded_status.asc,average_rating.desc,id.asc';
 
 /** The SQL PostgREST runs for a page of reader_cards with the level embedded (a lateral join per card). */
-function readerCardsPageSql(where: string): string {
+function readerCardsPageSql(where: string, order = 'c.recorded_status, c.average_rating desc, c.id'): string {
   return `select ${CARD_COLUMNS.split(', ')
     .map((column) => `c.${column}`)
     .join(', ')}, lvl."readerLevel"
@@ -54,12 +55,17 @@ function readerCardsPageSql(where: string): string {
               .join(', ')} from public.reader_levels l where l.id = c.level_id) l1
           ) lvl on true
           ${where}
-          order by c.recorded_status, c.average_rating desc, c.id limit 24`;
+          order by ${order} limit 24`;
 }
 
 export const READERS_PAGE = 'Readers page (first page, online first)';
 export const AVAILABLE_NOW_PAGE = 'Readers page, available now (first page)';
 export const DIRECTORY_SUMMARY = 'Readers page summary (reader and online counts)';
+export const FAVOURITES_PAGE = 'Readers page, your favourites (100 ids, first page)';
+export const LATER_TODAY_PAGE = 'Readers page, available later today (first page)';
+
+/** "Later today" as a visitor twelve hours before their midnight asks for it: windows starting from now until then. */
+const laterTodayBounds = () => ({ after: new Date().toISOString(), before: new Date(Date.now() + 12 * 3600_000).toISOString() });
 export const statusQueryName = (count: number) => `getReadersOnlineStatus, ${count} ids`;
 
 function statusQueries(count: number): ReadQuery[] {
@@ -123,6 +129,32 @@ export const READ_QUERIES: Array<ReadQuery & { ids: number }> = [
     // The minute job's counts, fresh, so the summary reads its one row rather than counting live.
     prepare: async (db) => {
       await db.query('select private.refresh_reader_directory_stats()');
+    },
+  },
+  {
+    // A client's favourites (at most 100) in directory order: their ids, from their own list.
+    name: FAVOURITES_PAGE,
+    design: 'project',
+    ids: 100,
+    sql: readerCardsPageSql('where c.id = any ($1)'),
+    sqlValues: (ids) => [ids],
+    request: (_, ids) => [`/rest/v1/reader_cards?select=${encodeURIComponent(READERS_PAGE_SELECT)}&id=in.(${ids.join(',')})&${DIRECTORY_ORDER}&limit=24`],
+  },
+  {
+    // users_next_window_idx: a range of window starts, soonest first, readers not available now.
+    name: LATER_TODAY_PAGE,
+    design: 'project',
+    ids: 0,
+    sql: readerCardsPageSql(
+      `where c.next_window_starts_at > now() and c.next_window_starts_at < now() + interval '12 hours' and c.status <> 'available'`,
+      'c.next_window_starts_at, c.average_rating desc, c.id',
+    ),
+    sqlValues: () => [],
+    request: () => {
+      const { after, before } = laterTodayBounds();
+      return [
+        `/rest/v1/reader_cards?select=${encodeURIComponent(READERS_PAGE_SELECT)}&next_window_starts_at=gt.${after}&next_window_starts_at=lt.${before}&status=neq.available&order=next_window_starts_at.asc,average_rating.desc,id.asc&limit=24`,
+      ];
     },
   },
   ...statusQueries(24).map((query) => ({ ...query, ids: 24 })),

@@ -5,6 +5,7 @@ import { functionsCalledIn } from './database-counters.ts';
 import type { GrowthSeries } from './growth-chart.ts';
 import type { HeartbeatPath, HeartbeatRound, StatementPlan } from './heartbeats.ts';
 import { otherCpuSeconds } from './process-cpu.ts';
+import type { FollowedTransitionMeasure } from './followers.ts';
 import type { PushMeasure } from './push.ts';
 import type { ReadMeasure } from './reads.ts';
 
@@ -12,6 +13,8 @@ import type { ReadMeasure } from './reads.ts';
 const READERS_PAGE = 'Readers page (first page, online first)';
 const AVAILABLE_NOW_PAGE = 'Readers page, available now (first page)';
 const DIRECTORY_SUMMARY = 'Readers page summary (reader and online counts)';
+const FAVOURITES_PAGE = 'Readers page, your favourites (100 ids, first page)';
+const LATER_TODAY_PAGE = 'Readers page, available later today (first page)';
 const statusQuery = (count: number) => `getReadersOnlineStatus, ${count} ids`;
 const HEARTBEAT_INTERVAL_SECONDS = 60;
 /** What results without a `model` measured. */
@@ -308,6 +311,8 @@ export function evaluateTargets(results: BenchResults): Target[] {
   };
   pageTarget(READERS_PAGE, 'Readers page');
   pageTarget(AVAILABLE_NOW_PAGE, 'Readers page, available now,');
+  pageTarget(FAVOURITES_PAGE, 'Readers page, your favourites (100),');
+  pageTarget(LATER_TODAY_PAGE, 'Readers page, available later today,');
 
   const page = read(largest.reads, READERS_PAGE, 'project');
   const seedPage = read(largest.reads, READERS_PAGE, 'seed');
@@ -931,7 +936,21 @@ ${largest.cleanups.map((c) => `**${c.fn}()**\n\n\`\`\`\n${c.plan}\n\`\`\``).join
 
 ${growthTable(results)}
 ${results.push ? pushSection(results.push, results.heartbeatPushes) : ''}
-${notes ? `\n## ${results.push ? 7 : 6}. Investigation\n\n${notes.trim()}\n` : ''}`;
+${results.followedTransition ? followersSection(results.followedTransition) : ''}
+${notes ? `\n## ${5 + Number(Boolean(results.push)) + Number(Boolean(results.followedTransition)) + 1}. Investigation\n\n${notes.trim()}\n` : ''}`;
+}
+
+function followersSection({ followers, followed, unfollowed }: FollowedTransitionMeasure): string {
+  return `
+## 7. A transition with followers to notify
+
+A reader whom ${fixed(followers)} clients follow with "Notify me when available" on becomes available (busy first, then available, recorded as \`set_reader_status\` does): the database makes one notification per follower and pushes each on that follower's own Realtime topic, in the transition's transaction. Medians of five readers each way, time in PostgreSQL and the transaction's WAL:
+
+| Reader | Notifications | Time | WAL |
+|---|---|---|---|
+| followed by ${fixed(followers)} | ${fixed(followed.notifications)} | ${ms(followed.ms)} ms | ${fixed(followed.walBytes)} B |
+| followed by nobody | ${fixed(unfollowed.notifications)} | ${ms(unfollowed.ms)} ms | ${fixed(unfollowed.walBytes)} B |
+`;
 }
 
 function pushSection(push: PushMeasure, heartbeatPushes: number | undefined): string {

@@ -17,6 +17,7 @@ describe('benchConfigFromEnv', () => {
       pushSubscribers: 1_000,
       pushTransitions: 100,
       pushBurst: 200,
+      followers: 1_000,
       resultsDir: '/results',
     });
   });

@@ -118,6 +118,7 @@ function results(): BenchResults {
       pushSubscribers: 1_000,
       pushTransitions: 100,
       pushBurst: 200,
+      followers: 1_000,
     },
     growth: [
       { readers: 1_000, online: 100, stale: 100, reads: reads(1_000), cleanups: cleanups(100, 5) },
