@@ -35,9 +35,19 @@ export default tseslint.config(
   ),
   boundary(
     ['src/features/readers/**'],
-    ['@/features/presence/*', '@/features/auth/*', '@/app/*'],
+    ['@/features/presence/*', '@/features/auth/*', '@/features/favourites/*', '@/features/hours/*', '@/app/*'],
     'readers use shared presence display (src/components/presence, src/lib), not another feature',
   ),
   boundary(['src/features/presence/**'], ['@/features/readers/*', '@/features/auth/*', '@/app/*'], 'presence must not depend on another feature or on the app'),
+  boundary(
+    ['src/features/favourites/**'],
+    ['@/features/readers/*', '@/features/presence/*', '@/features/auth/*', '@/app/*'],
+    'favourites must not depend on another feature or on the app: the app puts the star on the readers pages',
+  ),
+  boundary(
+    ['src/features/hours/**'],
+    ['@/features/readers/*', '@/features/presence/*', '@/features/auth/*', '@/features/favourites/*', '@/app/*'],
+    'hours must not depend on another feature or on the app: the app puts the editor on the profile page',
+  ),
   boundary(['src/features/auth/**'], ['@/features/readers/*', '@/features/presence/*', '@/app/*'], 'auth must not depend on another feature or on the app'),
 );

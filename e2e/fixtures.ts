@@ -45,8 +45,10 @@ async function control(action: 'api/cut' | 'api/restore' | 'realtime/stop' | 're
 
 /** The seed's readers and presence story, restored before every scenario so none depends on another. */
 async function restoreSeedPresence(db: Database) {
-  // Accounts made by earlier scenarios (sign-ups) go; the seed's demo accounts stay.
+  // Accounts made by earlier scenarios (sign-ups) go; the seed's demo accounts stay, without the
+  // favourites, notifications and hours earlier scenarios gave them.
   await db.query("delete from auth.users where email not like '%@demo.test'");
+  await db.query('delete from public.favourites; delete from public.availability_notifications; delete from public.reader_schedules');
   const query = (text: string, values?: unknown[]) => db.query(text, values);
   await resetPresence(query);
   // Luna available; Selene in a reading; Orion's browser went silent 20 minutes ago; Rowan left two hours ago.
@@ -74,9 +76,17 @@ async function withDeadlockRetry(task: () => Promise<void>, attempts = 3): Promi
   }
 }
 
+export interface OpenOptions {
+  path?: string;
+  /** The person's time zone (the browser's), e.g. 'America/New_York'; the machine's by default. */
+  timezoneId?: string;
+  /** Browser permissions granted to the app's origin, e.g. ['notifications']. */
+  permissions?: string[];
+}
+
 export interface People {
   /** Another person at another computer: a browser context of their own, on the readers page unless told otherwise. */
-  open(options?: { path?: string }): Promise<{ context: BrowserContext; page: Page }>;
+  open(options?: OpenOptions): Promise<{ context: BrowserContext; page: Page }>;
   /** The same, in a browser process of their own that `crash()` kills outright: no unload handler runs. */
   openInOwnBrowser(options?: { path?: string }): Promise<{ page: Page; crash(): void }>;
 }
@@ -114,8 +124,8 @@ export const test = base.extend<{ api: ApiControl; people: People; shot: (page: 
       const contexts: BrowserContext[] = [];
       const ownBrowsers: BrowserServer[] = [];
       const pageErrors: string[] = [];
-      const openIn = async (target: Browser, start: string) => {
-        const context = await target.newContext({ baseURL: setting('E2E_APP_URL') });
+      const openIn = async (target: Browser, start: string, { timezoneId, permissions }: Omit<OpenOptions, 'path'> = {}) => {
+        const context = await target.newContext({ baseURL: setting('E2E_APP_URL'), timezoneId, permissions });
         contexts.push(context);
         context.on('page', (page) => page.on('pageerror', (error) => pageErrors.push(error.message)));
         const page = await context.newPage();
@@ -123,7 +133,7 @@ export const test = base.extend<{ api: ApiControl; people: People; shot: (page: 
         return { context, page };
       };
       await use({
-        open: ({ path: start = '/readers' } = {}) => openIn(browser, start),
+        open: ({ path: start = '/readers', ...options } = {}) => openIn(browser, start, options),
         openInOwnBrowser: async ({ path: start = '/readers' } = {}) => {
           const server = await browser.browserType().launchServer(launchOptions);
           ownBrowsers.push(server);
@@ -178,6 +188,12 @@ export async function expectStatus(card: Locator, name: string, status: Status) 
 
 export const expectAvailable = (card: Locator, name: string) => expectStatus(card, name, 'available');
 export const expectOffline = (card: Locator, name: string) => expectStatus(card, name, 'offline');
+
+/** Signs out from the header and waits until the app has finished (the header offers to sign in again). */
+export async function signOut(page: Page) {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+}
 
 export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
   await page.goto('/sign-in');

@@ -13,6 +13,7 @@ import {
   READERS,
   readerCard,
   signIn,
+  signOut,
   test,
   type Database,
   type Status,
@@ -135,7 +136,7 @@ test('19. signing out, and closing the last tab, turn the reader Offline on the 
   await signIn(reader.page, rowan.email);
   const client = await liveClient(people, 'available');
 
-  await reader.page.getByRole('button', { name: 'Sign out' }).click();
+  await signOut(reader.page);
   await expectPushed(client, db, 'offline', 'sign-out');
 
   await signIn(reader.page, rowan.email);

@@ -1,5 +1,6 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import { useAvailabilityNotificationsTracking } from '@/app/favourites';
 import { useOwnCardSync } from '@/app/own-card';
 import { usePresenceTracking } from '@/app/presence';
 import { AppRouter } from '@/app/router';
@@ -9,6 +10,7 @@ import { useAuthStore } from '@/features/auth/stores/auth-store';
 export function App() {
   useEffect(() => useAuthStore.getState().initialize(), []);
   usePresenceTracking();
+  useAvailabilityNotificationsTracking();
   useOwnCardSync(getLiveReaderStatus());
   return (
     <QueryClientProvider client={queryClient}>

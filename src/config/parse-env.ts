@@ -6,6 +6,8 @@ export interface Env {
   /** The readers pages' safety-net poll while status changes arrive live. */
   readersLiveRefreshIntervalMs: number;
   presenceUpdateIntervalMs: number;
+  /** How often a signed-in client's notifications are read while their live channel is down. */
+  notificationsPollIntervalMs: number;
 }
 
 // Booleans because import.meta.env also carries Vite's DEV, PROD and SSR flags.
@@ -21,6 +23,7 @@ export class EnvError extends Error {
 const DEFAULT_READERS_REFRESH_INTERVAL_MS = 120_000;
 const DEFAULT_READERS_LIVE_REFRESH_INTERVAL_MS = 600_000;
 const DEFAULT_PRESENCE_UPDATE_INTERVAL_MS = 60_000;
+const DEFAULT_NOTIFICATIONS_POLL_INTERVAL_MS = 30_000;
 
 function readString(raw: RawEnv, name: string): string {
   const value = raw[name];
@@ -76,6 +79,7 @@ export function parseEnv(raw: RawEnv): Env {
     readersRefreshIntervalMs: readPositiveInteger(raw, 'VITE_READERS_REFRESH_INTERVAL_MS', DEFAULT_READERS_REFRESH_INTERVAL_MS, problems),
     readersLiveRefreshIntervalMs: readPositiveInteger(raw, 'VITE_READERS_LIVE_REFRESH_INTERVAL_MS', DEFAULT_READERS_LIVE_REFRESH_INTERVAL_MS, problems),
     presenceUpdateIntervalMs: readPositiveInteger(raw, 'VITE_PRESENCE_UPDATE_INTERVAL_MS', DEFAULT_PRESENCE_UPDATE_INTERVAL_MS, problems),
+    notificationsPollIntervalMs: readPositiveInteger(raw, 'VITE_NOTIFICATIONS_POLL_INTERVAL_MS', DEFAULT_NOTIFICATIONS_POLL_INTERVAL_MS, problems),
   };
   if (problems.length > 0) throw new EnvError(problems);
   return env;

@@ -8,7 +8,24 @@ export type FakeResult = { data: unknown; error: unknown; status?: number };
 /** The builder calls a query made, in order: `[method, args]`. */
 export type FakeCalls = [string, unknown[]][];
 
-const BUILDER_METHODS = ['select', 'eq', 'ilike', 'order', 'range', 'update', 'single', 'maybeSingle', 'in'];
+const BUILDER_METHODS = [
+  'select',
+  'eq',
+  'ilike',
+  'order',
+  'range',
+  'update',
+  'single',
+  'maybeSingle',
+  'in',
+  'insert',
+  'upsert',
+  'delete',
+  'limit',
+  'gt',
+  'lt',
+  'neq',
+];
 
 function withStatus(result: FakeResult): Required<FakeResult> {
   return { ...result, status: result.status ?? (result.error ? 400 : 200) };

@@ -35,7 +35,7 @@ import {
   type PresenceCast,
 } from '../support/hostile-requests.ts';
 import { startChildStack, type ChildStackInfo } from '../support/child-stack.ts';
-import { exchange, startTrap, type Exchange, type Trap } from '../support/raw-http.ts';
+import { exchange, isAmbiguousEmbedding, startTrap, type Exchange, type Trap } from '../support/raw-http.ts';
 import { DEMO_IDS, DEMO_PASSWORD, sql, uniqueEmail } from '../support/test-stack.ts';
 
 export interface SoakOptions {
@@ -337,6 +337,7 @@ function errorCode(text: string): unknown {
 
 /** A refusal: 4xx, and a JSON error (or no body). */
 function isRefusal(status: number, text: string): boolean {
+  if (isAmbiguousEmbedding(status, text)) return true;
   if (status < 400 || status >= 500) return false;
   if (text === '') return true;
   try {

@@ -207,6 +207,15 @@ export function parseJson(text: string): JsonParse {
 }
 
 /**
+ * PostgREST answers an embedding it cannot choose between two relationships (users to users through
+ * favourites, as client or as reader) with 300 and PGRST201: a refusal that names the choices.
+ */
+export function isAmbiguousEmbedding(status: number, text: string): boolean {
+  const parsed = parseJson(text);
+  return status === 300 && parsed.ok && (parsed.value as { code?: unknown } | null)?.code === 'PGRST201';
+}
+
+/**
  * An error body a Supabase client can read: a JSON object with a string `message` (gateway,
  * PostgREST, versioned auth) or `msg` (unversioned auth), and a `code`, if any, that is a string or
  * number. `undefined` when it is one, else what is wrong.

@@ -48,6 +48,8 @@ const offlineReader: Reader = {
   status_message: null,
   last_seen_at: '2026-11-25T11:48:00Z',
   server_time: '2026-11-25T12:00:00Z',
+  next_window_starts_at: null,
+  next_window_ends_at: null,
   readerLevel: null,
 };
 

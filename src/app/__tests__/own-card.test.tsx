@@ -46,6 +46,8 @@ const luna: Reader = {
   status_message: null,
   last_seen_at: '2026-11-25T11:59:00Z',
   server_time: SERVER_TIME,
+  next_window_starts_at: null,
+  next_window_ends_at: null,
   readerLevel: null,
 };
 const snapshot = (readers: Reader[]): ReadersSnapshot => ({ readers, serverTime: serverTimeFrom(SERVER_TIME) });

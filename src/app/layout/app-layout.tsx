@@ -1,8 +1,21 @@
 import { Moon } from 'lucide-react';
 import { Link, NavLink, Outlet } from 'react-router-dom';
+import { WithFavourites } from '@/app/favourites';
 import { AccountMenu, navLinkClassName } from '@/app/layout/account-menu';
+import { useAuthStore } from '@/features/auth/stores/auth-store';
+import { AvailabilityToasts } from '@/features/favourites/components/availability-toasts';
+import { NotificationsMenu } from '@/features/favourites/components/notifications-menu';
 
 export function AppLayout() {
+  return (
+    <WithFavourites>
+      <LayoutFrame />
+    </WithFavourites>
+  );
+}
+
+function LayoutFrame() {
+  const signedIn = useAuthStore((state) => state.status === 'signed-in');
   return (
     <div className="flex min-h-screen flex-col">
       <a
@@ -24,6 +37,11 @@ export function AppLayout() {
                   Readers
                 </NavLink>
               </li>
+              {signedIn && (
+                <li>
+                  <NotificationsMenu />
+                </li>
+              )}
               <AccountMenu />
             </ul>
           </nav>
@@ -33,6 +51,7 @@ export function AppLayout() {
       <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 px-4 py-8 focus:outline-none">
         <Outlet />
       </main>
+      <AvailabilityToasts />
     </div>
   );
 }

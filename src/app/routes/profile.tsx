@@ -1,9 +1,12 @@
 import { Link, Navigate, useLocation } from 'react-router-dom';
 import { RetryButton, StatusMessage } from '@/components/ui/status-message';
 import { AuthPage } from '@/app/routes/auth-page';
+import { queryClient } from '@/app/server-state';
 import { updateProfile, type ProfileChanges } from '@/features/auth/api/profile';
 import { ProfileForm } from '@/features/auth/components/profile-form';
 import { useAuthStore } from '@/features/auth/stores/auth-store';
+import { HoursSection } from '@/features/hours/components/hours-section';
+import { readerKeys } from '@/features/readers/api/query-keys';
 import { getSupabase } from '@/lib/supabase';
 
 async function saveProfile(userId: string, changes: ProfileChanges) {
@@ -45,6 +48,12 @@ export function ProfileRoute() {
   return (
     <AuthPage title="Your profile" intro={intro}>
       <ProfileForm key={profile.id} profile={profile} onSave={(changes) => saveProfile(user.id, changes)} />
+      {profile.is_reader && (
+        <div className="mt-8 border-t border-night-700 pt-6">
+          {/* The reader's own card shows the next window the database computed from the new hours. */}
+          <HoursSection client={getSupabase()} readerId={user.id} onSaved={() => void queryClient.invalidateQueries({ queryKey: readerKeys.all })} />
+        </div>
+      )}
     </AuthPage>
   );
 }

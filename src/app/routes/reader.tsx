@@ -1,6 +1,9 @@
 import { useParams } from 'react-router-dom';
 import { readerUpdates } from '@/app/server-state';
 import { fetchReader } from '@/features/readers/api/fetch-reader';
+import { FavouriteToggle } from '@/features/favourites/components/favourite-toggle';
+import { NotifyToggle } from '@/features/favourites/components/notify-toggle';
+import type { ReaderDetail } from '@/features/readers/api/fetch-reader-page';
 import { ReaderDetailPage } from '@/features/readers/components/reader-detail-page';
 import type { ReaderSnapshot } from '@/features/readers/hooks/use-reader';
 import { serverTimeFrom } from '@/lib/server-time';
@@ -11,7 +14,16 @@ async function loadReader(readerId: string): Promise<ReaderSnapshot> {
   return { reader, serverTime: reader ? serverTimeFrom(reader.server_time) : undefined };
 }
 
+function favouriteActions(reader: ReaderDetail) {
+  return (
+    <>
+      <FavouriteToggle readerId={reader.id} readerName={reader.display_name} />
+      <NotifyToggle readerId={reader.id} />
+    </>
+  );
+}
+
 export function ReaderRoute() {
   const { readerId = '' } = useParams();
-  return <ReaderDetailPage readerId={readerId} loadReader={loadReader} updates={readerUpdates()} />;
+  return <ReaderDetailPage readerId={readerId} loadReader={loadReader} updates={readerUpdates()} actions={favouriteActions} />;
 }

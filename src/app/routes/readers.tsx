@@ -1,6 +1,8 @@
 import { readerUpdates } from '@/app/server-state';
 import { fetchReaderDirectorySummary } from '@/features/readers/api/fetch-reader-directory-summary';
-import { fetchReaderPage, type ReaderPageQuery } from '@/features/readers/api/fetch-reader-page';
+import { fetchReaderPage, type Reader, type ReaderPageQuery } from '@/features/readers/api/fetch-reader-page';
+import { FavouriteToggle } from '@/features/favourites/components/favourite-toggle';
+import { useFavourites } from '@/features/favourites/hooks/use-favourites';
 import { ReadersPage } from '@/features/readers/components/readers-page';
 import type { ReadersSnapshot } from '@/features/readers/hooks/use-reader-directory';
 import { serverTimeFrom } from '@/lib/server-time';
@@ -14,6 +16,18 @@ async function loadReaders(query: ReaderPageQuery): Promise<ReadersSnapshot> {
 
 const loadSummary = () => fetchReaderDirectorySummary(getSupabase());
 
+const starOf = (reader: Reader) => <FavouriteToggle readerId={reader.id} readerName={reader.display_name} />;
+
 export function ReadersRoute() {
-  return <ReadersPage loadReaders={loadReaders} loadSummary={loadSummary} updates={readerUpdates()} />;
+  const { userId, favourites } = useFavourites();
+  const ids = favourites?.map((favourite) => favourite.readerId);
+  return (
+    <ReadersPage
+      loadReaders={loadReaders}
+      loadSummary={loadSummary}
+      updates={readerUpdates()}
+      favourites={userId === undefined ? undefined : { ids }}
+      cardActions={starOf}
+    />
+  );
 }

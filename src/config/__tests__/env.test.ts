@@ -27,6 +27,7 @@ describe('env', () => {
       readersRefreshIntervalMs: 120_000,
       readersLiveRefreshIntervalMs: 600_000,
       presenceUpdateIntervalMs: 5000,
+      notificationsPollIntervalMs: 30_000,
     });
   });
 

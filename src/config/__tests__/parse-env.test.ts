@@ -22,6 +22,7 @@ describe('parseEnv', () => {
       readersRefreshIntervalMs: 120_000,
       readersLiveRefreshIntervalMs: 600_000,
       presenceUpdateIntervalMs: 60_000,
+      notificationsPollIntervalMs: 30_000,
     });
   });
 

@@ -34,7 +34,7 @@ import {
   type ApiRequest,
   type PresenceCast,
 } from '../../support/hostile-requests.ts';
-import { aimProxyAttemptsAtTrap, errorBodyProblem, exchange, parseJson, startTrap, type Trap } from '../../support/raw-http.ts';
+import { aimProxyAttemptsAtTrap, errorBodyProblem, exchange, isAmbiguousEmbedding, parseJson, startTrap, type Trap } from '../../support/raw-http.ts';
 import { DEMO_IDS, DEMO_PASSWORD, sql, startTestStack } from '../../support/test-stack.ts';
 
 function envInt(name: string, fallback: number, minimum: number): number {
@@ -206,19 +206,12 @@ const onlineStatuses: SuccessRule = ({ status, text }) => {
  * PostgREST's and auth's to choose (PostgREST answers some unknown paths with `{}`); the gateway's
  * own answers are held to a readable `message` by the raw-request property.
  */
-/**
- * PostgREST answers an embedding it cannot choose between two relationships (users to users through
- * favourites, as client or as reader) with 300 and PGRST201: a refusal that names the choices.
- */
-function isAmbiguousEmbedding(answer: Answer): boolean {
-  const parsed = parseJson(answer.text);
-  return answer.status === 300 && parsed.ok && (parsed.value as { code?: unknown } | null)?.code === 'PGRST201';
-}
+const isAmbiguous = (answer: Answer) => isAmbiguousEmbedding(answer.status, answer.text);
 
 function assertAcceptable(request: FuzzRequest, answer: Answer | 'cut off', success?: SuccessRule): void {
   if (answer === 'cut off') return;
   let problem: string | undefined;
-  if (answer.status >= 400 || isAmbiguousEmbedding(answer))
+  if (answer.status >= 400 || isAmbiguous(answer))
     problem = answer.text === '' || parseJson(answer.text).ok ? undefined : `error body is not JSON: ${JSON.stringify(answer.text.slice(0, 200))}`;
   else problem = success ? success(answer) : `a request that must be refused answered ${answer.status}: ${JSON.stringify(answer.text.slice(0, 200))}`;
   if (problem) throw new Error(`${request.method} ${request.path.slice(0, 200)} -> ${answer.status}: ${problem}`);
@@ -254,7 +247,7 @@ function describeRequest(request: ApiRequest): string {
 
 /** A refusal a client can act on: 4xx (never 5xx) with a readable JSON error, if it has a body. */
 function refusalProblem(answer: Answer, method: string): string | undefined {
-  if (isAmbiguousEmbedding(answer)) return undefined;
+  if (isAmbiguous(answer)) return undefined;
   if (answer.status < 400 || answer.status >= 500) return `answered ${answer.status}, not a 4xx refusal: ${JSON.stringify(answer.text.slice(0, 300))}`;
   if (method === 'HEAD' || answer.text === '') return undefined;
   const problem = errorBodyProblem(answer.text);
@@ -490,7 +483,7 @@ describe('fuzzing the gateway', () => {
             if (problem) fail(`a profile naming schema ${JSON.stringify(read.profile)} must be refused; ${problem}`);
             return;
           }
-          if (answer.status >= 400 || isAmbiguousEmbedding(answer)) {
+          if (answer.status >= 400 || isAmbiguous(answer)) {
             const problem = refusalProblem(answer, read.method);
             if (problem) fail(problem);
             return;

@@ -1,4 +1,4 @@
-import { ApiError } from '@/lib/api-error';
+import { violatedConstraint } from '@/lib/violated-constraint';
 import type { ProfileChanges } from '@/features/auth/api/profile';
 
 export interface ProfileInput {
@@ -47,8 +47,7 @@ const CONSTRAINT_ERRORS: Record<string, { field: keyof ProfileInput; message: st
  * 23514 names the check constraint), or null for any other failure.
  */
 export function profileErrorsFromDatabase(error: unknown): ProfileErrors | null {
-  if (!(error instanceof ApiError) || error.code !== '23514') return null;
-  const constraint = /violates check constraint "([^"]+)"/.exec(error.serverMessage)?.[1];
+  const constraint = violatedConstraint(error);
   const known = constraint ? CONSTRAINT_ERRORS[constraint] : undefined;
   return known ? { [known.field]: known.message } : null;
 }

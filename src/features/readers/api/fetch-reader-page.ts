@@ -1,4 +1,5 @@
 import { unwrap } from '@/lib/api-error';
+import { nextLocalMidnight } from '@/lib/calendar-day';
 import type { AppSupabaseClient } from '@/lib/create-supabase-client';
 import type { PresenceStatus } from '@/lib/presence-status';
 import { specialtySearchPattern } from '@/features/readers/utils/specialty-search-pattern';
@@ -29,6 +30,9 @@ export interface Reader {
   last_seen_at: string | null;
   /** The database's clock when it answered. */
   server_time: string;
+  /** The reader's current or next window of hours within 14 days, chosen by the database; null when none. */
+  next_window_starts_at: string | null;
+  next_window_ends_at: string | null;
   readerLevel: ReaderLevel | null;
 }
 
@@ -39,6 +43,7 @@ export interface ReaderDetail extends Reader {
 // Only what a card shows: the list is polled for every visitor, so each column costs.
 export const READER_CARD_COLUMNS = `
   id, display_name, avatar_url, specialties, average_rating, review_count, status, status_message, last_seen_at, server_time,
+  next_window_starts_at, next_window_ends_at,
   readerLevel:level_id ( id, name, color_theme, icon, base_price_per_minute, description )
 `;
 
@@ -63,6 +68,10 @@ export interface ReaderFilters {
   availableOnly: boolean;
   /** Part of a specialty, any case; blank matches everyone. */
   specialty: string;
+  /** Only readers not available now whose hours start later today, in the visitor's time zone. */
+  laterToday?: boolean;
+  /** Only these readers (the signed-in client's favourites, when they filter on them). */
+  favouriteIds?: readonly string[];
 }
 
 export interface ReaderPageQuery {
@@ -70,21 +79,52 @@ export interface ReaderPageQuery {
   /** How many rows of the directory order to skip. */
   offset?: number;
   limit: number;
+  /** The visitor's time zone, whose midnight ends "today" (the browser's when none is given). */
+  timeZone?: string;
 }
 
 // PostgREST answers at most max_rows (1,000, supabase/config.toml) rows per request, so a refresh
 // of many pages shown reads them in slices.
 export const MAX_ROWS_PER_REQUEST = 1000;
 
-async function readDirectorySlice(client: AppSupabaseClient, filters: ReaderFilters, from: number, count: number): Promise<ReaderRow[]> {
+/** The instants between which a window must start to count as "later today". */
+interface LaterToday {
+  after: string;
+  before: string;
+}
+
+/**
+ * "Later today" runs from the database's now to the visitor's next midnight. The bounds are
+ * literals in the query, so the database's clock is read first: a browser clock that is hours
+ * wrong would otherwise list windows already started, or tomorrow's. Null when there are no readers.
+ */
+async function laterTodayBounds(client: AppSupabaseClient, timeZone: string | undefined): Promise<LaterToday | null> {
+  const clock = unwrap(
+    await client.from('reader_cards').select('server_time').limit(1).maybeSingle().overrideTypes<{ server_time: string } | null, { merge: false }>(),
+  );
+  if (!clock) return null;
+  const now = new Date(clock.server_time);
+  return { after: now.toISOString(), before: nextLocalMidnight(now, timeZone).toISOString() };
+}
+
+async function readDirectorySlice(
+  client: AppSupabaseClient,
+  filters: ReaderFilters,
+  laterToday: LaterToday | null,
+  from: number,
+  count: number,
+): Promise<ReaderRow[]> {
   let query = client.from('reader_cards').select(READER_CARD_COLUMNS);
   // recorded_status picks the index range; status is the rule applied now (recorded may lag a minute).
   if (filters.availableOnly) query = query.eq('recorded_status', 'available').eq('status', 'available');
+  // users_next_window_idx: a range of starts, in its order (soonest first, then best rated).
+  if (laterToday) query = query.gt('next_window_starts_at', laterToday.after).lt('next_window_starts_at', laterToday.before).neq('status', 'available');
+  if (filters.favouriteIds) query = query.in('id', [...filters.favouriteIds]);
   const specialtyPattern = specialtySearchPattern(filters.specialty);
   if (specialtyPattern !== null) query = query.ilike('specialties_search', specialtyPattern);
+  const ordered = laterToday ? query.order('next_window_starts_at') : query.order('recorded_status');
   return unwrap(
-    await query
-      .order('recorded_status')
+    await ordered
       .order('average_rating', { ascending: false })
       .order('id')
       .range(from, from + count - 1)
@@ -94,12 +134,15 @@ async function readDirectorySlice(client: AppSupabaseClient, filters: ReaderFilt
 
 /**
  * A page of readers with their level, in directory order (users_directory_idx): available, in a
- * reading, away, offline, each best rated first.
+ * reading, away, offline, each best rated first; "later today", soonest window first.
  */
-export async function fetchReaderPage(client: AppSupabaseClient, { filters, offset = 0, limit }: ReaderPageQuery): Promise<Reader[]> {
+export async function fetchReaderPage(client: AppSupabaseClient, { filters, offset = 0, limit, timeZone }: ReaderPageQuery): Promise<Reader[]> {
+  const laterToday = filters.laterToday ? await laterTodayBounds(client, timeZone) : null;
+  if (filters.laterToday && !laterToday) return [];
+  if (filters.favouriteIds?.length === 0) return [];
   const slices = Array.from({ length: Math.ceil(limit / MAX_ROWS_PER_REQUEST) }, (_, index) => {
     const from = offset + index * MAX_ROWS_PER_REQUEST;
-    return readDirectorySlice(client, filters, from, Math.min(MAX_ROWS_PER_REQUEST, offset + limit - from));
+    return readDirectorySlice(client, filters, laterToday, from, Math.min(MAX_ROWS_PER_REQUEST, offset + limit - from));
   });
   return (await Promise.all(slices)).flat().map(toReader);
 }

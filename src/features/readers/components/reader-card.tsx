@@ -1,7 +1,9 @@
+import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import { PresenceStatusLine } from '@/components/presence/presence-status';
 import type { Reader } from '@/features/readers/api/fetch-reader-page';
 import { LevelBadge } from '@/features/readers/components/level-badge';
+import { NextWindowLine } from '@/features/readers/components/next-window-line';
 import { ReaderAvatar } from '@/features/readers/components/reader-avatar';
 import { VideoButton } from '@/features/readers/components/video-button';
 import { Rating } from '@/features/readers/components/rating';
@@ -11,9 +13,11 @@ interface ReaderCardProps {
   reader: Reader;
   /** The server's clock now, for "last seen" text; the caller keeps it ticking. */
   serverNow: Date;
+  /** Shown beside the name, for the person looking (the favourite star). */
+  actions?: ReactNode;
 }
 
-export function ReaderCard({ reader, serverNow }: ReaderCardProps) {
+export function ReaderCard({ reader, serverNow, actions }: ReaderCardProps) {
   const headingId = `reader-${reader.id}-name`;
   return (
     <article
@@ -29,12 +33,14 @@ export function ReaderCard({ reader, serverNow }: ReaderCardProps) {
             </Link>
           </h2>
           <PresenceStatusLine status={reader.status} message={reader.status_message} lastSeenAt={reader.last_seen_at} serverNow={serverNow} />
+          <NextWindowLine reader={reader} serverNow={serverNow} />
           {reader.readerLevel && (
             <div className="mt-2">
               <LevelBadge level={reader.readerLevel} />
             </div>
           )}
         </div>
+        {actions}
       </div>
 
       {reader.specialties.length > 0 && (

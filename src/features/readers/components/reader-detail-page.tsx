@@ -1,13 +1,15 @@
 import { ArrowLeft, Video } from 'lucide-react';
-import { useEffect } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { Link, useLocation } from 'react-router-dom';
 import { RetryButton, StatusMessage } from '@/components/ui/status-message';
 import { PresenceStatusLine } from '@/components/presence/presence-status';
 import { useServerNow } from '@/hooks/use-server-now';
 import { ApiError } from '@/lib/api-error';
 import { UNAVAILABLE_BECAUSE } from '@/lib/presence-status';
+import type { ReaderDetail } from '@/features/readers/api/fetch-reader-page';
 import { LevelBadge } from '@/features/readers/components/level-badge';
 import { LiveIndicator } from '@/features/readers/components/live-indicator';
+import { NextWindowLine } from '@/features/readers/components/next-window-line';
 import { ReaderAvatar } from '@/features/readers/components/reader-avatar';
 import { Rating } from '@/features/readers/components/rating';
 import type { ReaderUpdates } from '@/features/readers/hooks/use-live-reader-status';
@@ -18,6 +20,8 @@ interface ReaderDetailPageProps {
   readerId: string;
   loadReader: LoadReader;
   updates: ReaderUpdates;
+  /** What the person looking can do with this reader (the favourite star, "Notify me when available"). */
+  actions?: (reader: ReaderDetail) => ReactNode;
 }
 
 function BackLink() {
@@ -29,7 +33,7 @@ function BackLink() {
   );
 }
 
-export function ReaderDetailPage({ readerId, loadReader, updates }: ReaderDetailPageProps) {
+export function ReaderDetailPage({ readerId, loadReader, updates, actions }: ReaderDetailPageProps) {
   const { data: snapshot, error, isLoading, isRefreshing, refresh, isLive } = useReader(readerId, loadReader, updates);
   const { hash } = useLocation();
   const readerShown = Boolean(snapshot?.reader);
@@ -96,6 +100,7 @@ export function ReaderDetailPage({ readerId, loadReader, updates }: ReaderDetail
             {name}
           </h1>
           <PresenceStatusLine status={reader.status} message={reader.status_message} lastSeenAt={reader.last_seen_at} serverNow={serverNow} />
+          <NextWindowLine reader={reader} serverNow={serverNow} />
           <div className="flex flex-wrap items-center gap-3 text-sm">
             {reader.readerLevel && <LevelBadge level={reader.readerLevel} />}
             <span className="inline-flex items-center gap-1">
@@ -103,6 +108,7 @@ export function ReaderDetailPage({ readerId, loadReader, updates }: ReaderDetail
             </span>
           </div>
         </div>
+        {actions && <div className="flex flex-col items-start gap-3 sm:ml-auto sm:items-end">{actions(reader)}</div>}
       </div>
 
       <div className="grid gap-6 md:grid-cols-3">

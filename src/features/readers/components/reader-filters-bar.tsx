@@ -1,15 +1,17 @@
 import { Search, X } from 'lucide-react';
 import { useId } from 'react';
 import type { ReaderFilters } from '@/features/readers/api/fetch-reader-page';
-import { hasActiveFilters, NO_FILTERS } from '@/features/readers/utils/reader-filters';
+import { hasActiveFilters, NO_FILTERS, withAvailability } from '@/features/readers/utils/reader-filters';
 
 interface ReaderFiltersBarProps {
   filters: ReaderFilters;
   specialties: string[];
   onChange: (filters: ReaderFilters) => void;
+  /** Someone is signed in, so "Your favourites" can narrow the list (the page supplies the ids). */
+  canFilterFavourites?: boolean;
 }
 
-export function ReaderFiltersBar({ filters, specialties, onChange }: ReaderFiltersBarProps) {
+export function ReaderFiltersBar({ filters, specialties, onChange, canFilterFavourites = false }: ReaderFiltersBarProps) {
   const searchId = useId();
   const suggestionsId = useId();
   return (
@@ -41,11 +43,31 @@ export function ReaderFiltersBar({ filters, specialties, onChange }: ReaderFilte
         <input
           type="checkbox"
           checked={filters.availableOnly}
-          onChange={(event) => onChange({ ...filters, availableOnly: event.target.checked })}
+          onChange={(event) => onChange(withAvailability(filters, 'availableOnly', event.target.checked))}
           className="size-4 accent-emerald-400"
         />
         Available now
       </label>
+      <label className="flex cursor-pointer items-center gap-2 rounded-md border border-night-600 bg-night-900 px-3 py-2 text-sm text-mist-100 has-checked:border-gold-400/60">
+        <input
+          type="checkbox"
+          checked={filters.laterToday ?? false}
+          onChange={(event) => onChange(withAvailability(filters, 'laterToday', event.target.checked))}
+          className="size-4 accent-gold-400"
+        />
+        Available later today
+      </label>
+      {canFilterFavourites && (
+        <label className="flex cursor-pointer items-center gap-2 rounded-md border border-night-600 bg-night-900 px-3 py-2 text-sm text-mist-100 has-checked:border-gold-400/60">
+          <input
+            type="checkbox"
+            checked={filters.favouriteIds !== undefined}
+            onChange={(event) => onChange({ ...filters, favouriteIds: event.target.checked ? [] : undefined })}
+            className="size-4 accent-gold-400"
+          />
+          Your favourites
+        </label>
+      )}
       {hasActiveFilters(filters) && (
         <button
           type="button"

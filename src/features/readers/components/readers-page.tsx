@@ -1,8 +1,8 @@
-import { useMemo } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { RetryButton, StatusMessage } from '@/components/ui/status-message';
 import { ApiError } from '@/lib/api-error';
-import type { ReaderFilters } from '@/features/readers/api/fetch-reader-page';
+import type { Reader, ReaderFilters } from '@/features/readers/api/fetch-reader-page';
 import { ReaderCard, ReaderCardSkeleton } from '@/features/readers/components/reader-card';
 import { ReaderFiltersBar } from '@/features/readers/components/reader-filters-bar';
 import { LiveIndicator } from '@/features/readers/components/live-indicator';
@@ -13,23 +13,42 @@ import { formatDirectorySummary } from '@/features/readers/utils/format-reader';
 import { allSpecialties, hasActiveFilters, NO_FILTERS } from '@/features/readers/utils/reader-filters';
 import { useServerNow } from '@/hooks/use-server-now';
 
+/** Given when someone is signed in: the readers they keep, undefined while those load. */
+export interface FavouritesFilter {
+  ids: readonly string[] | undefined;
+}
+
 interface ReadersPageProps {
   loadReaders: LoadReaders;
   loadSummary: LoadDirectorySummary;
   updates: ReaderUpdates;
+  favourites?: FavouritesFilter;
+  /** What a card shows beside the reader's name for the person looking (the favourite star). */
+  cardActions?: (reader: Reader) => ReactNode;
 }
 
 // Filters live in the address, so a filtered list can be shared and survives a reload.
-function useFiltersInUrl(): [ReaderFilters, (filters: ReaderFilters) => void] {
+// "Your favourites" waits for the ids of the favourites (true: the list is not read yet).
+function useFiltersInUrl(favourites: FavouritesFilter | undefined): [ReaderFilters, (filters: ReaderFilters) => void, boolean] {
   const [params, setParams] = useSearchParams();
-  const filters = { availableOnly: params.get('available') === '1', specialty: params.get('specialty') ?? '' };
+  const favouritesOnly = favourites !== undefined && params.get('favourites') === '1';
+  const availableOnly = params.get('available') === '1';
+  // An address asking for both keeps "Available now" (see withAvailability).
+  const filters = {
+    availableOnly,
+    specialty: params.get('specialty') ?? '',
+    laterToday: !availableOnly && params.get('later') === '1',
+    favouriteIds: favouritesOnly ? (favourites.ids ?? []) : undefined,
+  };
   const setFilters = (next: ReaderFilters) => {
     const nextParams = new URLSearchParams();
     if (next.availableOnly) nextParams.set('available', '1');
+    if (next.laterToday) nextParams.set('later', '1');
+    if (next.favouriteIds) nextParams.set('favourites', '1');
     if (next.specialty !== '') nextParams.set('specialty', next.specialty);
     setParams(nextParams, { replace: true });
   };
-  return [filters, setFilters];
+  return [filters, setFilters, favouritesOnly && favourites.ids === undefined];
 }
 
 const SKELETON_COUNT = 6;
@@ -41,12 +60,13 @@ function errorText(error: unknown, updatedAt: number | undefined) {
   return `The list could not be refreshed, so it may be out of date (last updated ${time}). ${reason} It will try again by itself.`;
 }
 
-export function ReadersPage({ loadReaders, loadSummary, updates }: ReadersPageProps) {
-  const [filters, setFilters] = useFiltersInUrl();
+export function ReadersPage({ loadReaders, loadSummary, updates, favourites, cardActions }: ReadersPageProps) {
+  const [filters, setFilters, waitingForFavourites] = useFiltersInUrl(favourites);
   const { data, error, updatedAt, isLoading, isRefreshing, refresh, isLive, isStale, isLoadingMore, showMore } = useReaderDirectory(
     loadReaders,
     filters,
     updates,
+    !waitingForFavourites,
   );
   const readers = data?.readers;
   const shown = readers ?? [];
@@ -69,7 +89,7 @@ export function ReadersPage({ loadReaders, loadSummary, updates }: ReadersPagePr
         </div>
       </div>
 
-      <ReaderFiltersBar filters={filters} specialties={specialties} onChange={setFilters} />
+      <ReaderFiltersBar filters={filters} specialties={specialties} onChange={setFilters} canFilterFavourites={favourites !== undefined} />
 
       {error !== null && (
         <StatusMessage tone="error" role="alert" action={<RetryButton onClick={refresh} busy={isRefreshing} />}>
@@ -105,7 +125,7 @@ export function ReadersPage({ loadReaders, loadSummary, updates }: ReadersPagePr
             </button>
           }
         >
-          No readers match these filters{filters.availableOnly ? ' right now' : ''}.
+          No readers match these filters{filters.availableOnly ? ' right now' : filters.laterToday ? ' later today' : ''}.
         </StatusMessage>
       )}
 
@@ -113,7 +133,7 @@ export function ReadersPage({ loadReaders, loadSummary, updates }: ReadersPagePr
         <ul aria-label="Readers" aria-busy={isStale} className={`grid gap-4 transition-opacity sm:grid-cols-2 lg:grid-cols-3 ${isStale ? 'opacity-60' : ''}`}>
           {shown.map((reader) => (
             <li key={reader.id}>
-              <ReaderCard reader={reader} serverNow={serverNow} />
+              <ReaderCard reader={reader} serverNow={serverNow} actions={cardActions?.(reader)} />
             </li>
           ))}
         </ul>

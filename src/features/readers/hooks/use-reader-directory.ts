@@ -49,12 +49,15 @@ async function loadDirectory(queryClient: QueryClient, loadReaders: LoadReaders,
   };
 }
 
-/** The readers directory a page at a time, for the filters on screen; new filters start again from the first page. */
-export function useReaderDirectory(loadReaders: LoadReaders, filters: ReaderFilters, updates: ReaderUpdates) {
+/**
+ * The readers directory a page at a time, for the filters on screen; new filters start again from
+ * the first page. Not `enabled` while the filters wait for something (a client's favourites).
+ */
+export function useReaderDirectory(loadReaders: LoadReaders, filters: ReaderFilters, updates: ReaderUpdates, enabled = true) {
   const queryClient = useQueryClient();
   const { isLive, refetchInterval } = useLiveReaderStatus(updates);
   const specialty = useSettledSearch(filters.specialty);
-  const queryFilters: ReaderFilters = { availableOnly: filters.availableOnly, specialty };
+  const queryFilters: ReaderFilters = { availableOnly: filters.availableOnly, specialty, laterToday: filters.laterToday, favouriteIds: filters.favouriteIds };
   const filtersKey = filtersQueryKey(queryFilters);
   const [pagesWanted, setPagesWanted] = useState({ filtersKey, pages: 1 });
   if (pagesWanted.filtersKey !== filtersKey) setPagesWanted({ filtersKey, pages: 1 });
@@ -66,6 +69,7 @@ export function useReaderDirectory(loadReaders: LoadReaders, filters: ReaderFilt
     // The list on screen stays while another filter or one more page loads.
     placeholderData: keepPreviousData,
     refetchInterval,
+    enabled,
   });
 
   const { data, dataUpdatedAt, error, isFetching, isPlaceholderData, refetch } = query;

@@ -69,6 +69,29 @@ describe('fetchReaderPage', () => {
     ]);
   });
 
+  test('"Available later today" asks for readers not available whose window starts between the server\'s now and the visitor\'s midnight', async () => {
+    // The server's clock says 22:30 in New York (03:30Z): "today" there ends at 05:00Z, whatever the browser's clock says.
+    const supabase = fakeSupabase((_table, calls) =>
+      calls.some(([method]) => method === 'maybeSingle') ? { data: { server_time: '2026-11-26T03:30:00Z' }, error: null } : { data: [row], error: null },
+    );
+    await fetchReaderPage(supabase.client, { filters: { ...NO_FILTERS, laterToday: true }, limit: 24, timeZone: 'America/New_York' });
+
+    const [clock, page] = supabase.queries;
+    expect(calledWith(clock!.calls, 'select')).toEqual([['server_time']]);
+    expect(calledWith(clock!.calls, 'limit')).toEqual([[1]]);
+    expect(calledWith(page!.calls, 'gt')).toEqual([['next_window_starts_at', '2026-11-26T03:30:00.000Z']]);
+    expect(calledWith(page!.calls, 'lt')).toEqual([['next_window_starts_at', '2026-11-26T05:00:00.000Z']]);
+    expect(calledWith(page!.calls, 'neq')).toEqual([['status', 'available']]);
+    expect(calledWith(page!.calls, 'order')).toEqual([['next_window_starts_at'], ['average_rating', { ascending: false }], ['id']]);
+    expect(calledWith(page!.calls, 'select')[0]![0]).toEqual(expect.stringContaining('next_window_starts_at, next_window_ends_at'));
+  });
+
+  test('"Available later today" with no readers at all asks nothing more', async () => {
+    const supabase = tables({ data: null, error: null });
+    await expect(fetchReaderPage(supabase.client, { filters: { ...NO_FILTERS, laterToday: true }, limit: 24, timeZone: 'Europe/London' })).resolves.toEqual([]);
+    expect(supabase.queries).toHaveLength(1);
+  });
+
   test('a refused read is an ApiError a person can read', async () => {
     const supabase = tables({ data: null, error: { message: 'Service Unavailable' }, status: 503 });
     await expect(fetchReaderPage(supabase.client, { filters: NO_FILTERS, limit: 24 })).rejects.toMatchObject({

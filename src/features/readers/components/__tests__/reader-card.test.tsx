@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/react';
+import { cleanup, render, screen, within } from '@testing-library/react';
 import { MemoryRouter } from 'react-router-dom';
 import { describe, expect, test } from 'vitest';
 import type { Reader } from '@/features/readers/api/fetch-reader-page';
@@ -18,6 +18,8 @@ function makeReader(overrides: Partial<Reader> = {}): Reader {
     status_message: null,
     last_seen_at: '2026-11-25T11:59:30Z',
     server_time: '2026-11-25T12:00:00Z',
+    next_window_starts_at: null,
+    next_window_ends_at: null,
     readerLevel: { id: 3, name: 'Master', color_theme: 'amber', icon: 'sun', base_price_per_minute: 5.99, description: '' },
     ...overrides,
   };
@@ -78,6 +80,23 @@ describe('ReaderCard', () => {
     expect(video).toBeDisabled();
     expect(video).toHaveAccessibleDescription('Unavailable: Luna Starweaver is offline');
     expect(within(card).queryByRole('link', { name: /video/i })).not.toBeInTheDocument();
+  });
+
+  test('offline and away readers show their next window of hours beside the status; available and busy ones do not', () => {
+    // In progress on the server's clock (12:00Z): the end is worded in the browser's own zone.
+    const hours = { next_window_starts_at: '2026-11-25T11:00:00Z', next_window_ends_at: '2026-11-25T15:00:00Z' };
+    for (const status of ['offline', 'away'] as const) {
+      const card = renderCard(makeReader({ status, ...hours }));
+      expect(within(card).getByTestId('next-window')).toHaveTextContent(/^Usually available now until \d\d:\d\d$/);
+      cleanup();
+    }
+    for (const status of ['available', 'busy'] as const) {
+      const card = renderCard(makeReader({ status, ...hours }));
+      expect(within(card).queryByTestId('next-window')).not.toBeInTheDocument();
+      cleanup();
+    }
+    const card = renderCard(makeReader({ status: 'offline' }));
+    expect(within(card).queryByText(/available now until|Usually available|Next available/)).not.toBeInTheDocument();
   });
 
   test('shows the level, rating, reviews, price per minute and specialties, and links to the reader', () => {

@@ -20,6 +20,8 @@ const luna: ReaderDetail = {
   status_message: null,
   last_seen_at: '2026-11-25T09:00:00Z',
   server_time: '2026-11-25T12:00:00Z',
+  next_window_starts_at: null,
+  next_window_ends_at: null,
   readerLevel: { id: 3, name: 'Master', color_theme: 'amber', icon: 'sun', base_price_per_minute: 5.99, description: '' },
 };
 

@@ -27,6 +27,8 @@ function reader(id: string, name: string, status: PresenceStatus, specialties: s
     status_message,
     last_seen_at: '2026-11-25T11:40:00Z',
     server_time: SERVER_TIME,
+    next_window_starts_at: null,
+    next_window_ends_at: null,
     readerLevel: { id: 1, name: 'Adept', color_theme: 'violet', icon: 'moon', base_price_per_minute: 3.49, description: '' },
   };
 }
@@ -50,7 +52,10 @@ function directory(rows: Reader[]) {
   return vi.fn<LoadReaders>(({ filters, offset = 0, limit }) => {
     const needle = filters.specialty.trim().toLowerCase();
     const matching = rows.filter(
-      (row) => (!filters.availableOnly || row.status === 'available') && row.specialties.some((s) => s.toLowerCase().includes(needle)),
+      (row) =>
+        (!filters.availableOnly || row.status === 'available') &&
+        (!filters.laterToday || (row.status !== 'available' && row.next_window_starts_at !== null)) &&
+        row.specialties.some((s) => s.toLowerCase().includes(needle)),
     );
     const readers = matching.slice(offset, offset + limit);
     return Promise.resolve({ readers, serverTime: readers[0] && serverTimeFrom(readers[0].server_time) });
@@ -84,7 +89,11 @@ const cardNames = () =>
     .map((card) => within(card).getByRole('heading').textContent);
 const card = (name: string) => screen.getByRole('article', { name });
 const queries = (load: ReturnType<typeof directory>): ReaderPageQuery[] => load.mock.calls.map(([query]) => query);
-const firstPage = (filters: ReaderFilters = { availableOnly: false, specialty: '' }): ReaderPageQuery => ({ filters, offset: 0, limit: READERS_PAGE_SIZE });
+const firstPage = (filters: ReaderFilters = { availableOnly: false, specialty: '' }): ReaderPageQuery => ({
+  filters: { laterToday: false, ...filters },
+  offset: 0,
+  limit: READERS_PAGE_SIZE,
+});
 
 async function settle() {
   await act(() => vi.advanceTimersByTimeAsync(0));
@@ -293,6 +302,25 @@ describe('ReadersPage', () => {
     expect(router.state.location.search).toBe('');
     expect(queries(load).at(-1)).toEqual(firstPage());
     expect(cardNames()).toEqual(['Selene Ashgrove', 'Orion Vale', 'Luna Starweaver', 'Mira Thorn']);
+  });
+
+  test('"Available later today" is kept in the address (?later=1) and sets "Available now" aside, and back', async () => {
+    const load = directory([selene, orion, luna, mira]);
+    const { router } = renderPage(load, { path: '/readers?available=1', loadSummary: counts([selene, orion, luna, mira]) });
+    await settle();
+    const user = setUpUser();
+
+    await user.click(screen.getByRole('checkbox', { name: 'Available later today' }));
+    await settle();
+    expect(router.state.location.search).toBe('?later=1');
+    expect(screen.getByRole('checkbox', { name: 'Available now' })).not.toBeChecked();
+    expect(queries(load).at(-1)).toEqual(firstPage({ availableOnly: false, specialty: '', laterToday: true }));
+    expect(screen.getByText('No readers match these filters later today.')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('checkbox', { name: 'Available now' }));
+    await settle();
+    expect(router.state.location.search).toBe('?available=1');
+    expect(screen.getByRole('checkbox', { name: 'Available later today' })).not.toBeChecked();
   });
 
   test('the specialty search goes to the server, is kept in the address, and typing waits for a pause', async () => {

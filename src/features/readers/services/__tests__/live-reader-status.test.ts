@@ -22,6 +22,8 @@ function card(id: string, name: string): Reader {
     status_message: null,
     last_seen_at: '2026-11-25T11:59:00Z',
     server_time: '2026-11-25T12:00:00Z',
+    next_window_starts_at: null,
+    next_window_ends_at: null,
     readerLevel: null,
   };
 }

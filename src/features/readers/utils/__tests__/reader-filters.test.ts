@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Reader } from '@/features/readers/api/fetch-reader-page';
 import type { PresenceStatus } from '@/lib/presence-status';
-import { allSpecialties, appendReaders, filtersQueryKey, hasActiveFilters, NO_FILTERS } from '@/features/readers/utils/reader-filters';
+import { allSpecialties, appendReaders, filtersQueryKey, hasActiveFilters, NO_FILTERS, withAvailability } from '@/features/readers/utils/reader-filters';
 
 function reader(id: string, status: PresenceStatus, specialties: string[] = []): Reader {
   return {
@@ -15,6 +15,8 @@ function reader(id: string, status: PresenceStatus, specialties: string[] = []):
     status_message: null,
     last_seen_at: null,
     server_time: '2026-11-25T12:00:00Z',
+    next_window_starts_at: null,
+    next_window_ends_at: null,
     readerLevel: null,
   };
 }
@@ -53,4 +55,13 @@ test('filtersQueryKey is the same for filters that make the same query, and diff
   expect(filtersQueryKey({ availableOnly: false, specialty: '  ' })).toBe(filtersQueryKey(NO_FILTERS));
   expect(filtersQueryKey({ availableOnly: true, specialty: 'love' })).not.toBe(filtersQueryKey({ availableOnly: false, specialty: 'love' }));
   expect(filtersQueryKey({ availableOnly: false, specialty: 'love' })).not.toBe(filtersQueryKey({ availableOnly: false, specialty: 'lov' }));
+});
+
+test('"Available now" and "Available later today" set each other aside: together they would match nobody', () => {
+  const later = withAvailability({ ...NO_FILTERS, availableOnly: true, specialty: 'love' }, 'laterToday', true);
+  expect(later).toEqual({ ...NO_FILTERS, availableOnly: false, laterToday: true, specialty: 'love' });
+  expect(withAvailability(later, 'availableOnly', true)).toEqual({ ...NO_FILTERS, availableOnly: true, laterToday: false, specialty: 'love' });
+  expect(withAvailability(later, 'laterToday', false)).toEqual({ ...NO_FILTERS, specialty: 'love' });
+  expect(hasActiveFilters(later)).toBe(true);
+  expect(filtersQueryKey(later)).not.toBe(filtersQueryKey({ ...NO_FILTERS, specialty: 'love' }));
 });
