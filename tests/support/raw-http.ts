@@ -211,8 +211,11 @@ export function parseJson(text: string): JsonParse {
  * favourites, as client or as reader) with 300 and PGRST201: a refusal that names the choices.
  */
 export function isAmbiguousEmbedding(status: number, text: string): boolean {
+  if (status !== 300) return false;
+  // The answer to a HEAD request has no body to say more than its status.
+  if (text === '') return true;
   const parsed = parseJson(text);
-  return status === 300 && parsed.ok && (parsed.value as { code?: unknown } | null)?.code === 'PGRST201';
+  return parsed.ok && (parsed.value as { code?: unknown } | null)?.code === 'PGRST201';
 }
 
 /**
