@@ -1508,6 +1508,68 @@ ALTER FUNCTION public.cleanup_reader_presence() OWNER TO postgres;
 COMMENT ON FUNCTION public.cleanup_reader_presence() IS 'Safety net: readers silent for ten minutes are recorded offline, devices silent for a day forgotten. Returns the readers changed.';
 
 --
+-- Name: reader_cards; Type: VIEW; Schema: public; Owner: postgres
+--
+
+CREATE VIEW public.reader_cards AS
+ SELECT u.id,
+    u.display_name,
+    u.avatar_url,
+    u.bio,
+    u.specialties,
+    u.average_rating,
+    u.review_count,
+    u.level_id,
+    p.status,
+        CASE
+            WHEN (p.status <> 'offline'::public.presence_status) THEN p.status_message
+            ELSE NULL::text
+        END AS status_message,
+    (p.status <> 'offline'::public.presence_status) AS is_online,
+    p.last_seen_at,
+    u.recorded_status,
+    lower(array_to_string(u.specialties, ' | '::text)) AS specialties_search,
+    now() AS server_time,
+    u.next_window_starts_at,
+    u.next_window_ends_at
+   FROM (public.users u
+     JOIN private.reader_presence_now p ON ((p.reader_id = u.id)))
+  WHERE u.is_reader;
+
+ALTER TABLE public.reader_cards OWNER TO postgres;
+
+--
+-- Name: VIEW reader_cards; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON VIEW public.reader_cards IS 'Every reader''s card with their effective status now and their next window of hours, for clients; order by recorded_status, average_rating desc, id.';
+
+--
+-- Name: favourite_reader_cards(); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.favourite_reader_cards() RETURNS SETOF public.reader_cards
+    LANGUAGE plpgsql STABLE ROWS 100
+    SET search_path TO ''
+    AS $$
+begin
+  return query
+    select c.*
+    from public.favourites f
+    join public.reader_cards c on c.id = f.reader_id
+    where f.client_id = (select auth.uid());
+end;
+$$;
+
+ALTER FUNCTION public.favourite_reader_cards() OWNER TO postgres;
+
+--
+-- Name: FUNCTION favourite_reader_cards(); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.favourite_reader_cards() IS 'The caller''s favourite readers'' cards (reader_cards rows), in no order: the readers page sorts and filters them.';
+
+--
 -- Name: get_readers_online_status(uuid[]); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -2011,43 +2073,6 @@ ALTER TABLE public.presence_audit_log ALTER COLUMN id ADD GENERATED ALWAYS AS ID
     NO MAXVALUE
     CACHE 1
 );
-
---
--- Name: reader_cards; Type: VIEW; Schema: public; Owner: postgres
---
-
-CREATE VIEW public.reader_cards AS
- SELECT u.id,
-    u.display_name,
-    u.avatar_url,
-    u.bio,
-    u.specialties,
-    u.average_rating,
-    u.review_count,
-    u.level_id,
-    p.status,
-        CASE
-            WHEN (p.status <> 'offline'::public.presence_status) THEN p.status_message
-            ELSE NULL::text
-        END AS status_message,
-    (p.status <> 'offline'::public.presence_status) AS is_online,
-    p.last_seen_at,
-    u.recorded_status,
-    lower(array_to_string(u.specialties, ' | '::text)) AS specialties_search,
-    now() AS server_time,
-    u.next_window_starts_at,
-    u.next_window_ends_at
-   FROM (public.users u
-     JOIN private.reader_presence_now p ON ((p.reader_id = u.id)))
-  WHERE u.is_reader;
-
-ALTER TABLE public.reader_cards OWNER TO postgres;
-
---
--- Name: VIEW reader_cards; Type: COMMENT; Schema: public; Owner: postgres
---
-
-COMMENT ON VIEW public.reader_cards IS 'Every reader''s card with their effective status now and their next window of hours, for clients; order by recorded_status, average_rating desc, id.';
 
 --
 -- Name: reader_days_off; Type: TABLE; Schema: public; Owner: postgres
@@ -3044,6 +3069,21 @@ REVOKE ALL ON FUNCTION public.cleanup_reader_presence() FROM PUBLIC;
 GRANT ALL ON FUNCTION public.cleanup_reader_presence() TO service_role;
 
 --
+-- Name: TABLE reader_cards; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT SELECT ON TABLE public.reader_cards TO anon;
+GRANT SELECT ON TABLE public.reader_cards TO authenticated;
+GRANT SELECT ON TABLE public.reader_cards TO service_role;
+
+--
+-- Name: FUNCTION favourite_reader_cards(); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.favourite_reader_cards() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.favourite_reader_cards() TO authenticated;
+
+--
 -- Name: FUNCTION get_readers_online_status(reader_ids uuid[]); Type: ACL; Schema: public; Owner: postgres
 --
 
@@ -3172,14 +3212,6 @@ GRANT INSERT(notify),UPDATE(notify) ON TABLE public.favourites TO authenticated;
 --
 
 GRANT SELECT,DELETE ON TABLE public.presence_audit_log TO service_role;
-
---
--- Name: TABLE reader_cards; Type: ACL; Schema: public; Owner: postgres
---
-
-GRANT SELECT ON TABLE public.reader_cards TO anon;
-GRANT SELECT ON TABLE public.reader_cards TO authenticated;
-GRANT SELECT ON TABLE public.reader_cards TO service_role;
 
 --
 -- Name: TABLE reader_days_off; Type: ACL; Schema: public; Owner: postgres

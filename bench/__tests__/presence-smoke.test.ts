@@ -4,7 +4,7 @@ import { expect, test } from 'vitest';
 import { READER_CARD_COLUMNS } from '@/features/readers/api/fetch-reader-page';
 import { makeTempDir } from '../../tests/support/test-stack.ts';
 import { benchConfigFromEnv } from '../lib/config.ts';
-import { READERS_PAGE_SELECT } from '../lib/reads.ts';
+import { FAVOURITES_PAGE, READERS_PAGE_SELECT } from '../lib/reads.ts';
 import { runBenchmark, writeResults } from '../presence.ts';
 
 /** A PostgREST select as its top-level items, spaces dropped: `a, b, c:d ( e )` -> ['a', 'b', 'c:d(e)']. */
@@ -75,6 +75,10 @@ test('a tiny benchmark runs end to end and writes its report, JSON and chart', a
       expect(Array.isArray(read.calls)).toBe(true);
       if (read.design === 'seed') expect(read.calls).toEqual([]);
     }
+    // A client's favourites read by key, as many as a page holds (every client keeps 100 here).
+    const favourites = step.reads.find((read) => read.name === FAVOURITES_PAGE)!;
+    expect(favourites.plan).toContain('Function Scan on favourite_reader_cards');
+    expect(favourites.plan).toMatch(/Limit .*actual time=[\d.]+\.\.[\d.]+ rows=24 /);
     expect(step.cleanups.map((cleanup) => cleanup.fn)).toEqual(['mark_inactive_readers_offline', 'cleanup_reader_presence', 'refresh_reader_directory_stats']);
     for (const cleanup of step.cleanups.filter((c) => c.fn !== 'refresh_reader_directory_stats')) {
       expect(cleanup.changed).toBe(step.stale);

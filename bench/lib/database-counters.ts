@@ -78,20 +78,26 @@ export async function settledTableUpdates<Table extends string>(db: pg.Client, t
   return Object.fromEntries(Object.entries<string>(tables).map(([key, name]) => [key, byName.get(name)!])) as Record<Table, TableUpdates>;
 }
 
-/** Median execution time of a query in PostgreSQL (EXPLAIN ANALYZE) as `role`, and its last plan. */
-export async function timeInPostgres(
-  db: pg.Client,
-  query: string,
-  values: unknown[],
-  role: 'anon' | 'authenticated' | 'service_role',
-  runs = 7,
-): Promise<{ ms: number; plan: string }> {
+/** Who a measured query runs as: the role and JWT claims PostgREST would set for the request. */
+export interface RequestClaims {
+  role: 'anon' | 'authenticated' | 'service_role';
+  /** The signed-in user, for a query that reads auth.uid(). */
+  sub?: string;
+}
+
+/** For the rest of the transaction, as PostgREST does for a request. */
+async function actAs(db: pg.Client, claims: RequestClaims): Promise<void> {
+  await db.query(`select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`, [claims.role, JSON.stringify(claims)]);
+}
+
+/** Median execution time of a query in PostgreSQL (EXPLAIN ANALYZE) as the request's `claims` say, and its last plan. */
+export async function timeInPostgres(db: pg.Client, query: string, values: unknown[], claims: RequestClaims, runs = 7): Promise<{ ms: number; plan: string }> {
   const times: number[] = [];
   let plan = '';
   for (let run = 0; run < runs; run += 1) {
     await db.query('begin');
     try {
-      await db.query(`select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`, [role, JSON.stringify({ role })]);
+      await actAs(db, claims);
       const { rows } = await db.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${query}`, values);
       plan = rows.map((row) => row['QUERY PLAN']).join('\n');
       times.push(Number(/Execution Time: ([\d.]+) ms/.exec(plan)![1]));
@@ -120,11 +126,11 @@ export function functionsCalledIn(plan: string): string[] {
   return [...new Set(planLines.flatMap((line) => [...line.matchAll(/\b((?:private|public)\.\w+)\(/g)].map((match) => match[1]!)))].sort();
 }
 
-/** The functions of ours a query calls per row (EXPLAIN VERBOSE shows every expression), as `role`. */
-export async function functionsCalledBy(db: pg.Client, query: string, values: unknown[], role: 'anon' | 'authenticated' | 'service_role'): Promise<string[]> {
+/** The functions of ours a query calls per row (EXPLAIN VERBOSE shows every expression), as the request's `claims` say. */
+export async function functionsCalledBy(db: pg.Client, query: string, values: unknown[], claims: RequestClaims): Promise<string[]> {
   await db.query('begin');
   try {
-    await db.query(`select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`, [role, JSON.stringify({ role })]);
+    await actAs(db, claims);
     const { rows } = await db.query<{ 'QUERY PLAN': string }>(`explain (verbose, costs off) ${query}`, values);
     // The function a query calls by name (an RPC) is the request itself, not a per-row call.
     return functionsCalledIn(rows.map((row) => row['QUERY PLAN']).join('\n')).filter((name) => !query.includes(`${name}(`));

@@ -4,7 +4,8 @@
  */
 import type pg from 'pg';
 import type { BenchStack } from './bench-stack.ts';
-import { functionsCalledBy, timeInPostgres } from './database-counters.ts';
+import { signJwt } from '../../local-stack/jwt.ts';
+import { functionsCalledBy, timeInPostgres, type RequestClaims } from './database-counters.ts';
 import { runLoad, type LoadResult } from './load.ts';
 
 export interface ReadMeasure {
@@ -29,8 +30,17 @@ interface ReadQuery {
   request: (stack: BenchStack, ids: string[]) => [path: string, init?: RequestInit];
   /** Run before it is measured (as postgres). */
   prepare?: (db: pg.Client) => Promise<void>;
+  /** Who asks, made before it is measured; a visitor (anon) when not given. */
+  caller?: (db: pg.Client, stack: BenchStack) => Promise<ReadCaller>;
   /** For a function call: the statement inside it, whose plan shows what it calls per row. */
   innerSql?: string;
+}
+
+/** A signed-in user who asks, and the one set of reader ids their request names. */
+interface ReadCaller {
+  claims: RequestClaims;
+  token: string;
+  ids: string[];
 }
 
 const LEVEL_COLUMNS = 'id, name, color_theme, icon, base_price_per_minute, description';
@@ -42,12 +52,12 @@ export const READERS_PAGE_SELECT = `${CARD_COLUMNS},readerLevel:level_id(${LEVEL
 /** The directory's order (users_directory_idx): recorded status (available, busy, away, offline), best rated, id. */
 const DIRECTORY_ORDER = 'order=recorded_status.asc,average_rating.desc,id.asc';
 
-/** The SQL PostgREST runs for a page of reader_cards with the level embedded (a lateral join per card). */
-function readerCardsPageSql(where: string, order = 'c.recorded_status, c.average_rating desc, c.id'): string {
+/** The SQL PostgREST runs for a page of reader_cards (or of a function returning them) with the level embedded (a lateral join per card). */
+function readerCardsPageSql(where: string, order = 'c.recorded_status, c.average_rating desc, c.id', cards = 'public.reader_cards'): string {
   return `select ${CARD_COLUMNS.split(', ')
     .map((column) => `c.${column}`)
     .join(', ')}, lvl."readerLevel"
-          from public.reader_cards c
+          from ${cards} c
           left join lateral (
             select to_jsonb(l1) as "readerLevel"
             from (select ${LEVEL_COLUMNS.split(', ')
@@ -132,13 +142,18 @@ export const READ_QUERIES: Array<ReadQuery & { ids: number }> = [
     },
   },
   {
-    // A client's favourites (at most 100) in directory order: their ids, from their own list.
+    // A client with the most favourites one may keep (100), in directory order, as the app asks:
+    // their cards by key (favourite_reader_cards), narrowed to the ids the page has.
     name: FAVOURITES_PAGE,
     design: 'project',
-    ids: 100,
-    sql: readerCardsPageSql('where c.id = any ($1)'),
+    ids: 0,
+    sql: readerCardsPageSql('where c.id = any ($1)', undefined, 'public.favourite_reader_cards()'),
     sqlValues: (ids) => [ids],
-    request: (_, ids) => [`/rest/v1/reader_cards?select=${encodeURIComponent(READERS_PAGE_SELECT)}&id=in.(${ids.join(',')})&${DIRECTORY_ORDER}&limit=24`],
+    // With the column it orders on, as the app asks (PostgREST 12 orders a function's rows only on selected columns).
+    request: (_, ids) => [
+      `/rest/v1/rpc/favourite_reader_cards?select=${encodeURIComponent(`${READERS_PAGE_SELECT},recorded_status`)}&id=in.(${ids.join(',')})&${DIRECTORY_ORDER}&limit=24`,
+    ],
+    caller: clientWithFavourites,
   },
   {
     // users_next_window_idx: a range of window starts, soonest first, readers not available now.
@@ -161,6 +176,26 @@ export const READ_QUERIES: Array<ReadQuery & { ids: number }> = [
   ...statusQueries(100).map((query) => ({ ...query, ids: 100 })),
 ];
 
+/** A new client (one per dataset size) keeping 100 readers drawn from every reader, signed in. */
+async function clientWithFavourites(db: pg.Client, stack: BenchStack): Promise<ReadCaller> {
+  const {
+    rows: [client],
+  } = await db.query<{ id: string }>(
+    `insert into auth.users (id, aud, role, email, raw_user_meta_data, created_at, updated_at)
+     values (gen_random_uuid(), 'authenticated', 'authenticated', 'favourites-' || gen_random_uuid() || '@bench.test', '{"display_name": "Favourites client"}', now(), now())
+     returning id`,
+  );
+  const { rows } = await db.query<{ reader_id: string }>(
+    `insert into public.favourites (client_id, reader_id)
+     select $1, id from public.users where is_reader order by random() limit 100
+     returning reader_id`,
+    [client!.id],
+  );
+  const claims = { role: 'authenticated', sub: client!.id } as const;
+  const token = signJwt({ ...claims, aud: 'authenticated', exp: Math.floor(Date.now() / 1000) + 24 * 3600 }, stack.jwtSecret);
+  return { claims, token, ids: rows.map((row) => row.reader_id) };
+}
+
 /** Reader id sets to ask about, drawn from every reader (online and not), a different one per request. */
 export async function readerIdSets(db: pg.Client, size: number, sets = 64): Promise<string[][]> {
   const { rows } = await db.query<{ id: string }>('select id from public.users where is_reader order by random() limit $1', [size * sets]);
@@ -177,10 +212,12 @@ export async function measureReads(
   for (const size of [24, 100]) idSets.set(size, await readerIdSets(db, size));
   const results: ReadMeasure[] = [];
   for (const query of READ_QUERIES) {
-    const sets = idSets.get(query.ids) ?? [[]];
     await query.prepare?.(db);
-    const { ms, plan } = await timeInPostgres(db, query.sql, query.sqlValues(sets[0]!), 'anon');
-    const calls = await functionsCalledBy(db, query.innerSql ?? query.sql, query.sqlValues(sets[0]!), 'anon');
+    const caller = await query.caller?.(db, stack);
+    const sets = caller ? [caller.ids] : (idSets.get(query.ids) ?? [[]]);
+    const claims: RequestClaims = caller?.claims ?? { role: 'anon' };
+    const { ms, plan } = await timeInPostgres(db, query.sql, query.sqlValues(sets[0]!), claims);
+    const calls = await functionsCalledBy(db, query.innerSql ?? query.sql, query.sqlValues(sets[0]!), claims);
     let turn = 0;
     let responseBytes = 0;
     const http = await runLoad({
@@ -191,7 +228,7 @@ export async function measureReads(
         const [path, init] = query.request(stack, sets[turn++ % sets.length]!);
         const response = await fetch(`${stack.apiUrl}${path}`, {
           ...init,
-          headers: { apikey: stack.anonKey, authorization: `Bearer ${stack.anonKey}`, 'content-type': 'application/json' },
+          headers: { apikey: stack.anonKey, authorization: `Bearer ${caller?.token ?? stack.anonKey}`, 'content-type': 'application/json' },
         });
         const body = await response.arrayBuffer();
         if (!response.ok) throw new Error(`${query.name} (${query.design}): HTTP ${response.status} ${Buffer.from(body).toString().slice(0, 200)}`);

@@ -119,6 +119,33 @@ create trigger check_new_favourite
   before insert or update of client_id, reader_id on public.favourites
   for each row execute function private.check_new_favourite();
 
+-- The readers page's "Your favourites": the caller's own list (favourites' row-level security) by
+-- its key, each reader's card by theirs. Filtered on reader_cards by ids instead, the planner walks
+-- the whole directory in its order looking for the 100. PL/pgSQL, because it keeps the statement's
+-- plan for the session: a SQL function that is not inlined (it sets search_path) plans its body at
+-- every call, which for this view costs more than running it. The caller's order and filters apply
+-- to these few rows.
+create function public.favourite_reader_cards()
+returns setof public.reader_cards
+language plpgsql
+stable
+rows 100
+set search_path = ''
+as $$
+begin
+  return query
+    select c.*
+    from public.favourites f
+    join public.reader_cards c on c.id = f.reader_id
+    where f.client_id = (select auth.uid());
+end;
+$$;
+comment on function public.favourite_reader_cards() is
+  'The caller''s favourite readers'' cards (reader_cards rows), in no order: the readers page sorts and filters them.';
+
+revoke execute on function public.favourite_reader_cards() from public, anon;
+grant execute on function public.favourite_reader_cards() to authenticated;
+
 -- ============================================================================================
 -- Availability notifications
 -- ============================================================================================

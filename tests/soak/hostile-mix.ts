@@ -397,6 +397,7 @@ function requestKinds(
     'my_presence',
     'get_readers_online_status',
     'reader_directory_summary',
+    'favourite_reader_cards',
     'mark_inactive_readers_offline',
     'presence_online_threshold',
     'no_such_function',

@@ -82,6 +82,7 @@ const NASTY_FRAGMENTS = [
   'rpc/my_presence',
   'rpc/reader_go_offline',
   'rpc/reader_directory_summary',
+  'rpc/favourite_reader_cards',
   'rpc/presence_caller',
   'rpc/refresh_reader_directory_stats',
   'private',

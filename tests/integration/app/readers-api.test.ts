@@ -12,7 +12,7 @@ import { fetchReader } from '../../../src/features/readers/api/fetch-reader.ts';
 import { NO_FILTERS } from '../../../src/features/readers/utils/reader-filters.ts';
 import type { AppSupabaseClient } from '../../../src/lib/create-supabase-client.ts';
 import { appClientFor, stackForThisFile } from '../../support/app-stack.ts';
-import { DEMO_IDS, sql } from '../../support/test-stack.ts';
+import { DEMO_IDS, DEMO_PASSWORD, sql } from '../../support/test-stack.ts';
 
 const stack = stackForThisFile();
 
@@ -75,6 +75,30 @@ test('fetchReaderPage: readers only, in recorded order, each with the status the
   // The minute job records Orion's silence; the order follows.
   await sql(stack(), 'select public.mark_inactive_readers_offline()');
   expect((await firstPage(client)).map((r) => r.id)).toEqual([DEMO_IDS.luna, DEMO_IDS.selene, DEMO_IDS.orion, DEMO_IDS.rowan]);
+});
+
+test("fetchReaderPage with the client's favourites: theirs only, in directory order, with the other filters, narrowed to the ids the page has", async () => {
+  await sql(stack(), 'delete from public.favourites where client_id = $1', [DEMO_IDS.client]);
+  await sql(stack(), 'insert into public.favourites (client_id, reader_id) select $1, unnest($2::uuid[])', [
+    DEMO_IDS.client,
+    [DEMO_IDS.luna, DEMO_IDS.selene, DEMO_IDS.rowan],
+  ]);
+  const client = appClientFor(stack());
+  const { error } = await client.auth.signInWithPassword({ email: 'client@demo.test', password: DEMO_PASSWORD });
+  expect(error).toBeNull();
+  const favourites = (favouriteIds: string[], filters: Partial<ReaderFilters> = {}) =>
+    firstPage(client, { ...NO_FILTERS, ...filters, favouriteIds }).then((readers) => readers.map((reader) => reader.id));
+  try {
+    const all = [DEMO_IDS.luna, DEMO_IDS.selene, DEMO_IDS.rowan];
+    expect(await favourites(all)).toEqual([DEMO_IDS.luna, DEMO_IDS.selene, DEMO_IDS.rowan]);
+    expect(await favourites(all, { availableOnly: true })).toEqual([DEMO_IDS.luna]);
+    expect(await favourites(all, { specialty: 'LOVE' })).toEqual([DEMO_IDS.luna, DEMO_IDS.rowan]);
+    // The list as the page has it (a star just taken off), never a reader the client does not keep.
+    expect(await favourites([DEMO_IDS.selene, DEMO_IDS.orion])).toEqual([DEMO_IDS.selene]);
+    expect(await favourites([])).toEqual([]);
+  } finally {
+    await sql(stack(), 'delete from public.favourites where client_id = $1', [DEMO_IDS.client]);
+  }
 });
 
 test("an offline reader's card says when they were last seen, and carries no message", async () => {

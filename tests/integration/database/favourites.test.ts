@@ -202,6 +202,66 @@ describe('anon and another client', () => {
   });
 });
 
+describe("the readers page of a client's favourites (favourite_reader_cards)", () => {
+  interface Card {
+    id: string;
+    status: string;
+    display_name: string;
+    recorded_status: string;
+    readerLevel: { name: string } | null;
+  }
+  // With the columns it filters and orders on: PostgREST 12 filters a function's rows only on
+  // selected columns (PostgREST#3965).
+  const CARD = 'id, status, display_name, recorded_status, readerLevel:level_id ( name )';
+  let carol: Client;
+  let dave: Client;
+  let readers: Reader[];
+
+  beforeAll(async () => {
+    carol = await signUpClient('fav-page-carol');
+    dave = await signUpClient('fav-page-dave');
+    readers = await Promise.all(['fav-page-1', 'fav-page-2', 'fav-page-3'].map((label) => signUpReader(stack, label)));
+    for (const reader of readers.slice(0, 2)) expect((await carol.client.from('favourites').insert({ reader_id: reader.userId })).error).toBeNull();
+    expect((await dave.client.from('favourites').insert({ reader_id: readers[2]!.userId })).error).toBeNull();
+    await readers[1]!.client.rpc('reader_heartbeat', { idle_seconds: 0 });
+  });
+
+  const favouriteCards = (client: SupabaseClient) => client.rpc('favourite_reader_cards', {}, { get: true }).select(CARD);
+  /** The rows of an answer (without generated types the client cannot know the function returns a set). */
+  const cardsIn = (answer: { data: unknown; error: unknown }) => {
+    expect(answer.error).toBeNull();
+    return answer.data as Card[];
+  };
+  const idsIn = (answer: { data: unknown; error: unknown }) => cardsIn(answer).map((card) => card.id);
+
+  test("are the client's own favourites as reader_cards shows them, level embedded, ordered and filtered as the directory is", async () => {
+    const page = cardsIn(await favouriteCards(carol.client).order('recorded_status').order('id'));
+    const directory = await anon
+      .from('reader_cards')
+      .select(CARD)
+      .in('id', [readers[0]!.userId, readers[1]!.userId])
+      .order('recorded_status')
+      .order('id')
+      .overrideTypes<Card[], { merge: false }>();
+    expect(page).toEqual(directory.data);
+    expect(page.map((card) => card.id)).toEqual([readers[1]!.userId, readers[0]!.userId]);
+    expect(page[0]).toMatchObject({ status: 'available', readerLevel: { name: expect.any(String) as unknown } });
+
+    expect(idsIn(await favouriteCards(carol.client).eq('status', 'available'))).toEqual([readers[1]!.userId]);
+    expect(idsIn(await favouriteCards(carol.client).in('id', [readers[0]!.userId, readers[2]!.userId]))).toEqual([readers[0]!.userId]);
+  });
+
+  test("another client reads only their own, anon none, and no argument reaches someone else's list", async () => {
+    expect(idsIn(await favouriteCards(dave.client))).toEqual([readers[2]!.userId]);
+    const asAnon = await favouriteCards(anon);
+    expect([asAnon.status, asAnon.error?.code]).toEqual([401, '42501']);
+    const naming = await dave.client.rpc('favourite_reader_cards', { client_id: carol.userId }, { get: true });
+    expect([naming.status, naming.error?.code]).toEqual([404, 'PGRST202']);
+    // Called with POST as well, it still reads only the caller's own.
+    expect(idsIn(await dave.client.rpc('favourite_reader_cards', {}).select('id'))).toEqual([readers[2]!.userId]);
+  });
+});
+
 describe('at most 100 favourites per client', () => {
   test('the 101st is refused with the named limit until one is removed; a duplicate is still ignored', async () => {
     const me = await signUpClient('fav-cap');

@@ -104,8 +104,8 @@ const PUBLIC_READS = [
 // A signed-in reader's presence path (each refuses anyone who is not a reader with a session).
 const PRESENCE_PATH = ['my_presence()', 'reader_go_offline()', 'reader_heartbeat(integer)', 'set_reader_status(presence_status,text,timestamp with time zone)'];
 
-// A signed-in client's notifications (each acts on the caller's own rows only).
-const CLIENT_PATH = ['mark_availability_notifications_read(bigint[])'];
+// A signed-in client's favourites page and notifications (each acts on the caller's own rows only).
+const CLIENT_PATH = ['favourite_reader_cards()', 'mark_availability_notifications_read(bigint[])'];
 
 // Ops through the API: the jobs an operator may run with the service key.
 const OPS = [

@@ -107,6 +107,22 @@ async function laterTodayBounds(client: AppSupabaseClient, timeZone: string | un
   return { after: now.toISOString(), before: nextLocalMidnight(now, timeZone).toISOString() };
 }
 
+const directoryCards = (client: AppSupabaseClient) => client.from('reader_cards').select(READER_CARD_COLUMNS);
+
+/**
+ * The cards to filter and order: the whole directory, or the signed-in client's favourites read by
+ * key in the database (favourite_reader_cards; filtered by ids on the view instead, the planner
+ * walks the whole directory looking for them).
+ */
+function readerCards(client: AppSupabaseClient, favouritesOnly: boolean) {
+  if (!favouritesOnly) return directoryCards(client);
+  // PostgREST 12 filters and orders a function's rows only on the columns selected (PostgREST#3965,
+  // fixed in 13), so the ones readDirectorySlice uses and a card does not show come too. The
+  // function returns reader_cards rows; without generated types the client cannot know it returns a set.
+  const columns = `${READER_CARD_COLUMNS}, recorded_status, specialties_search`;
+  return client.rpc('favourite_reader_cards', {}, { get: true }).select(columns) as unknown as ReturnType<typeof directoryCards>;
+}
+
 async function readDirectorySlice(
   client: AppSupabaseClient,
   filters: ReaderFilters,
@@ -114,11 +130,12 @@ async function readDirectorySlice(
   from: number,
   count: number,
 ): Promise<ReaderRow[]> {
-  let query = client.from('reader_cards').select(READER_CARD_COLUMNS);
+  let query = readerCards(client, filters.favouriteIds !== undefined);
   // recorded_status picks the index range; status is the rule applied now (recorded may lag a minute).
   if (filters.availableOnly) query = query.eq('recorded_status', 'available').eq('status', 'available');
   // users_next_window_idx: a range of starts, in its order (soonest first, then best rated).
   if (laterToday) query = query.gt('next_window_starts_at', laterToday.after).lt('next_window_starts_at', laterToday.before).neq('status', 'available');
+  // The favourites as the page has them, which a star changes before the database does.
   if (filters.favouriteIds) query = query.in('id', [...filters.favouriteIds]);
   const specialtyPattern = specialtySearchPattern(filters.specialty);
   if (specialtyPattern !== null) query = query.ilike('specialties_search', specialtyPattern);
