@@ -4,6 +4,7 @@ import type { Handler, ServiceContext } from './context.ts';
 import { createPool, isDatabaseUnavailable } from './db.ts';
 import { AuthError } from './errors.ts';
 import { health, settings } from './handlers/about.ts';
+import { createUser, deleteUser, getUserById, listUsers, updateUserById } from './handlers/admin-users.ts';
 import { logout } from './handlers/logout.ts';
 import { signUp } from './handlers/signup.ts';
 import { token } from './handlers/token.ts';
@@ -28,22 +29,61 @@ export interface AuthService {
   close(): Promise<void>;
 }
 
-/** The paths of Supabase Auth that `@supabase/supabase-js` uses, plus the two tools ask for. */
-const ROUTES = new Map<string, Partial<Record<string, Handler>>>([
+type Methods = Partial<Record<string, Handler>>;
+
+/**
+ * The paths of Supabase Auth that `@supabase/supabase-js` uses (`auth.admin` included), plus the two
+ * tools ask for. A `{name}` segment matches any one non-empty segment.
+ */
+const ROUTES: ReadonlyArray<readonly [pattern: string, methods: Methods]> = [
   ['/signup', { POST: signUp }],
   ['/token', { POST: token }],
   ['/user', { GET: getUser, PUT: updateUser }],
   ['/logout', { POST: logout }],
   ['/settings', { GET: settings }],
   ['/health', { GET: health }],
-]);
+  ['/admin/users', { GET: listUsers, POST: createUser }],
+  ['/admin/users/{user_id}', { GET: getUserById, PUT: updateUserById, DELETE: deleteUser }],
+];
 
-function handlerFor(method: string, path: string): Handler {
-  const methods = ROUTES.get(path);
-  if (!methods) throw new AuthError(404, 'not_found', `No auth endpoint at ${path}`);
-  const handler = methods[method];
-  if (!handler) throw new AuthError(405, 'method_not_allowed', `${path} accepts ${Object.keys(methods).join(', ')}, not ${method}`);
-  return handler;
+function decodedSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    // Not percent-encoding after all: taken as written, and the handler refuses it as it would any bad value.
+    return segment;
+  }
+}
+
+/** The values of the pattern's `{name}` segments, or undefined when `path` does not match it. */
+function matchPath(pattern: string, path: string): Record<string, string> | undefined {
+  const expected = pattern.split('/');
+  const actual = path.split('/');
+  if (expected.length !== actual.length) return undefined;
+  const params: Record<string, string> = {};
+  for (const [index, part] of expected.entries()) {
+    const segment = actual[index]!;
+    const name = /^\{(\w+)\}$/.exec(part)?.[1];
+    if (name === undefined) {
+      if (part !== segment) return undefined;
+    } else if (segment === '') {
+      return undefined;
+    } else {
+      params[name] = decodedSegment(segment);
+    }
+  }
+  return params;
+}
+
+function routeFor(method: string, path: string): { handler: Handler; params: Record<string, string> } {
+  for (const [pattern, methods] of ROUTES) {
+    const params = matchPath(pattern, path);
+    if (!params) continue;
+    const handler = methods[method];
+    if (!handler) throw new AuthError(405, 'method_not_allowed', `${pattern} accepts ${Object.keys(methods).join(', ')}, not ${method}`);
+    return { handler, params };
+  }
+  throw new AuthError(404, 'not_found', `No auth endpoint at ${path}`);
 }
 
 function describe(error: unknown): string {
@@ -85,8 +125,8 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
   async function respond(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const { path, query } = splitTarget(req.url ?? '/');
     try {
-      const handler = handlerFor(req.method ?? 'GET', path);
-      const reply = await handler({ service, req, query, client: clientInfo(req), readBody: () => readJsonObject(req) });
+      const { handler, params } = routeFor(req.method ?? 'GET', path);
+      const reply = await handler({ service, req, path, params, query, client: clientInfo(req), readBody: (options) => readJsonObject(req, options) });
       sendReply(res, reply);
     } catch (error) {
       sendError(

@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import type pg from 'pg';
+import type { BodyOptions } from './http.ts';
 import type { JsonObject } from './json.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import type { ClientInfo, TokenConfig } from './tokens.ts';
@@ -17,16 +18,21 @@ export interface ServiceContext extends TokenConfig {
 export interface RequestContext {
   service: ServiceContext;
   req: http.IncomingMessage;
+  /** The path as requested, without the `/auth/v1` prefix and the query. */
+  path: string;
+  /** The `{name}` segments of the route's path, decoded. */
+  params: Readonly<Record<string, string>>;
   query: URLSearchParams;
   client: ClientInfo;
   /** The JSON object body; 400 `bad_json` otherwise. Handlers destructure it, so it is no method. */
-  readBody: () => Promise<JsonObject>;
+  readBody: (options?: BodyOptions) => Promise<JsonObject>;
 }
 
 export interface Reply {
   status: number;
   /** Sent as JSON; none for 204. */
   body?: unknown;
+  headers?: Record<string, string>;
 }
 
 export type Handler = (ctx: RequestContext) => Promise<Reply>;

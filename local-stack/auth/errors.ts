@@ -1,3 +1,5 @@
+import { isUniqueViolation } from './db.ts';
+
 /** The Supabase Auth error codes this service answers with (auth-js `ErrorCode`), plus routing misses. */
 export type AuthErrorCode =
   | 'bad_json'
@@ -50,6 +52,15 @@ export const badJson = (reason: string) => new AuthError(400, 'bad_json', `Could
 export const invalidCredentials = () => new AuthError(400, 'invalid_credentials', 'Invalid login credentials');
 
 export const userAlreadyExists = () => new AuthError(422, 'user_already_exists', 'User already registered');
+
+/** Another user has the e-mail already: the admin API's and `PUT /user`'s answer (sign-up says userAlreadyExists). */
+export const emailExists = () => new AuthError(422, 'email_exists', 'A user with this email address has already been registered');
+
+/** For a failed change of e-mail: another user holding the address (a unique violation) is answered 422, anything else rethrown. */
+export function rethrowAsEmailExists(error: unknown): never {
+  if (isUniqueViolation(error)) throw emailExists();
+  throw error;
+}
 
 /** A 500 whose message says which step failed, as Supabase Auth's do ("Database error saving new user"). */
 export const databaseFailure = (message: string) => (cause: unknown) => {

@@ -12,8 +12,13 @@ const MAX_BODY_BYTES = 1024 * 1024;
 // password into a different one.
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+export interface BodyOptions {
+  /** An empty body (no bytes at all) stands for `{}`, as for Supabase Auth's `DELETE /admin/users/{id}`. */
+  allowEmpty?: boolean;
+}
+
 /** The body as a JSON object, refused with 400 `bad_json` before anything could store what PostgreSQL cannot. */
-export async function readJsonObject(req: http.IncomingMessage): Promise<JsonObject> {
+export async function readJsonObject(req: http.IncomingMessage, { allowEmpty = false }: BodyOptions = {}): Promise<JsonObject> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {
@@ -28,6 +33,7 @@ export async function readJsonObject(req: http.IncomingMessage): Promise<JsonObj
     if (req.readableAborted || (error as NodeJS.ErrnoException).code === 'ECONNRESET') throw badJson('the body was cut off before its end');
     throw error;
   }
+  if (allowEmpty && size === 0) return {};
   let text: string;
   try {
     text = utf8.decode(Buffer.concat(chunks));
@@ -63,6 +69,7 @@ export function sendReply(res: http.ServerResponse, reply: Reply, headers: http.
   res.writeHead(reply.status, {
     'X-Supabase-Api-Version': API_VERSION,
     ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    ...reply.headers,
     ...headers,
   });
   res.end(body);

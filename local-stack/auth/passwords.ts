@@ -8,6 +8,11 @@ const BCRYPT_COST = 10;
 const MAX_PASSWORD_BYTES = 72;
 const BCRYPT_HASH = /^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$/;
 
+/** A hash this service can check a password against: bcrypt's, as bcryptjs and pgcrypto write them. */
+export function isBcryptHash(hash: string): boolean {
+  return BCRYPT_HASH.test(hash);
+}
+
 /** 400 `validation_failed` for a password bcrypt would cut short; checked at sign-in too, before any lookup. */
 export function checkPasswordLength(password: string): void {
   if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) {
@@ -45,7 +50,7 @@ let dummyHash: Promise<string> | undefined;
  * (or does not exist), so the time taken does not tell whether an account exists.
  */
 export async function passwordMatches(password: string, hash: string | null): Promise<boolean> {
-  const usable = hash !== null && BCRYPT_HASH.test(hash);
+  const usable = hash !== null && isBcryptHash(hash);
   const compared = usable ? hash : await (dummyHash ??= hashPassword(randomBytes(16).toString('hex')));
   const matches = await bcrypt.compare(password, compared).catch(() => false);
   return usable && matches;

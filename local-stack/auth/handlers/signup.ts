@@ -33,7 +33,7 @@ export const signUp: Handler = async ({ service, client, readBody }) => {
       // Most often an app's trigger on auth.users failing; Supabase Auth reports it in these words.
       throw new AuthError(500, 'unexpected_failure', 'Database error saving new user', { cause: error });
     });
-    await insertEmailIdentity(tx, userId, email, metadata).catch(databaseFailure('Error creating identity'));
+    await insertEmailIdentity(tx, userId, email, { metadata }).catch(databaseFailure('Error creating identity'));
     await confirmEmail(tx, userId).catch(databaseFailure('Database error updating user'));
     await recordSignIn(tx, userId);
     const user = (await findUserById(tx, userId))!;

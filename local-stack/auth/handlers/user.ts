@@ -1,7 +1,7 @@
 import { authenticate } from '../authenticate.ts';
 import type { Handler } from '../context.ts';
-import { inTransaction, isUniqueViolation } from '../db.ts';
-import { AuthError } from '../errors.ts';
+import { inTransaction } from '../db.ts';
+import { AuthError, rethrowAsEmailExists } from '../errors.ts';
 import { checkPasswordStrength, hashPassword, passwordMatches } from '../passwords.ts';
 import { endSessions } from '../tokens.ts';
 import { findUserById, loadUserJson, updateEmail, updatePasswordHash, updateUserMetadata } from '../users.ts';
@@ -43,12 +43,7 @@ export const updateUser: Handler = async (ctx) => {
     }
     // Thrown inside the transaction, so an update over the limit changes nothing at all.
     if (metadata) checkUserMetadataSize(await updateUserMetadata(tx, user.id, metadata));
-    if (emailChanged) {
-      await updateEmail(tx, user.id, email).catch((error: unknown) => {
-        if (isUniqueViolation(error)) throw new AuthError(422, 'email_exists', 'A user with this email address has already been registered');
-        throw error;
-      });
-    }
+    if (emailChanged) await updateEmail(tx, user.id, email).catch(rethrowAsEmailExists);
     return (await findUserById(tx, user.id))!;
   });
   return { status: 200, body: await loadUserJson(service.pool, updated) };
