@@ -50,4 +50,9 @@ export default tseslint.config(
     'hours must not depend on another feature or on the app: the app puts the editor on the profile page',
   ),
   boundary(['src/features/auth/**'], ['@/features/readers/*', '@/features/presence/*', '@/app/*'], 'auth must not depend on another feature or on the app'),
+  boundary(
+    ['src/features/applications/**'],
+    ['@/features/readers/*', '@/features/presence/*', '@/features/auth/*', '@/features/favourites/*', '@/features/hours/*', '@/app/*'],
+    'applications must not depend on another feature or on the app: the app puts the panel on the profile page',
+  ),
 );

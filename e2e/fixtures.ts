@@ -19,6 +19,12 @@ export const READERS = {
   rowan: { id: DEMO_IDS.rowan, name: 'Rowan Thorne', email: 'rowan@demo.test' },
 } as const;
 
+/** The seed's admin, who reviews reader applications. */
+export const ADMIN = { id: DEMO_IDS.admin, name: 'Ada Admin', email: 'admin@demo.test' } as const;
+
+/** The seed's applicant, whose application to give readings is pending. */
+export const APPLICANT = { id: DEMO_IDS.morgan, name: 'Morgan Applicant', email: 'morgan@demo.test' } as const;
+
 /** Long enough for one heartbeat or one poll of the readers list to happen, with room for a slow machine. */
 export const ONE_POLL_MS = Math.max(E2E_INTERVALS.presenceUpdateMs, E2E_INTERVALS.readersRefreshMs) * 2 + 3_000;
 
@@ -43,12 +49,44 @@ async function control(action: 'api/cut' | 'api/restore' | 'realtime/stop' | 're
   if (!response.ok) throw new Error(`could not ${action}: ${response.status} ${await response.text()}`);
 }
 
-/** The seed's readers and presence story, restored before every scenario so none depends on another. */
-async function restoreSeedPresence(db: Database) {
-  // Accounts made by earlier scenarios (sign-ups) go; the seed's demo accounts stay, without the
-  // favourites, notifications and hours earlier scenarios gave them.
+const SEED_READER_IDS = Object.values(READERS).map((reader) => reader.id);
+
+/**
+ * The seed's accounts as an admin found them: Ada the only admin, the four demo readers approved,
+ * Morgan's application pending and nobody else's. Whoever else an earlier scenario approved stops
+ * being a reader (their application goes, and deleting it does not touch users.is_reader).
+ */
+async function restoreSeedAccounts(db: Database) {
+  await db.query(
+    `update auth.users
+     set raw_app_meta_data = case when id = $1 then raw_app_meta_data || '{"role": "admin"}' else raw_app_meta_data - 'role' end
+     where raw_app_meta_data -> 'role' is distinct from case when id = $1 then '"admin"'::jsonb end`,
+    [ADMIN.id],
+  );
+  const seedApplicants = [...SEED_READER_IDS, APPLICANT.id];
+  await db.query('update public.users set is_reader = false where is_reader and id <> all ($1::uuid[])', [seedApplicants]);
+  await db.query('delete from public.reader_applications where applicant_id <> all ($1::uuid[])', [seedApplicants]);
+  // The sync trigger makes users.is_reader follow; rows already as the seed has them are left alone.
+  await db.query(
+    `insert into public.reader_applications as a (applicant_id, status, submitted_at, decided_at, decided_by)
+     select id, case when id = $2 then 'pending' else 'approved' end::public.reader_application_status, now(),
+            case when id = $2 then null else now() end, case when id = $2 then null else $3::uuid end
+     from unnest($1::uuid[]) as id
+     on conflict (applicant_id) do update
+     set status = excluded.status, submitted_at = excluded.submitted_at, decided_at = excluded.decided_at,
+         decided_by = excluded.decided_by, reason = null
+     where a.status is distinct from excluded.status or a.reason is not null`,
+    [seedApplicants, APPLICANT.id, ADMIN.id],
+  );
+}
+
+/** The seed's accounts, readers and presence story, restored before every scenario so none depends on another. */
+async function restoreSeed(db: Database) {
+  // Accounts made by earlier scenarios (sign-ups) go, and their applications with them; the seed's
+  // demo accounts stay, without the favourites, notifications and hours earlier scenarios gave them.
   await db.query("delete from auth.users where email not like '%@demo.test'");
   await db.query('delete from public.favourites; delete from public.availability_notifications; delete from public.reader_schedules');
+  await restoreSeedAccounts(db);
   const query = (text: string, values?: unknown[]) => db.query(text, values);
   await resetPresence(query);
   // Luna available; Selene in a reading; Orion's browser went silent 20 minutes ago; Rowan left two hours ago.
@@ -104,7 +142,7 @@ export const test = base.extend<{ api: ApiControl; people: People; shot: (page: 
     ],
     seededPresence: [
       async ({ db }, use) => {
-        await withDeadlockRetry(() => restoreSeedPresence(db));
+        await withDeadlockRetry(() => restoreSeed(db));
         await use();
       },
       { auto: true },

@@ -98,6 +98,21 @@ ALTER FUNCTION private.is_plain_line(value text) OWNER TO postgres;
 COMMENT ON FUNCTION private.is_plain_line(value text) IS 'Whether a text is one plain line with something visible: the rule of names, specialties and status messages.';
 
 --
+-- Name: decision_reason; Type: DOMAIN; Schema: public; Owner: postgres
+--
+
+CREATE DOMAIN public.decision_reason AS text
+	CONSTRAINT reader_applications_reason_plain CHECK ((((char_length(VALUE) >= 1) AND (char_length(VALUE) <= 500)) AND private.is_plain_line(VALUE)));
+
+ALTER DOMAIN public.decision_reason OWNER TO postgres;
+
+--
+-- Name: DOMAIN decision_reason; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON DOMAIN public.decision_reason IS 'Why an application was decided as it was: 1 to 500 characters on one line, shown to the applicant.';
+
+--
 -- Name: display_name; Type: DOMAIN; Schema: public; Owner: postgres
 --
 
@@ -153,6 +168,18 @@ ALTER TYPE public.own_presence OWNER TO postgres;
 --
 
 COMMENT ON TYPE public.own_presence IS 'A reader''s own presence: status is what others see; chosen_status and expires_at the choice in force; hidden when appearing offline while signed in.';
+
+--
+-- Name: reader_application_status; Type: TYPE; Schema: public; Owner: postgres
+--
+
+CREATE TYPE public.reader_application_status AS ENUM (
+    'pending',
+    'approved',
+    'rejected'
+);
+
+ALTER TYPE public.reader_application_status OWNER TO postgres;
 
 --
 -- Name: specialty; Type: DOMAIN; Schema: public; Owner: postgres
@@ -509,19 +536,18 @@ CREATE FUNCTION private.handle_new_auth_user() RETURNS trigger
     SET search_path TO ''
     AS $$
 declare
-  signs_up_as_reader boolean := coalesce(new.raw_user_meta_data -> 'is_reader' = 'true'::jsonb, false);
+  applies_as_reader boolean := coalesce(new.raw_user_meta_data -> 'is_reader' = 'true'::jsonb, false);
   requested_name text := case when jsonb_typeof(new.raw_user_meta_data -> 'display_name') = 'string'
                            then new.raw_user_meta_data ->> 'display_name' end;
 begin
-  insert into public.users (id, display_name, is_reader, level_id)
+  insert into public.users (id, display_name)
   values (
     new.id,
-    coalesce(private.plain_display_name(requested_name), private.plain_display_name(split_part(new.email, '@', 1)), 'New user'),
-    signs_up_as_reader,
-    case when signs_up_as_reader
-      then (select id from public.reader_levels order by base_price_per_minute, id limit 1)
-    end
+    coalesce(private.plain_display_name(requested_name), private.plain_display_name(split_part(new.email, '@', 1)), 'New user')
   );
+  if applies_as_reader then
+    insert into public.reader_applications (applicant_id) values (new.id);
+  end if;
   return new;
 end;
 $$;
@@ -532,7 +558,33 @@ ALTER FUNCTION private.handle_new_auth_user() OWNER TO postgres;
 -- Name: FUNCTION handle_new_auth_user(); Type: COMMENT; Schema: private; Owner: postgres
 --
 
-COMMENT ON FUNCTION private.handle_new_auth_user() IS 'Creates the marketplace profile of a new auth user from its sign-up metadata (display_name, is_reader).';
+COMMENT ON FUNCTION private.handle_new_auth_user() IS 'Creates the marketplace profile of a new auth user from its sign-up metadata (display_name), and their reader application when is_reader is true.';
+
+--
+-- Name: is_admin(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.is_admin() RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select coalesce(auth.jwt() -> 'app_metadata' ->> 'role' = 'admin', false)
+    and exists (
+      select from auth.users u
+      where u.id = auth.uid()
+        and u.raw_app_meta_data ->> 'role' = 'admin'
+        and u.deleted_at is null
+        and (u.banned_until is null or u.banned_until <= now())
+    );
+$$;
+
+ALTER FUNCTION private.is_admin() OWNER TO postgres;
+
+--
+-- Name: FUNCTION is_admin(); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.is_admin() IS 'Whether the caller''s token says app_metadata.role = admin and their account still does (not banned or deleted).';
 
 --
 -- Name: line_breaking_characters(); Type: FUNCTION; Schema: private; Owner: postgres
@@ -1439,6 +1491,31 @@ ALTER FUNCTION private.settle_presence(reader uuid, cause text) OWNER TO postgre
 COMMENT ON FUNCTION private.settle_presence(reader uuid, cause text) IS 'Records a reader''s status transition (users.recorded_status and one audit row) when there is one; returns their own presence.';
 
 --
+-- Name: sync_reader_approval(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.sync_reader_approval() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  update public.users u
+  set is_reader = (new.status = 'approved'),
+      level_id = coalesce(u.level_id, (select l.id from public.reader_levels l order by l.base_price_per_minute, l.id limit 1))
+  where u.id = new.applicant_id;
+  return null;
+end;
+$$;
+
+ALTER FUNCTION private.sync_reader_approval() OWNER TO postgres;
+
+--
+-- Name: FUNCTION sync_reader_approval(); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.sync_reader_approval() IS 'Makes users.is_reader follow whether the application just written is approved.';
+
+--
 -- Name: time_transition_cause(public.presence_status, public.presence_status, timestamp with time zone, text); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -1477,6 +1554,66 @@ ALTER FUNCTION private.touch_updated_at() OWNER TO postgres;
 COMMENT ON FUNCTION private.touch_updated_at() IS 'Keeps updated_at current when a profile changes.';
 
 --
+-- Name: reader_applications; Type: TABLE; Schema: public; Owner: postgres
+--
+
+CREATE TABLE public.reader_applications (
+    applicant_id uuid NOT NULL,
+    status public.reader_application_status DEFAULT 'pending'::public.reader_application_status NOT NULL,
+    submitted_at timestamp with time zone DEFAULT now() NOT NULL,
+    decided_at timestamp with time zone,
+    decided_by uuid,
+    reason public.decision_reason,
+    CONSTRAINT reader_applications_decided CHECK (((status = 'pending'::public.reader_application_status) = (decided_at IS NULL))),
+    CONSTRAINT reader_applications_rejection_reason CHECK (((status <> 'rejected'::public.reader_application_status) OR (reason IS NOT NULL)))
+);
+
+ALTER TABLE public.reader_applications OWNER TO postgres;
+
+--
+-- Name: TABLE reader_applications; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON TABLE public.reader_applications IS 'One per user who asked to be a reader; users.is_reader follows whether it is approved.';
+
+--
+-- Name: apply_as_reader(); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.apply_as_reader() RETURNS public.reader_applications
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  caller uuid := auth.uid();
+  application public.reader_applications;
+begin
+  if caller is null then
+    raise exception 'sign in to apply' using errcode = '42501';
+  end if;
+  insert into public.reader_applications as a (applicant_id)
+  values (caller)
+  on conflict (applicant_id) do update
+    set status = 'pending', submitted_at = now(), decided_at = null, decided_by = null, reason = null
+    where a.status = 'rejected'
+  returning * into application;
+  if application is null then
+    select * into application from public.reader_applications a where a.applicant_id = caller;
+    raise exception 'your application is already %', application.status using errcode = '22023';
+  end if;
+  return application;
+end;
+$$;
+
+ALTER FUNCTION public.apply_as_reader() OWNER TO postgres;
+
+--
+-- Name: FUNCTION apply_as_reader(); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.apply_as_reader() IS 'The caller asks to be a reader (again, after a rejection); refused while pending or once approved.';
+
+--
 -- Name: cleanup_reader_presence(); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -1506,6 +1643,58 @@ ALTER FUNCTION public.cleanup_reader_presence() OWNER TO postgres;
 --
 
 COMMENT ON FUNCTION public.cleanup_reader_presence() IS 'Safety net: readers silent for ten minutes are recorded offline, devices silent for a day forgotten. Returns the readers changed.';
+
+--
+-- Name: decide_reader_application(uuid, boolean, text); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.decide_reader_application(applicant uuid, approve boolean, reason text DEFAULT NULL::text) RETURNS public.reader_applications
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  application public.reader_applications;
+begin
+  if not private.is_admin() then
+    raise exception 'only admins decide reader applications' using errcode = '42501';
+  end if;
+  if applicant = auth.uid() then
+    raise exception 'nobody decides their own application: ask another admin' using errcode = '42501';
+  end if;
+  if approve is null then
+    raise exception 'approve must be true or false' using errcode = '22004';
+  end if;
+  -- Approve a pending or rejected application; reject a pending one only (a listed reader is
+  -- removed by banning their account).
+  update public.reader_applications a
+  set status = case when approve then 'approved' else 'rejected' end::public.reader_application_status,
+      decided_at = now(),
+      decided_by = auth.uid(),
+      reason = nullif(btrim(decide_reader_application.reason), '')
+  where a.applicant_id = applicant
+    and (a.status = 'pending' or (approve and a.status = 'rejected'))
+  returning * into application;
+  if application is null then
+    if not exists (select from public.reader_applications a where a.applicant_id = applicant) then
+      raise exception 'no application from %', applicant using errcode = 'P0002';
+    end if;
+    raise exception 'this application is already decided' using errcode = '22023';
+  end if;
+  return application;
+exception
+  when unique_violation then
+    raise exception 'another listed reader has this name: ask the applicant to choose another'
+      using errcode = '23505', constraint = 'users_reader_display_name_key';
+end;
+$$;
+
+ALTER FUNCTION public.decide_reader_application(applicant uuid, approve boolean, reason text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION decide_reader_application(applicant uuid, approve boolean, reason text); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.decide_reader_application(applicant uuid, approve boolean, reason text) IS 'Approves (true) or rejects (false, with a reason) a reader application; admins only, never their own.';
 
 --
 -- Name: reader_cards; Type: VIEW; Schema: public; Owner: postgres
@@ -1886,6 +2075,43 @@ ALTER FUNCTION public.reader_heartbeat(idle_seconds integer) OWNER TO postgres;
 COMMENT ON FUNCTION public.reader_heartbeat(idle_seconds integer) IS 'A signed-in reader''s device says "still here" (idle_seconds since its last input); returns their own presence and the server time.';
 
 --
+-- Name: set_admin(uuid, boolean); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.set_admin(user_id uuid, admin boolean) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if not private.is_admin() then
+    raise exception 'only admins make or unmake admins' using errcode = '42501';
+  end if;
+  if user_id = auth.uid() then
+    raise exception 'an admin cannot change their own role: ask another admin' using errcode = '42501';
+  end if;
+  update auth.users u
+  set raw_app_meta_data = case
+        when admin then coalesce(u.raw_app_meta_data, '{}') || '{"role": "admin"}'
+        else coalesce(u.raw_app_meta_data, '{}') - 'role'
+      end,
+      updated_at = now()
+  where u.id = user_id and u.deleted_at is null;
+  if not found then
+    raise exception 'no user %', user_id using errcode = 'P0002';
+  end if;
+  return admin;
+end;
+$$;
+
+ALTER FUNCTION public.set_admin(user_id uuid, admin boolean) OWNER TO postgres;
+
+--
+-- Name: FUNCTION set_admin(user_id uuid, admin boolean); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.set_admin(user_id uuid, admin boolean) IS 'Makes another user an admin (true) or not (false); admins only. Their next token carries it; the database checks the account at once.';
+
+--
 -- Name: set_reader_status(public.presence_status, text, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -2233,6 +2459,13 @@ ALTER TABLE ONLY public.presence_audit_log
     ADD CONSTRAINT presence_audit_log_pkey PRIMARY KEY (user_id, changed_at, id);
 
 --
+-- Name: reader_applications reader_applications_pkey; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.reader_applications
+    ADD CONSTRAINT reader_applications_pkey PRIMARY KEY (applicant_id);
+
+--
 -- Name: reader_days_off reader_days_off_pkey; Type: CONSTRAINT; Schema: public; Owner: postgres
 --
 
@@ -2312,6 +2545,18 @@ CREATE INDEX favourites_reader_id_notify_idx ON public.favourites USING btree (r
 CREATE INDEX presence_audit_log_changed_at_idx ON public.presence_audit_log USING brin (changed_at);
 
 --
+-- Name: reader_applications_decided_by_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX reader_applications_decided_by_idx ON public.reader_applications USING btree (decided_by);
+
+--
+-- Name: reader_applications_pending_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX reader_applications_pending_idx ON public.reader_applications USING btree (submitted_at, applicant_id) WHERE (status = 'pending'::public.reader_application_status);
+
+--
 -- Name: reader_schedules_refresh_idx; Type: INDEX; Schema: public; Owner: postgres
 --
 
@@ -2334,6 +2579,12 @@ CREATE INDEX users_level_id_idx ON public.users USING btree (level_id);
 --
 
 CREATE INDEX users_next_window_idx ON public.users USING btree (next_window_starts_at, average_rating DESC, id) WHERE (is_reader AND (next_window_starts_at IS NOT NULL));
+
+--
+-- Name: users_reader_display_name_key; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE UNIQUE INDEX users_reader_display_name_key ON public.users USING btree (lower(NORMALIZE(display_name, NFKC))) WHERE is_reader;
 
 --
 -- Name: reader_presence push_changed_message; Type: TRIGGER; Schema: private; Owner: postgres
@@ -2444,6 +2695,18 @@ CREATE TRIGGER refresh_next_windows_after_update AFTER UPDATE ON public.reader_h
 CREATE TRIGGER refuse_reader_card_writes INSTEAD OF INSERT OR DELETE OR UPDATE ON public.reader_cards FOR EACH ROW EXECUTE FUNCTION private.refuse_reader_card_writes();
 
 --
+-- Name: reader_applications sync_reader_approval_on_insert; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER sync_reader_approval_on_insert AFTER INSERT ON public.reader_applications FOR EACH ROW WHEN ((new.status = 'approved'::public.reader_application_status)) EXECUTE FUNCTION private.sync_reader_approval();
+
+--
+-- Name: reader_applications sync_reader_approval_on_update; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER sync_reader_approval_on_update AFTER UPDATE OF status ON public.reader_applications FOR EACH ROW WHEN ((old.status IS DISTINCT FROM new.status)) EXECUTE FUNCTION private.sync_reader_approval();
+
+--
 -- Name: users users_touch_updated_at; Type: TRIGGER; Schema: public; Owner: postgres
 --
 
@@ -2497,6 +2760,20 @@ ALTER TABLE ONLY public.favourites
 
 ALTER TABLE ONLY public.favourites
     ADD CONSTRAINT favourites_reader_id_fkey FOREIGN KEY (reader_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: reader_applications reader_applications_applicant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.reader_applications
+    ADD CONSTRAINT reader_applications_applicant_id_fkey FOREIGN KEY (applicant_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: reader_applications reader_applications_decided_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.reader_applications
+    ADD CONSTRAINT reader_applications_decided_by_fkey FOREIGN KEY (decided_by) REFERENCES public.users(id) ON DELETE SET NULL;
 
 --
 -- Name: reader_days_off reader_days_off_need_schedule; Type: FK CONSTRAINT; Schema: public; Owner: postgres
@@ -2562,6 +2839,12 @@ CREATE POLICY "Anyone can read reader levels" ON public.reader_levels FOR SELECT
 --
 
 CREATE POLICY "Anyone can read reader schedules" ON public.reader_schedules FOR SELECT TO anon, authenticated USING (true);
+
+--
+-- Name: reader_applications Applicants read their own application and admins read all; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "Applicants read their own application and admins read all" ON public.reader_applications FOR SELECT TO authenticated USING (((( SELECT auth.uid() AS uid) = applicant_id) OR ( SELECT private.is_admin() AS is_admin)));
 
 --
 -- Name: favourites Clients can add their own favourites; Type: POLICY; Schema: public; Owner: postgres
@@ -2653,7 +2936,7 @@ CREATE POLICY "Readers can set their own time zone" ON public.reader_schedules F
 -- Name: users Users can read reader cards and their own profile; Type: POLICY; Schema: public; Owner: postgres
 --
 
-CREATE POLICY "Users can read reader cards and their own profile" ON public.users FOR SELECT TO authenticated USING ((is_reader OR (( SELECT auth.uid() AS uid) = id)));
+CREATE POLICY "Users can read reader cards and their own profile" ON public.users FOR SELECT TO authenticated USING ((is_reader OR (( SELECT auth.uid() AS uid) = id) OR ( SELECT private.is_admin() AS is_admin)));
 
 --
 -- Name: users Users can update their own profile; Type: POLICY; Schema: public; Owner: postgres
@@ -2678,6 +2961,12 @@ ALTER TABLE public.favourites ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE public.presence_audit_log ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: reader_applications; Type: ROW SECURITY; Schema: public; Owner: postgres
+--
+
+ALTER TABLE public.reader_applications ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: reader_days_off; Type: ROW SECURITY; Schema: public; Owner: postgres
@@ -2822,6 +3111,13 @@ REVOKE ALL ON FUNCTION private.favourites_per_client_limit() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION private.handle_new_auth_user() FROM PUBLIC;
+
+--
+-- Name: FUNCTION is_admin(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.is_admin() FROM PUBLIC;
+GRANT ALL ON FUNCTION private.is_admin() TO authenticated;
 
 --
 -- Name: FUNCTION line_breaking_characters(); Type: ACL; Schema: private; Owner: postgres
@@ -3050,6 +3346,12 @@ REVOKE ALL ON FUNCTION private.session_is_active(reader uuid, session uuid) FROM
 REVOKE ALL ON FUNCTION private.settle_presence(reader uuid, cause text) FROM PUBLIC;
 
 --
+-- Name: FUNCTION sync_reader_approval(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.sync_reader_approval() FROM PUBLIC;
+
+--
 -- Name: FUNCTION time_transition_cause(new_status public.presence_status, chosen public.presence_status, expires_at timestamp with time zone, silence_cause text); Type: ACL; Schema: private; Owner: postgres
 --
 
@@ -3062,11 +3364,32 @@ REVOKE ALL ON FUNCTION private.time_transition_cause(new_status public.presence_
 REVOKE ALL ON FUNCTION private.touch_updated_at() FROM PUBLIC;
 
 --
+-- Name: TABLE reader_applications; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT SELECT ON TABLE public.reader_applications TO authenticated;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.reader_applications TO service_role;
+
+--
+-- Name: FUNCTION apply_as_reader(); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.apply_as_reader() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.apply_as_reader() TO authenticated;
+
+--
 -- Name: FUNCTION cleanup_reader_presence(); Type: ACL; Schema: public; Owner: postgres
 --
 
 REVOKE ALL ON FUNCTION public.cleanup_reader_presence() FROM PUBLIC;
 GRANT ALL ON FUNCTION public.cleanup_reader_presence() TO service_role;
+
+--
+-- Name: FUNCTION decide_reader_application(applicant uuid, approve boolean, reason text); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.decide_reader_application(applicant uuid, approve boolean, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.decide_reader_application(applicant uuid, approve boolean, reason text) TO authenticated;
 
 --
 -- Name: TABLE reader_cards; Type: ACL; Schema: public; Owner: postgres
@@ -3167,6 +3490,13 @@ GRANT ALL ON FUNCTION public.reader_go_offline() TO authenticated;
 
 REVOKE ALL ON FUNCTION public.reader_heartbeat(idle_seconds integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.reader_heartbeat(idle_seconds integer) TO authenticated;
+
+--
+-- Name: FUNCTION set_admin(user_id uuid, admin boolean); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.set_admin(user_id uuid, admin boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.set_admin(user_id uuid, admin boolean) TO authenticated;
 
 --
 -- Name: FUNCTION set_reader_status(status public.presence_status, message text, expires_at timestamp with time zone); Type: ACL; Schema: public; Owner: postgres

@@ -14,21 +14,26 @@ values
   ('Master', 'amber', 'sun', 5.99, 'Our most sought-after readers.');
 
 -- ============================================================================================
--- Demo accounts (public.users rows come from the on_auth_user_created trigger)
+-- Demo accounts (public.users rows and reader applications come from the on_auth_user_created
+-- trigger; app_metadata is what Auth's admin API would have written)
 -- ============================================================================================
 
-with demo_accounts (id, email, metadata) as (
+with demo_accounts (id, email, metadata, app_metadata) as (
   values
     ('11111111-1111-4111-8111-111111111111'::uuid, 'luna@demo.test',
-     '{"display_name": "Luna Starweaver", "is_reader": true}'::jsonb),
+     '{"display_name": "Luna Starweaver", "is_reader": true}'::jsonb, '{}'::jsonb),
     ('22222222-2222-4222-8222-222222222222'::uuid, 'orion@demo.test',
-     '{"display_name": "Orion Vale", "is_reader": true}'::jsonb),
+     '{"display_name": "Orion Vale", "is_reader": true}'::jsonb, '{}'::jsonb),
     ('44444444-4444-4444-8444-444444444444'::uuid, 'selene@demo.test',
-     '{"display_name": "Selene Ashgrove", "is_reader": true}'::jsonb),
+     '{"display_name": "Selene Ashgrove", "is_reader": true}'::jsonb, '{}'::jsonb),
     ('55555555-5555-4555-8555-555555555555'::uuid, 'rowan@demo.test',
-     '{"display_name": "Rowan Thorne", "is_reader": true}'::jsonb),
+     '{"display_name": "Rowan Thorne", "is_reader": true}'::jsonb, '{}'::jsonb),
     ('33333333-3333-4333-8333-333333333333'::uuid, 'client@demo.test',
-     '{"display_name": "Casey Client", "is_reader": false}'::jsonb)
+     '{"display_name": "Casey Client", "is_reader": false}'::jsonb, '{}'::jsonb),
+    ('66666666-6666-4666-8666-666666666666'::uuid, 'admin@demo.test',
+     '{"display_name": "Ada Admin"}'::jsonb, '{"role": "admin"}'::jsonb),
+    ('77777777-7777-4777-8777-777777777777'::uuid, 'morgan@demo.test',
+     '{"display_name": "Morgan Applicant", "is_reader": true}'::jsonb, '{}'::jsonb)
 ),
 new_users as (
   insert into auth.users (
@@ -37,7 +42,7 @@ new_users as (
   )
   select '00000000-0000-0000-0000-000000000000', id, 'authenticated', 'authenticated', email,
          extensions.crypt('password123', extensions.gen_salt('bf', 10)), now(),
-         '{"provider": "email", "providers": ["email"]}', metadata, now(), now()
+         '{"provider": "email", "providers": ["email"]}'::jsonb || app_metadata, metadata, now(), now()
   from demo_accounts
   returning id, email
 )
@@ -46,6 +51,12 @@ select id::text, id,
        jsonb_build_object('sub', id::text, 'email', email, 'email_verified', true, 'phone_verified', false),
        'email', now(), now(), now()
 from new_users;
+
+-- The four demo readers were vetted by Ada; Morgan applied and waits for an admin.
+update public.reader_applications
+set status = 'approved', decided_at = now(), decided_by = '66666666-6666-4666-8666-666666666666'
+where applicant_id in ('11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222',
+                       '44444444-4444-4444-8444-444444444444', '55555555-5555-4555-8555-555555555555');
 
 -- ============================================================================================
 -- Reader cards, and presence on both sides of the five-minute rule

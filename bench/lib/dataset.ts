@@ -29,6 +29,8 @@ export async function addReaders(db: pg.Client, from: number, to: number): Promi
     from generate_series($1::int, $2::int) as n`,
     [from, to],
   );
+  // Vetted, as every listed reader is: approving the applications sign-up made sets is_reader.
+  await db.query(`update public.reader_applications set status = 'approved', decided_at = now() where status = 'pending'`);
   const specialties = ['Tarot', 'Astrology', 'Love', 'Career', 'Dreams', 'Past lives', 'Numerology', 'Crystals', 'Runes', 'Mediumship'];
   await db.query(
     `

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { createBrowserRouter, Navigate, RouterProvider, type RouteObject } from 'react-router-dom';
 import { AppLayout } from '@/app/layout/app-layout';
+import { ApplicationsRoute } from '@/app/routes/applications';
 import { NotFoundRoute } from '@/app/routes/not-found';
 import { ProfileRoute } from '@/app/routes/profile';
 import { ReaderRoute } from '@/app/routes/reader';
@@ -30,6 +31,7 @@ export const routes: RouteObject[] = [
           { path: 'sign-in', element: <SignInRoute /> },
           { path: 'sign-up', element: <SignUpRoute /> },
           { path: 'profile', element: <ProfileRoute /> },
+          { path: 'ops/applications', element: <ApplicationsRoute /> },
           { path: '*', element: <NotFoundRoute /> },
         ],
       },

@@ -1,4 +1,4 @@
--- Rolls back every migration in supabase/migrations (20251125000100 to 20251125000800): the pg_cron
+-- Rolls back every migration in supabase/migrations (20251125000100 to 20251125000900): the pg_cron
 -- jobs, the views, functions, triggers, tables, types and the private schema, and their lines in the
 -- Supabase CLI's history, so that `supabase db push` applies them again. Leaves auth users and
 -- sessions alone. Destroys profile, presence and audit data.
@@ -49,8 +49,12 @@ begin
   drop function if exists public.purge_presence_audit_log(interval);
   drop function if exists public.mark_availability_notifications_read(bigint[]);
   drop function if exists public.purge_availability_notifications(interval);
+  drop function if exists public.set_admin(uuid, boolean);
+  drop function if exists public.apply_as_reader();
+  drop function if exists public.decide_reader_application(uuid, boolean, text);
   drop schema if exists private cascade;
 
+  drop table if exists public.reader_applications;
   drop table if exists public.availability_notifications;
   drop table if exists public.favourites;
   drop table if exists public.presence_audit_log;
@@ -61,8 +65,9 @@ begin
   drop table if exists public.reader_levels;
   drop type if exists public.own_presence;
   drop type if exists public.presence_status;
+  drop type if exists public.reader_application_status;
   drop domain if exists public.display_name, public.avatar_url, public.bio, public.specialty, public.status_message;
-  drop domain if exists public.time_zone_name;
+  drop domain if exists public.time_zone_name, public.decision_reason;
 
   alter default privileges in schema public grant all on tables to anon, authenticated, service_role;
   alter default privileges in schema public grant all on sequences to anon, authenticated, service_role;
@@ -71,6 +76,6 @@ begin
 
   delete from supabase_migrations.schema_migrations
   where version in ('20251125000100', '20251125000200', '20251125000300', '20251125000400', '20251125000500',
-                  '20251125000600', '20251125000700', '20251125000800');
+                  '20251125000600', '20251125000700', '20251125000800', '20251125000900');
 end;
 $rollback$;

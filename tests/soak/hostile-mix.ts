@@ -36,6 +36,7 @@ import {
 } from '../support/hostile-requests.ts';
 import { startChildStack, type ChildStackInfo } from '../support/child-stack.ts';
 import { exchange, isAmbiguousEmbedding, startTrap, type Exchange, type Trap } from '../support/raw-http.ts';
+import { approveReaderApplications } from '../support/presence-fixtures.ts';
 import { DEMO_IDS, DEMO_PASSWORD, sql, uniqueEmail } from '../support/test-stack.ts';
 
 export interface SoakOptions {
@@ -274,7 +275,7 @@ function soakSession(session: { access_token: string; refresh_token: string; use
 
 const SOAK_READER_PASSWORD = 'soak-reader-password';
 
-/** A reader of the soak's own, signed up (and so signed in) through the API. */
+/** A reader of the soak's own, signed up (and so signed in) through the API, and approved. */
 async function signUpReader(info: ChildStackInfo): Promise<SoakSession & { email: string }> {
   const email = uniqueEmail('soak-reader');
   const response = await fetch(`${info.apiUrl}/auth/v1/signup`, {
@@ -283,7 +284,9 @@ async function signUpReader(info: ChildStackInfo): Promise<SoakSession & { email
     body: JSON.stringify({ email, password: SOAK_READER_PASSWORD, data: { display_name: 'Soak Reader', is_reader: true } }),
   });
   if (response.status !== 200) throw new Error(`signing up the soak reader answered ${response.status}: ${await response.text()}`);
-  return { ...soakSession((await response.json()) as never), email };
+  const session = soakSession((await response.json()) as never);
+  await approveReaderApplications((text, values) => sql(info, text, values), [session.userId]);
+  return { ...session, email };
 }
 
 async function signIn(info: ChildStackInfo, email: string, password: string): Promise<SoakSession> {

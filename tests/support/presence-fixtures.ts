@@ -180,14 +180,26 @@ export async function auditOf(query: PresenceQuery, readerId: string): Promise<A
   );
 }
 
-/** A new reader made as sign-up makes one (no password: for SQL-side tests). Returns the id. */
-export async function createReader(query: PresenceQuery, displayName = 'Fixture Reader'): Promise<string> {
+/**
+ * Approves these users' reader applications as an admin would (users.is_reader follows). A listed
+ * name is unique, so two approved readers cannot share one.
+ */
+export async function approveReaderApplications(query: PresenceQuery, ids: readonly string[]): Promise<void> {
+  await rows(query, `update public.reader_applications set status = 'approved', decided_at = now() where applicant_id = any ($1::uuid[])`, [ids]);
+}
+
+/**
+ * A new reader made as sign-up makes one (no password: for SQL-side tests), approved. Returns the
+ * id. The name is made unique unless given (listed names are).
+ */
+export async function createReader(query: PresenceQuery, displayName?: string): Promise<string> {
   const id = randomUUID();
   await rows(
     query,
     `insert into auth.users (id, aud, role, email, raw_user_meta_data, created_at, updated_at)
      values ($1, 'authenticated', 'authenticated', $2, jsonb_build_object('display_name', $3::text, 'is_reader', true), now(), now())`,
-    [id, `reader-${id}@fixture.test`, displayName],
+    [id, `reader-${id}@fixture.test`, displayName ?? `Fixture Reader ${id.slice(0, 8)}`],
   );
+  await approveReaderApplications(query, [id]);
   return id;
 }

@@ -8,15 +8,17 @@ import { routes } from '@/app/router';
 import { RouteError } from '@/app/routes/route-error';
 import { queryClient } from '@/app/server-state';
 import { useAuthStore } from '@/features/auth/stores/auth-store';
+import type { OwnApplication } from '@/features/applications/api/fetch-own-application';
 import type { ReaderDirectorySummary } from '@/features/readers/api/fetch-reader-directory-summary';
 import type { Reader } from '@/features/readers/api/fetch-reader-page';
 
 // The pages' data comes from the stack; these tests are about routing and the frame around pages,
 // and about what the routes make of an answer.
-const data = vi.hoisted((): { readers: unknown[]; reader: unknown; summary: ReaderDirectorySummary } => ({
+const data = vi.hoisted((): { readers: unknown[]; reader: unknown; summary: ReaderDirectorySummary; application: OwnApplication | null } => ({
   readers: [],
   reader: null,
   summary: { readers: 0, available: 0, busy: 0, away: 0 },
+  application: null,
 }));
 vi.mock('@/features/readers/api/fetch-reader-page', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@/features/readers/api/fetch-reader-page')>()),
@@ -28,6 +30,9 @@ vi.mock('@/features/readers/api/fetch-reader-directory-summary', () => ({
 vi.mock('@/features/readers/api/fetch-reader', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@/features/readers/api/fetch-reader')>()),
   fetchReader: () => Promise.resolve(data.reader),
+}));
+vi.mock('@/features/applications/api/fetch-own-application', () => ({
+  fetchOwnApplication: () => Promise.resolve(data.application),
 }));
 // The pages open the live channel: on a fake one here, so no test reaches for a socket.
 vi.mock('@/lib/supabase', async (importOriginal) => {
@@ -73,6 +78,7 @@ afterEach(() => {
   data.readers = [];
   data.reader = null;
   data.summary = { readers: 0, available: 0, busy: 0, away: 0 };
+  data.application = null;
 });
 
 function signedIn(isReader: boolean) {
@@ -152,6 +158,34 @@ describe('app routes', () => {
     expect(screen.queryByRole('link', { name: 'Sign in' })).not.toBeInTheDocument();
   });
 
+  test('admins get a link to the applications in the header', () => {
+    signedIn(false);
+    act(() => useAuthStore.setState({ isAdmin: true }));
+    renderAt('/readers');
+    expect(screen.getByRole('link', { name: 'Applications' })).toHaveAttribute('href', '/ops/applications');
+  });
+
+  test('nobody else gets that link', () => {
+    signedIn(true);
+    renderAt('/readers');
+    expect(screen.queryByRole('link', { name: 'Applications' })).not.toBeInTheDocument();
+  });
+
+  test('someone who is not an admin finds at the applications address that only admins review them', () => {
+    signedIn(false);
+    renderAt('/ops/applications');
+
+    expect(screen.getByRole('heading', { level: 1, name: 'Reader applications' })).toBeInTheDocument();
+    expect(screen.getByRole('status')).toHaveTextContent('Only admins can review reader applications.');
+    expect(screen.getByRole('link', { name: 'Back to the readers' })).toHaveAttribute('href', '/readers');
+  });
+
+  test('the applications page sends a signed-out visitor to sign in first', () => {
+    act(() => useAuthStore.setState({ status: 'signed-out' }));
+    const router = renderAt('/ops/applications');
+    expect(router.state.location.search).toBe('?next=%2Fops%2Fapplications');
+  });
+
   test('the profile page sends a signed-out visitor to sign in, and back afterwards', () => {
     act(() => useAuthStore.setState({ status: 'signed-out' }));
     const router = renderAt('/profile');
@@ -169,6 +203,26 @@ describe('app routes', () => {
     expect(screen.getByLabelText('Display name')).toHaveValue('Luna Starweaver');
     expect(screen.getByLabelText('Specialties')).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'See it as clients do' })).toHaveAttribute('href', '/readers/luna');
+  });
+
+  test("an applicant's profile says the application is being reviewed, and their card form has specialties to complete", async () => {
+    data.application = { status: 'pending', reason: null, submitted_at: '2026-11-25T10:00:00Z', decided_at: null };
+    signedIn(false);
+    renderAt('/profile');
+
+    expect(await screen.findByRole('heading', { name: 'Your application to give readings is being reviewed.' })).toBeInTheDocument();
+    expect(screen.getByText('Your reader card, as clients will see it once an admin approves it.')).toBeInTheDocument();
+    expect(screen.getByLabelText('Specialties')).toBeInTheDocument();
+    expect(screen.queryByRole('heading', { name: 'Your hours' })).not.toBeInTheDocument();
+  });
+
+  test('a client who never applied may apply from the profile, and has no specialties until then', async () => {
+    signedIn(false);
+    renderAt('/profile');
+
+    expect(await screen.findByRole('button', { name: 'Apply to give readings' })).toBeInTheDocument();
+    expect(screen.getByText('How readers see you.')).toBeInTheDocument();
+    expect(screen.queryByLabelText('Specialties')).not.toBeInTheDocument();
   });
 
   test('the sign-in page sends someone already signed in on to where they were going', () => {

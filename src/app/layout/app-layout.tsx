@@ -2,6 +2,7 @@ import { Moon } from 'lucide-react';
 import { Link, NavLink, Outlet } from 'react-router-dom';
 import { WithFavourites } from '@/app/favourites';
 import { AccountMenu, navLinkClassName } from '@/app/layout/account-menu';
+import { useReaderApprovalFollow } from '@/app/reader-approval';
 import { useAuthStore } from '@/features/auth/stores/auth-store';
 import { AvailabilityToasts } from '@/features/favourites/components/availability-toasts';
 import { NotificationsMenu } from '@/features/favourites/components/notifications-menu';
@@ -16,6 +17,9 @@ export function AppLayout() {
 
 function LayoutFrame() {
   const signedIn = useAuthStore((state) => state.status === 'signed-in');
+  // The claim only decides what to show: the database refuses non-admins whatever the header says.
+  const isAdmin = useAuthStore((state) => state.status === 'signed-in' && state.isAdmin);
+  useReaderApprovalFollow();
   return (
     <div className="flex min-h-screen flex-col">
       <a
@@ -37,6 +41,13 @@ function LayoutFrame() {
                   Readers
                 </NavLink>
               </li>
+              {isAdmin && (
+                <li>
+                  <NavLink to="/ops/applications" className={navLinkClassName}>
+                    Applications
+                  </NavLink>
+                </li>
+              )}
               {signedIn && (
                 <li>
                   <NotificationsMenu />

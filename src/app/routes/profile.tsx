@@ -2,7 +2,9 @@ import { Link, Navigate, useLocation } from 'react-router-dom';
 import { RetryButton, StatusMessage } from '@/components/ui/status-message';
 import { AuthPage } from '@/app/routes/auth-page';
 import { queryClient } from '@/app/server-state';
-import { updateProfile, type ProfileChanges } from '@/features/auth/api/profile';
+import { ApplicationPanel } from '@/features/applications/components/application-panel';
+import { useOwnApplication } from '@/features/applications/hooks/use-own-application';
+import { updateProfile, type Profile, type ProfileChanges } from '@/features/auth/api/profile';
 import { ProfileForm } from '@/features/auth/components/profile-form';
 import { useAuthStore } from '@/features/auth/stores/auth-store';
 import { HoursSection } from '@/features/hours/components/hours-section';
@@ -33,25 +35,48 @@ export function ProfileRoute() {
       </StatusMessage>
     );
   }
+  return <ProfilePage profile={profile} />;
+}
 
-  const intro = profile.is_reader ? (
+function ReaderIntro({ readerId }: { readerId: string }) {
+  return (
     <>
       This is your card in the readers list.{' '}
-      <Link to={`/readers/${profile.id}`} className="rounded text-gold-400 underline underline-offset-4 hover:text-gold-300">
+      <Link to={`/readers/${readerId}`} className="rounded text-gold-400 underline underline-offset-4 hover:text-gold-300">
         See it as clients do
       </Link>
       .
     </>
+  );
+}
+
+/**
+ * A reader's card and hours; or a client's profile with their application to give readings, whose
+ * card an applicant completes for the review. One tree for both, so an approval arriving while the
+ * applicant types keeps what they typed.
+ */
+function ProfilePage({ profile }: { profile: Profile }) {
+  const { application } = useOwnApplication(getSupabase(), profile.id, { enabled: !profile.is_reader });
+  const applying = !profile.is_reader && (application?.status === 'pending' || application?.status === 'rejected');
+  const intro = profile.is_reader ? (
+    <ReaderIntro readerId={profile.id} />
+  ) : applying ? (
+    'Your reader card, as clients will see it once an admin approves it.'
   ) : (
     'How readers see you.'
   );
   return (
     <AuthPage title="Your profile" intro={intro}>
-      <ProfileForm key={profile.id} profile={profile} onSave={(changes) => saveProfile(user.id, changes)} />
+      {!profile.is_reader && (
+        <div className="mb-6">
+          <ApplicationPanel client={getSupabase()} applicantId={profile.id} />
+        </div>
+      )}
+      <ProfileForm key={profile.id} profile={profile} readerCard={profile.is_reader || applying} onSave={(changes) => saveProfile(profile.id, changes)} />
       {profile.is_reader && (
         <div className="mt-8 border-t border-night-700 pt-6">
           {/* The reader's own card shows the next window the database computed from the new hours. */}
-          <HoursSection client={getSupabase()} readerId={user.id} onSaved={() => void queryClient.invalidateQueries({ queryKey: readerKeys.all })} />
+          <HoursSection client={getSupabase()} readerId={profile.id} onSaved={() => void queryClient.invalidateQueries({ queryKey: readerKeys.all })} />
         </div>
       )}
     </AuthPage>

@@ -13,6 +13,7 @@ function appClient(): AppSupabaseClient {
   return appClientFor(stack());
 }
 
+/** Someone who signed up as a reader: an applicant, whose card is not listed until an admin approves it. */
 async function newReader(): Promise<{ client: AppSupabaseClient; userId: string }> {
   const client = appClient();
   const { data, error } = await client.auth.signUp({
@@ -24,9 +25,9 @@ async function newReader(): Promise<{ client: AppSupabaseClient; userId: string 
   return { client, userId: data.user.id };
 }
 
-test('a new reader has a profile from sign-up, and can edit their card', async () => {
+test('a new reader has a profile from sign-up (not a reader until approved), and can edit their card', async () => {
   const { client, userId } = await newReader();
-  expect(await getProfile(client, userId)).toEqual({ id: userId, display_name: 'Nova', avatar_url: null, bio: '', specialties: [], is_reader: true });
+  expect(await getProfile(client, userId)).toEqual({ id: userId, display_name: 'Nova', avatar_url: null, bio: '', specialties: [], is_reader: false });
 
   const saved = await updateProfile(client, userId, {
     display_name: 'Nova Moonfield',
@@ -34,7 +35,7 @@ test('a new reader has a profile from sign-up, and can edit their card', async (
     bio: 'Reads the cards by candlelight.',
     specialties: ['Dreams', 'Past lives'],
   });
-  expect(saved).toMatchObject({ display_name: 'Nova Moonfield', specialties: ['Dreams', 'Past lives'], is_reader: true });
+  expect(saved).toMatchObject({ display_name: 'Nova Moonfield', specialties: ['Dreams', 'Past lives'], is_reader: false });
   const [row] = await sql(stack(), 'select display_name, bio from public.users where id = $1', [userId]);
   expect(row).toEqual({ display_name: 'Nova Moonfield', bio: 'Reads the cards by candlelight.' });
 });
@@ -127,19 +128,28 @@ describe('the database enforces every profile limit, and the app names the field
   });
 
   test('sign-up metadata that does not fit the profile never fails the sign-up: the card takes what fits', async () => {
+    // Only a JSON true applies to be a reader; nobody is a reader from sign-up alone.
     const hostile = [
-      { metadata: { display_name: 'x'.repeat(5_000), is_reader: 'maybe' }, expected: { display_name: 'x'.repeat(80), is_reader: false } },
-      { metadata: { display_name: '\u001b[31mRed\n', is_reader: true }, expected: { display_name: '[31mRed', is_reader: true } },
-      { metadata: { display_name: 'Line\u2028Break \u202eevil', is_reader: true }, expected: { display_name: 'LineBreak evil', is_reader: true } },
-      { metadata: { display_name: { nested: true }, is_reader: 1 }, expected: { is_reader: false } },
-      { metadata: { display_name: '   ', is_reader: 'true' }, expected: { is_reader: false } },
+      { metadata: { display_name: 'x'.repeat(5_000), is_reader: 'maybe' }, expected: { display_name: 'x'.repeat(80), applied: false } },
+      { metadata: { display_name: '\u001b[31mRed\n', is_reader: true }, expected: { display_name: '[31mRed', applied: true } },
+      { metadata: { display_name: 'Line\u2028Break \u202eevil', is_reader: true }, expected: { display_name: 'LineBreak evil', applied: true } },
+      { metadata: { display_name: { nested: true }, is_reader: 1 }, expected: { applied: false } },
+      { metadata: { display_name: '   ', is_reader: 'true' }, expected: { applied: false } },
     ];
     for (const { metadata, expected } of hostile) {
       const email = uniqueEmail('metadata');
       const { data, error } = await appClient().auth.signUp({ email, password: DEMO_PASSWORD, options: { data: metadata } });
       expect(error, JSON.stringify(metadata)).toBeNull();
-      const [row] = await sql(stack(), 'select display_name, is_reader from public.users where id = $1', [data.user!.id]);
-      expect(row, JSON.stringify(metadata)).toMatchObject({ display_name: expected.display_name ?? email.split('@')[0], is_reader: expected.is_reader });
+      const [row] = await sql(
+        stack(),
+        'select u.display_name, u.is_reader, a.applicant_id is not null as applied from public.users u left join public.reader_applications a on a.applicant_id = u.id where u.id = $1',
+        [data.user!.id],
+      );
+      expect(row, JSON.stringify(metadata)).toMatchObject({
+        display_name: expected.display_name ?? email.split('@')[0],
+        is_reader: false,
+        applied: expected.applied,
+      });
     }
   });
 });

@@ -9,8 +9,9 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunningStack } from '../../../local-stack/stack.ts';
+import { approveReaderApplications } from '../../support/presence-fixtures.ts';
 import { clientFor, sql, startTestStack, uniqueEmail } from '../../support/test-stack.ts';
-import { signUpReader, type Reader } from './presence-clients.ts';
+import { dbOf, signUpReader, type Reader } from './presence-clients.ts';
 
 interface Favourite {
   client_id: string;
@@ -60,19 +61,22 @@ async function storedFavourites(clientId: string): Promise<Array<{ reader_id: st
   return sql(stack, 'select reader_id, notify from public.favourites where client_id = $1 order by created_at, reader_id', [clientId]);
 }
 
-/** Many readers at once (sign-up's trigger makes their profiles), for set-ups. */
+/** Many approved readers at once (sign-up's trigger makes their profiles and applications), for set-ups. */
 async function bulkReaders(label: string, count: number): Promise<string[]> {
+  const prefix = uniqueEmail(label).replace('@example.test', '');
   const rows = await sql<{ id: string }>(
     stack,
     `insert into auth.users (id, aud, role, email, raw_user_meta_data, created_at, updated_at)
      select gen_random_uuid(), 'authenticated', 'authenticated', $1 || '-' || n || '@fixture.test',
-            jsonb_build_object('display_name', 'Bulk ' || n, 'is_reader', true), now(), now()
+            jsonb_build_object('display_name', $1 || ' ' || n, 'is_reader', true), now(), now()
      from generate_series(1, $2::int) as n
      order by n
      returning id`,
-    [uniqueEmail(label).replace('@example.test', ''), count],
+    [prefix, count],
   );
-  return rows.map((row) => row.id);
+  const ids = rows.map((row) => row.id);
+  await approveReaderApplications(dbOf(stack), ids);
+  return ids;
 }
 
 describe('a client', () => {

@@ -107,6 +107,10 @@ const PRESENCE_PATH = ['my_presence()', 'reader_go_offline()', 'reader_heartbeat
 // A signed-in client's favourites page and notifications (each acts on the caller's own rows only).
 const CLIENT_PATH = ['favourite_reader_cards()', 'mark_availability_notifications_read(bigint[])'];
 
+// Applying to be a reader, and what only admins may do (each checks private.is_admin(), which row
+// policies call as the signed-in user).
+const APPLICATIONS = ['apply_as_reader()', 'decide_reader_application(uuid,boolean,text)', 'private.is_admin()', 'set_admin(uuid,boolean)'];
+
 // Ops through the API: the jobs an operator may run with the service key.
 const OPS = [
   'cleanup_reader_presence()',
@@ -123,7 +127,9 @@ describe('who may execute what', () => {
   });
 
   test('authenticated executes the public reads, the pure rules and the presence path', async () => {
-    expect(await executableBy('authenticated')).toEqual(sorted([...PUBLIC_READS, ...THE_PUSH_TOPIC, ...PRESENCE_PATH, ...CLIENT_PATH, ...THE_TIME_ZONE_RULE]));
+    expect(await executableBy('authenticated')).toEqual(
+      sorted([...PUBLIC_READS, ...THE_PUSH_TOPIC, ...PRESENCE_PATH, ...CLIENT_PATH, ...APPLICATIONS, ...THE_TIME_ZONE_RULE]),
+    );
   });
 
   test('service_role executes the public reads, the pure rules and the ops jobs, and not the presence path (it has no session)', async () => {
@@ -180,6 +186,8 @@ describe('who may read and write which tables', () => {
       ...expected,
       availability_notifications: ['SELECT'],
       favourites: ['DELETE', 'SELECT'],
+      // Their own application, or every one for admins (written through the RPCs only).
+      reader_applications: ['SELECT'],
       // A reader's own hours (policies pick the rows; a schedule's zone column by column, below).
       reader_days_off: ['DELETE', 'INSERT', 'SELECT'],
       reader_hours: ['DELETE', 'INSERT', 'SELECT'],
@@ -212,6 +220,7 @@ describe('who may read and write which tables', () => {
       availability_notifications: ['DELETE', 'SELECT'],
       favourites: ['DELETE', 'SELECT'],
       presence_audit_log: ['DELETE', 'SELECT'],
+      reader_applications: ['DELETE', 'INSERT', 'SELECT', 'UPDATE'],
       reader_cards: ['SELECT'],
       reader_days_off: ['DELETE', 'INSERT', 'SELECT', 'UPDATE'],
       reader_hours: ['DELETE', 'INSERT', 'SELECT', 'UPDATE'],

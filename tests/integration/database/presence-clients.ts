@@ -7,7 +7,7 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import ws from 'ws';
 import { signJwt, type JwtClaims } from '../../../local-stack/jwt.ts';
 import type { RunningStack } from '../../../local-stack/stack.ts';
-import type { PresenceQuery, PresenceStatus } from '../../support/presence-fixtures.ts';
+import { approveReaderApplications, type PresenceQuery, type PresenceStatus } from '../../support/presence-fixtures.ts';
 import { clientFor, sql, uniqueEmail } from '../../support/test-stack.ts';
 
 /** What reader_heartbeat, reader_go_offline, set_reader_status and my_presence answer (public.own_presence). */
@@ -35,17 +35,24 @@ export function dbOf(stack: Pick<RunningStack, 'dbUrl'>): PresenceQuery {
   return (text, values) => sql(stack, text, values);
 }
 
-/** A new reader, signed up through Auth as the sign-up page does: one device, not yet heard. */
-export async function signUpReader(stack: RunningStack, label = 'reader'): Promise<Reader> {
+/** Someone who signed up through Auth as a reader, as the sign-up page does: their application is pending. */
+export async function signUpApplicant(stack: RunningStack, label = 'reader', displayName = `Reader ${label}`): Promise<Reader> {
   const client = clientFor(stack);
   const email = uniqueEmail(label);
   const { data, error } = await client.auth.signUp({
     email,
     password: READER_PASSWORD,
-    options: { data: { is_reader: true, display_name: `Reader ${label}` } },
+    options: { data: { is_reader: true, display_name: displayName } },
   });
   if (error || !data.session) throw error ?? new Error('sign-up gave no session');
   return { client, userId: data.user!.id, email, password: READER_PASSWORD };
+}
+
+/** A new reader, signed up and approved: one device, not yet heard. */
+export async function signUpReader(stack: RunningStack, label = 'reader'): Promise<Reader> {
+  const reader = await signUpApplicant(stack, label);
+  await approveReaderApplications(dbOf(stack), [reader.userId]);
+  return reader;
 }
 
 /** The same reader signed in again: another auth session, so another device. */

@@ -272,6 +272,7 @@ describe('at 100,000 readers the presence reads are index-served', () => {
       select gen_random_uuid(), 'authenticated', 'authenticated', 'bulk-' || n || '@example.test',
              jsonb_build_object('display_name', 'Bulk ' || n, 'is_reader', true), now(), now()
       from generate_series(1, 100000) as n;
+      update public.reader_applications set status = 'approved', decided_at = now() where status = 'pending';
       update public.users set average_rating = round((random() * 5)::numeric, 2) where display_name like 'Bulk %';
       insert into auth.sessions (id, user_id, created_at, updated_at, aal)
       select gen_random_uuid(), id, now(), now(), 'aal1' from public.users where display_name like 'Bulk 1%' and display_name < 'Bulk 11';

@@ -45,7 +45,7 @@ const iso = (value: Date | string | null | undefined) => (value == null ? null :
 
 /** A reader made in SQL with a time zone and windows (as the database owner: set-ups, not the API under test). */
 async function readerWithHours(timeZone: string, windows: Window[]): Promise<string> {
-  const id = await createReader(db, 'Hours Reader');
+  const id = await createReader(db);
   await sql(stack, 'insert into public.reader_schedules (reader_id, time_zone) values ($1, $2)', [id, timeZone]);
   for (const [weekday, starts, ends] of windows) {
     await sql(stack, 'insert into public.reader_hours (reader_id, weekday, starts, ends) values ($1, $2, $3, $4)', [id, weekday, starts, ends]);
@@ -918,6 +918,7 @@ describe('at 100,000 readers', () => {
       select gen_random_uuid(), 'authenticated', 'authenticated', 'bulk-hours-' || n || '@example.test',
              jsonb_build_object('display_name', 'Bulk ' || n, 'is_reader', true), now(), now()
       from generate_series(1, 100000) as n;
+      update public.reader_applications set status = 'approved', decided_at = now() where status = 'pending';
       update public.users set average_rating = round((random() * 5)::numeric, 2) where display_name like 'Bulk %';
       insert into auth.sessions (id, user_id, created_at, updated_at, aal)
       select gen_random_uuid(), id, now(), now(), 'aal1' from public.users where display_name like 'Bulk 1%' and display_name < 'Bulk 11';

@@ -1,13 +1,13 @@
 /**
  * supabase/rollback/presence.sql, run as its header documents (the Supabase CLI's db query), removes
- * everything the five migrations add and their lines in the CLI's history, leaves Auth working, and
+ * everything the migrations add and their lines in the CLI's history, leaves Auth working, and
  * `supabase db push` applies the migrations again to the same objects, which work again.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { PROJECT_DIR } from '../../../local-stack/config.ts';
 import { pushMigrations, runSupabaseCli } from '../../../local-stack/migrations.ts';
 import type { RunningStack } from '../../../local-stack/stack.ts';
-import { giveDevice } from '../../support/presence-fixtures.ts';
+import { approveReaderApplications, giveDevice } from '../../support/presence-fixtures.ts';
 import { clientFor, sql, startTestStack, uniqueEmail } from '../../support/test-stack.ts';
 import { dbOf } from './presence-clients.ts';
 
@@ -43,25 +43,33 @@ const presenceObjects = `
 test('the documented rollback removes everything the migrations add, and they apply again', async () => {
   const [applied] = await sql(stack, presenceObjects);
   expect(applied).toMatchObject({
-    public_tables: 8, // users, reader_levels, presence_audit_log, favourites, availability_notifications, reader_schedules, reader_hours, reader_days_off
+    public_tables: 9, // users, reader_levels, presence_audit_log, favourites, availability_notifications, reader_schedules, reader_hours, reader_days_off, reader_applications
     public_views: 1, // reader_cards
     private_schema: 1,
     private_tables: 3, // reader_devices, reader_presence, reader_directory_stats
     private_views: 1, // reader_presence_now
-    domains: 6, // display_name, avatar_url, bio, specialty, status_message, time_zone_name
-    enums: 1, // presence_status
+    domains: 7, // display_name, avatar_url, bio, specialty, status_message, time_zone_name, decision_reason
+    enums: 2, // presence_status, reader_application_status
     composite_types: 1, // own_presence
     auth_triggers: 2, // on_auth_user_created, end_presence_of_banned_user
     realtime_policies: 2, // everyone receives reader presence, clients receive their own availability notifications
-    history: 8,
+    history: 9,
     function_defaults: 1,
   });
   expect(applied!.public_functions).toBeGreaterThanOrEqual(13);
   expect(applied!.private_functions).toBeGreaterThanOrEqual(33);
   expect(await sql(stack, 'select version from supabase_migrations.schema_migrations order by version')).toEqual(
-    ['20251125000100', '20251125000200', '20251125000300', '20251125000400', '20251125000500', '20251125000600', '20251125000700', '20251125000800'].map(
-      (version) => ({ version }),
-    ),
+    [
+      '20251125000100',
+      '20251125000200',
+      '20251125000300',
+      '20251125000400',
+      '20251125000500',
+      '20251125000600',
+      '20251125000700',
+      '20251125000800',
+      '20251125000900',
+    ].map((version) => ({ version })),
   );
 
   await runSupabaseCli(PROJECT_DIR, ['db', 'query', '--db-url', stack.dbUrl, '-f', 'supabase/rollback/presence.sql']);
@@ -87,10 +95,13 @@ test('the documented rollback removes everything the migrations add, and they ap
   await pushMigrations(stack.dbUrl, PROJECT_DIR, false);
   expect((await sql(stack, presenceObjects))[0]).toEqual(applied);
 
-  // And they work again: sign-up makes a reader's profile, and the rule sees a device of theirs.
+  // And they work again: sign-up makes a profile and an application, approval a reader, and the
+  // rule sees a device of theirs.
   const email = uniqueEmail('reapplied');
   const { data } = await clientFor(stack).auth.signUp({ email, password: 'rollback-password', options: { data: { is_reader: true, display_name: 'Again' } } });
   const id = data.user!.id;
+  expect(await sql(stack, 'select status::text from public.reader_applications where applicant_id = $1', [id])).toEqual([{ status: 'pending' }]);
+  await approveReaderApplications(dbOf(stack), [id]);
   expect(await sql(stack, 'select display_name, is_reader from public.users where id = $1', [id])).toEqual([{ display_name: 'Again', is_reader: true }]);
   await giveDevice(dbOf(stack), id);
   expect(await sql(stack, 'select status::text from public.reader_cards where id = $1', [id])).toEqual([{ status: 'available' }]);

@@ -11,6 +11,7 @@ import { MAX_APP_METADATA_BYTES, MAX_USER_METADATA_BYTES } from '../../../local-
 import { signJwt } from '../../../local-stack/jwt.ts';
 import type { RunningStack } from '../../../local-stack/stack.ts';
 import { junkBody } from '../../support/hostile-requests.ts';
+import { approveReaderApplications } from '../../support/presence-fixtures.ts';
 import { errorBodyProblem } from '../../support/raw-http.ts';
 import { clientFor, sql, startTestStack, uniqueEmail } from '../../support/test-stack.ts';
 import { clientWithToken, heartbeat } from '../database/presence-clients.ts';
@@ -170,7 +171,9 @@ describe('createUser', () => {
     const [row] = await sql(stack, 'select raw_app_meta_data, encrypted_password, last_sign_in_at from auth.users where id = $1', [id]);
     expect(row).toMatchObject({ raw_app_meta_data: { provider: 'email', providers: ['email'], plan: 'pro' }, last_sign_in_at: null });
     expect(row!.encrypted_password).toMatch(/^\$2[ab]\$10\$/);
-    expect(await profileOf(id)).toEqual([{ display_name: 'Made By Admin', is_reader: true }]);
+    // Asking to be a reader applies, as sign-up does; an admin approves it.
+    expect(await profileOf(id)).toEqual([{ display_name: 'Made By Admin', is_reader: false }]);
+    expect(await sql(stack, 'select status::text from public.reader_applications where applicant_id = $1', [id])).toEqual([{ status: 'pending' }]);
 
     const { session } = await signedIn(lower);
     expect(claimsOf(session.access_token).app_metadata).toEqual({ provider: 'email', providers: ['email'], plan: 'pro' });
@@ -394,6 +397,7 @@ describe('updateUserById', () => {
 
   test('bans a reader (the ban trigger takes their devices offline at once) and lifts the ban with "none"', async () => {
     const reader = await createdUser({ user_metadata: { display_name: 'Banned Reader', is_reader: true } });
+    await approveReaderApplications((text, values) => sql(stack, text, values), [reader.id]);
     const { client, session } = await signedIn(reader.email);
     expect((await heartbeat(client)).status).toBe('available');
     const devices = async () =>

@@ -40,7 +40,7 @@ describe.skipIf(process.env.DATABASE_URL)('the embedded database', () => {
     const { error } = await clientFor(second).auth.signInWithPassword({ email, password: 'restart-password' });
     expect(error).toBeNull();
     const demoAccounts = await sql(second, "select count(*)::int as count from auth.users where email like '%@demo.test'");
-    expect(demoAccounts[0]?.count).toBe(5);
+    expect(demoAccounts[0]?.count).toBe(7);
     const history = await sql(second, 'select count(*)::int as count from supabase_migrations.schema_migrations');
     const migrationFiles = fs.readdirSync(path.join(PROJECT_DIR, 'supabase', 'migrations')).filter((file) => file.endsWith('.sql'));
     expect(history[0]?.count).toBe(migrationFiles.length);

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { signJwt } from '../../../local-stack/jwt.ts';
 import type { RunningStack } from '../../../local-stack/stack.ts';
 import { PRESENCE_STATE_SQL, READER_CARD_COLUMNS, READER_LEVEL_COLUMNS, READERS_PAGE_PATH } from '../../support/hostile-requests.ts';
-import { DEMO_IDS, DEMO_PASSWORD, startTestStack, uniqueEmail } from '../../support/test-stack.ts';
+import { approveReaderApplications } from '../../support/presence-fixtures.ts';
+import { DEMO_IDS, DEMO_PASSWORD, sql, startTestStack, uniqueEmail } from '../../support/test-stack.ts';
 
 let stack: RunningStack;
 let db: pg.Client;
@@ -41,12 +42,16 @@ async function signIn(email: string, password = DEMO_PASSWORD): Promise<Session>
   return sessionFrom(answer.body as never);
 }
 
-/** A reader of the test's own (sign-up metadata makes one), signed in. */
+/** A reader of the test's own (sign-up metadata applies; an admin approves), signed in. */
 async function newReader(): Promise<Session & { email: string }> {
   const email = uniqueEmail('presence-reader');
-  const answer = await call('POST', '/auth/v1/signup', { body: { email, password: DEMO_PASSWORD, data: { display_name: 'Test Reader', is_reader: true } } });
+  const answer = await call('POST', '/auth/v1/signup', {
+    body: { email, password: DEMO_PASSWORD, data: { display_name: `Test Reader ${email.split('@')[0]}`, is_reader: true } },
+  });
   expect(answer.status, 'sign-up').toBe(200);
-  return { ...sessionFrom(answer.body as never), email };
+  const session = sessionFrom(answer.body as never);
+  await approveReaderApplications((text, values) => sql(stack, text, values), [session.userId]);
+  return { ...session, email };
 }
 
 async function signOut(session: Session): Promise<void> {

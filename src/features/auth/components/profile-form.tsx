@@ -13,10 +13,12 @@ import {
 
 interface ProfileFormProps {
   profile: Profile;
+  /** Whether the person has a reader card, listed or under review: it shows their specialties too. */
+  readerCard: boolean;
   onSave: (changes: ProfileChanges) => Promise<void>;
 }
 
-export function ProfileForm({ profile, onSave }: ProfileFormProps) {
+export function ProfileForm({ profile, readerCard, onSave }: ProfileFormProps) {
   const [input, setInput] = useState<ProfileInput>(() => profileToInput(profile));
   const [errors, setErrors] = useState<ProfileErrors>({});
   const [failure, setFailure] = useState<string | null>(null);
@@ -67,7 +69,7 @@ export function ProfileForm({ profile, onSave }: ProfileFormProps) {
         {...field('avatarUrl')}
       />
       <TextAreaField label="About you" rows={5} hint={`Up to ${PROFILE_LIMITS.bio} characters.`} {...field('bio')} />
-      {profile.is_reader && (
+      {readerCard && (
         <TextField
           label="Specialties"
           placeholder="Love, Career, Dreams"

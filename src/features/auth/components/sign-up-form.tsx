@@ -10,7 +10,12 @@ const MIN_PASSWORD_LENGTH = 6;
 
 const ROLES = [
   { value: 'client', label: 'I want readings', detail: 'Browse readers and book video readings.', Icon: User },
-  { value: 'reader', label: 'I give readings', detail: 'Show your card to clients and appear online while signed in.', Icon: Sparkles },
+  {
+    value: 'reader',
+    label: 'I give readings',
+    detail: 'Apply to show your card to clients. An admin reviews each application before your card is listed.',
+    Icon: Sparkles,
+  },
 ] as const;
 
 interface SignUpFormProps {

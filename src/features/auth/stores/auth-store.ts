@@ -21,6 +21,11 @@ export interface AuthState {
   /** 'loading' until the stored session (if any) has been read, so a reload never flashes "Sign in". */
   status: 'loading' | 'signed-out' | 'signed-in';
   user: SessionUser | null;
+  /**
+   * Whether the session's token says app_metadata.role is "admin": what to show, never what is
+   * allowed (the database checks the claim and the account on every admin call).
+   */
+  isAdmin: boolean;
   /** The user's row in public.users; null while it loads or when loading it failed. */
   profile: Profile | null;
   profileError: string | null;
@@ -48,11 +53,16 @@ export function createAuthStore(getClient: () => AppSupabaseClient) {
 
     function applySession(event: AuthChangeEvent, session: Session | null) {
       if (!session) {
-        set({ status: 'signed-out', user: null, profile: null, profileError: null });
+        set({ status: 'signed-out', user: null, isAdmin: false, profile: null, profileError: null });
         return;
       }
       const sameUser = get().user?.id === session.user.id;
-      set({ status: 'signed-in', user: { id: session.user.id, email: session.user.email ?? '' } });
+      // Every new token (a refresh too) carries the claim as the account has it now.
+      set({
+        status: 'signed-in',
+        user: { id: session.user.id, email: session.user.email ?? '' },
+        isAdmin: session.user.app_metadata?.role === 'admin',
+      });
       if (sameUser && get().profile && event !== 'USER_UPDATED') return;
       if (!sameUser) set({ profile: null, profileError: null });
       // Deferred: supabase-js runs this callback under its session lock, which a query would wait on.
@@ -62,6 +72,7 @@ export function createAuthStore(getClient: () => AppSupabaseClient) {
     return {
       status: 'loading',
       user: null,
+      isAdmin: false,
       profile: null,
       profileError: null,
 

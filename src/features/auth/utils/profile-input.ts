@@ -29,9 +29,10 @@ const MESSAGES = {
   bioTooLong: (length?: number) => `Keep the introduction to ${PROFILE_LIMITS.bio} characters${length ? ` (now ${length})` : ''}.`,
   tooManySpecialties: (count?: number) => `List at most ${PROFILE_LIMITS.specialties} specialties${count ? ` (now ${count})` : ''}.`,
   specialtyFormat: `Keep each specialty to ${PROFILE_LIMITS.specialty} characters, without special characters.`,
+  nameTaken: 'Another reader already uses this name.',
 };
 
-/** The field and the advice for each check constraint of the database's profile limits. */
+/** The field and the advice for each constraint of the database's profile limits, and for listed readers' unique names. */
 const CONSTRAINT_ERRORS: Record<string, { field: keyof ProfileInput; message: string }> = {
   users_display_name_length: { field: 'displayName', message: MESSAGES.nameTooLong },
   users_display_name_plain: { field: 'displayName', message: MESSAGES.namePlain },
@@ -40,11 +41,12 @@ const CONSTRAINT_ERRORS: Record<string, { field: keyof ProfileInput; message: st
   users_bio_length: { field: 'bio', message: MESSAGES.bioTooLong() },
   users_specialties_count: { field: 'specialties', message: MESSAGES.tooManySpecialties() },
   users_specialty_format: { field: 'specialties', message: MESSAGES.specialtyFormat },
+  users_reader_display_name_key: { field: 'displayName', message: MESSAGES.nameTaken },
 };
 
 /**
- * The field error for a save the database refused with one of the profile limits (PostgREST's
- * 23514 names the check constraint), or null for any other failure.
+ * The field error for a save the database refused with one of the profile limits or a listed
+ * reader's name (PostgREST's 23514 and 23505 name the constraint), or null for any other failure.
  */
 export function profileErrorsFromDatabase(error: unknown): ProfileErrors | null {
   const constraint = violatedConstraint(error);

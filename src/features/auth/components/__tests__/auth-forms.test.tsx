@@ -63,10 +63,11 @@ describe('SignUpForm', () => {
     await user.click(screen.getByRole('button', { name: 'Create account' }));
   }
 
-  test('signs up as a reader', async () => {
+  test('signs up as a reader, which applies: the choice says an admin reviews it first', async () => {
     signUp.mockResolvedValue({ needsEmailConfirmation: false });
     const onSignedUp = vi.fn();
     render(<SignUpForm onSignedUp={onSignedUp} />);
+    expect(screen.getByRole('radio', { name: /I give readings/ })).toHaveAccessibleName(/An admin reviews each application before your card is listed/);
 
     await fillIn(/I give readings/);
 
@@ -105,7 +106,7 @@ describe('ProfileForm', () => {
 
   test('saves the edited card fields, tidied', async () => {
     const onSave = vi.fn(async () => {});
-    render(<ProfileForm profile={luna} onSave={onSave} />);
+    render(<ProfileForm profile={luna} readerCard onSave={onSave} />);
     const user = userEvent.setup();
 
     const specialties = screen.getByLabelText('Specialties');
@@ -121,7 +122,7 @@ describe('ProfileForm', () => {
 
   test('shows what to fix next to each field and sends nothing', async () => {
     const onSave = vi.fn(async () => {});
-    render(<ProfileForm profile={luna} onSave={onSave} />);
+    render(<ProfileForm profile={luna} readerCard onSave={onSave} />);
     const user = userEvent.setup();
 
     await user.clear(screen.getByLabelText('Display name'));
@@ -135,7 +136,7 @@ describe('ProfileForm', () => {
 
   test('a refused save says so and keeps everything typed', async () => {
     const onSave = vi.fn(() => Promise.reject(apiError(0, { message: 'TypeError: Failed to fetch' })));
-    render(<ProfileForm profile={luna} onSave={onSave} />);
+    render(<ProfileForm profile={luna} readerCard onSave={onSave} />);
     const user = userEvent.setup();
 
     await user.type(screen.getByLabelText('About you'), ' and welcome');
@@ -149,7 +150,7 @@ describe('ProfileForm', () => {
     const onSave = vi.fn(() =>
       Promise.reject(apiError(400, { code: '23514', message: 'new row for relation "users" violates check constraint "users_specialty_format"' })),
     );
-    render(<ProfileForm profile={luna} onSave={onSave} />);
+    render(<ProfileForm profile={luna} readerCard onSave={onSave} />);
     const user = userEvent.setup();
 
     await user.type(screen.getByLabelText('Specialties'), ', Dreams');
@@ -162,8 +163,30 @@ describe('ProfileForm', () => {
     expect(screen.getByLabelText('Specialties')).toHaveValue('Love, Dreams');
   });
 
-  test('clients have no specialties field', () => {
-    render(<ProfileForm profile={{ ...luna, is_reader: false }} onSave={vi.fn()} />);
+  test('a name another listed reader has is marked on the name field, and the name stays as typed', async () => {
+    const onSave = vi.fn(() =>
+      Promise.reject(apiError(409, { code: '23505', message: 'duplicate key value violates unique constraint "users_reader_display_name_key"' })),
+    );
+    render(<ProfileForm profile={luna} readerCard onSave={onSave} />);
+    const user = userEvent.setup();
+
+    const name = screen.getByLabelText('Display name');
+    await user.clear(name);
+    await user.type(name, 'Orion Vale');
+    await user.click(screen.getByRole('button', { name: 'Save profile' }));
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('Your changes were not saved. Check the field marked below.');
+    expect(name).toHaveAccessibleDescription('Another reader already uses this name.');
+    expect(name).toHaveValue('Orion Vale');
+  });
+
+  test('without a reader card there is no specialties field', () => {
+    render(<ProfileForm profile={{ ...luna, is_reader: false }} readerCard={false} onSave={vi.fn()} />);
     expect(screen.queryByLabelText('Specialties')).not.toBeInTheDocument();
+  });
+
+  test('an applicant, not yet a reader, completes their specialties for the review', () => {
+    render(<ProfileForm profile={{ ...luna, is_reader: false }} readerCard onSave={vi.fn()} />);
+    expect(screen.getByLabelText('Specialties')).toHaveValue('Love');
   });
 });

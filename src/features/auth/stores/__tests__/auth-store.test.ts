@@ -65,6 +65,20 @@ describe('auth store', () => {
     expect(supabase.from).toHaveBeenCalledTimes(1);
   });
 
+  test("the admin claim comes from the session's app_metadata, and goes with the session", () => {
+    const { supabase, store } = setUp();
+    store.getState().initialize();
+    const session = fakeSession('ada');
+    supabase.emit('SIGNED_IN', session);
+    expect(store.getState().isAdmin).toBe(false);
+
+    supabase.emit('TOKEN_REFRESHED', { ...session, user: { ...session.user, app_metadata: { provider: 'email', role: 'admin' } } });
+    expect(store.getState().isAdmin).toBe(true);
+
+    supabase.emit('SIGNED_OUT', null);
+    expect(store.getState().isAdmin).toBe(false);
+  });
+
   test('another user signing in (another tab) replaces the profile, never mixing the two', async () => {
     const { supabase, store } = setUp();
     store.getState().initialize();

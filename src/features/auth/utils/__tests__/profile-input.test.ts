@@ -77,6 +77,11 @@ describe('profileErrorsFromDatabase', () => {
     expect(profileErrorsFromDatabase(refusal('users_specialties_count'))).toEqual({ specialties: 'List at most 12 specialties.' });
   });
 
+  test("a listed reader's name another listed reader already has marks the name", () => {
+    const taken = apiError(409, { code: '23505', message: 'duplicate key value violates unique constraint "users_reader_display_name_key"' });
+    expect(profileErrorsFromDatabase(taken)).toEqual({ displayName: 'Another reader already uses this name.' });
+  });
+
   test('leaves every other failure to the general message', () => {
     expect(profileErrorsFromDatabase(apiError(400, { code: '23514', message: 'violates check constraint "some_other_rule"' }))).toBeNull();
     expect(profileErrorsFromDatabase(apiError(403, { code: '42501', message: 'permission denied' }))).toBeNull();
