@@ -1734,29 +1734,40 @@ ALTER TABLE public.reader_cards OWNER TO postgres;
 COMMENT ON VIEW public.reader_cards IS 'Every reader''s card with their effective status now and their next window of hours, for clients; order by recorded_status, average_rating desc, id.';
 
 --
--- Name: favourite_reader_cards(); Type: FUNCTION; Schema: public; Owner: postgres
+-- Name: favourite_reader_cards(integer, integer); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
-CREATE FUNCTION public.favourite_reader_cards() RETURNS SETOF public.reader_cards
+CREATE FUNCTION public.favourite_reader_cards(page_size integer DEFAULT NULL::integer, page_offset integer DEFAULT 0) RETURNS SETOF public.reader_cards
     LANGUAGE plpgsql STABLE ROWS 100
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 begin
+  if page_size < 1 or page_offset < 0 then
+    raise exception 'page_size must be at least 1 and page_offset at least 0, got % and %', page_size, page_offset
+      using errcode = '22023';
+  end if;
   return query
     select c.*
-    from public.favourites f
-    join public.reader_cards c on c.id = f.reader_id
-    where f.client_id = (select auth.uid());
+    from (
+      select u.id
+      from public.favourites f
+      join public.users u on u.id = f.reader_id
+      where f.client_id = (select auth.uid()) and u.is_reader
+      order by u.recorded_status, u.average_rating desc, u.id
+      limit page_size offset page_offset
+    ) page
+    join public.reader_cards c on c.id = page.id;
 end;
 $$;
 
-ALTER FUNCTION public.favourite_reader_cards() OWNER TO postgres;
+ALTER FUNCTION public.favourite_reader_cards(page_size integer, page_offset integer) OWNER TO postgres;
 
 --
--- Name: FUNCTION favourite_reader_cards(); Type: COMMENT; Schema: public; Owner: postgres
+-- Name: FUNCTION favourite_reader_cards(page_size integer, page_offset integer); Type: COMMENT; Schema: public; Owner: postgres
 --
 
-COMMENT ON FUNCTION public.favourite_reader_cards() IS 'The caller''s favourite readers'' cards (reader_cards rows), in no order: the readers page sorts and filters them.';
+COMMENT ON FUNCTION public.favourite_reader_cards(page_size integer, page_offset integer) IS 'The caller''s favourite readers'' cards (reader_cards rows): a page of them in directory order, or all (page_size null) for the caller to filter and order.';
 
 --
 -- Name: get_readers_online_status(uuid[]); Type: FUNCTION; Schema: public; Owner: postgres
@@ -3400,11 +3411,11 @@ GRANT SELECT ON TABLE public.reader_cards TO authenticated;
 GRANT SELECT ON TABLE public.reader_cards TO service_role;
 
 --
--- Name: FUNCTION favourite_reader_cards(); Type: ACL; Schema: public; Owner: postgres
+-- Name: FUNCTION favourite_reader_cards(page_size integer, page_offset integer); Type: ACL; Schema: public; Owner: postgres
 --
 
-REVOKE ALL ON FUNCTION public.favourite_reader_cards() FROM PUBLIC;
-GRANT ALL ON FUNCTION public.favourite_reader_cards() TO authenticated;
+REVOKE ALL ON FUNCTION public.favourite_reader_cards(page_size integer, page_offset integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.favourite_reader_cards(page_size integer, page_offset integer) TO authenticated;
 
 --
 -- Name: FUNCTION get_readers_online_status(reader_ids uuid[]); Type: ACL; Schema: public; Owner: postgres

@@ -143,15 +143,16 @@ export const READ_QUERIES: Array<ReadQuery & { ids: number }> = [
   },
   {
     // A client with the most favourites one may keep (100), in directory order, as the app asks:
-    // their cards by key (favourite_reader_cards), narrowed to the ids the page has.
+    // the first page cut by favourite_reader_cards from their own list, only its cards computed,
+    // narrowed to the ids the page has.
     name: FAVOURITES_PAGE,
     design: 'project',
     ids: 0,
-    sql: readerCardsPageSql('where c.id = any ($1)', undefined, 'public.favourite_reader_cards()'),
+    sql: readerCardsPageSql('where c.id = any ($1)', undefined, 'public.favourite_reader_cards(24, 0)'),
     sqlValues: (ids) => [ids],
     // With the column it orders on, as the app asks (PostgREST 12 orders a function's rows only on selected columns).
     request: (_, ids) => [
-      `/rest/v1/rpc/favourite_reader_cards?select=${encodeURIComponent(`${READERS_PAGE_SELECT},recorded_status`)}&id=in.(${ids.join(',')})&${DIRECTORY_ORDER}&limit=24`,
+      `/rest/v1/rpc/favourite_reader_cards?page_size=24&page_offset=0&select=${encodeURIComponent(`${READERS_PAGE_SELECT},recorded_status`)}&id=in.(${ids.join(',')})&${DIRECTORY_ORDER}`,
     ],
     caller: clientWithFavourites,
   },

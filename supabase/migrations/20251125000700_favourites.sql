@@ -120,31 +120,44 @@ create trigger check_new_favourite
   for each row execute function private.check_new_favourite();
 
 -- The readers page's "Your favourites": the caller's own list (favourites' row-level security) by
--- its key, each reader's card by theirs. Filtered on reader_cards by ids instead, the planner walks
--- the whole directory in its order looking for the 100. PL/pgSQL, because it keeps the statement's
--- plan for the session: a SQL function that is not inlined (it sets search_path) plans its body at
--- every call, which for this view costs more than running it. The caller's order and filters apply
--- to these few rows.
-create function public.favourite_reader_cards()
+-- its key. Filtered on reader_cards by ids instead, the planner walks the whole directory in its
+-- order looking for the 100. The directory's order is on users alone (recorded status, rating, id),
+-- so a page (page_size from page_offset) is chosen from the favourites' users rows and only its
+-- cards are computed, each with its status; without a page, every favourite's card, for the caller
+-- to filter. PL/pgSQL with a generic plan, so the plan is made once per session: a SQL function that
+-- is not inlined (it sets search_path) plans its body at every call, and PL/pgSQL would re-plan it
+-- for its first five calls to try the page's values; planning this view costs more than running it.
+create function public.favourite_reader_cards(page_size integer default null, page_offset integer default 0)
 returns setof public.reader_cards
 language plpgsql
 stable
 rows 100
 set search_path = ''
+set plan_cache_mode = force_generic_plan
 as $$
 begin
+  if page_size < 1 or page_offset < 0 then
+    raise exception 'page_size must be at least 1 and page_offset at least 0, got % and %', page_size, page_offset
+      using errcode = '22023';
+  end if;
   return query
     select c.*
-    from public.favourites f
-    join public.reader_cards c on c.id = f.reader_id
-    where f.client_id = (select auth.uid());
+    from (
+      select u.id
+      from public.favourites f
+      join public.users u on u.id = f.reader_id
+      where f.client_id = (select auth.uid()) and u.is_reader
+      order by u.recorded_status, u.average_rating desc, u.id
+      limit page_size offset page_offset
+    ) page
+    join public.reader_cards c on c.id = page.id;
 end;
 $$;
-comment on function public.favourite_reader_cards() is
-  'The caller''s favourite readers'' cards (reader_cards rows), in no order: the readers page sorts and filters them.';
+comment on function public.favourite_reader_cards(integer, integer) is
+  'The caller''s favourite readers'' cards (reader_cards rows): a page of them in directory order, or all (page_size null) for the caller to filter and order.';
 
-revoke execute on function public.favourite_reader_cards() from public, anon;
-grant execute on function public.favourite_reader_cards() to authenticated;
+revoke execute on function public.favourite_reader_cards(integer, integer) from public, anon;
+grant execute on function public.favourite_reader_cards(integer, integer) to authenticated;
 
 -- ============================================================================================
 -- Availability notifications

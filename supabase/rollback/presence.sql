@@ -34,7 +34,7 @@ begin
 
   -- The public objects that depend on the private schema, then everything in it (its tables,
   -- views, functions and the triggers on them), then the rest of public, dependents first.
-  drop function if exists public.favourite_reader_cards();
+  drop function if exists public.favourite_reader_cards(integer, integer);
   drop view if exists public.reader_cards cascade;
   drop function if exists public.reader_directory_summary();
   drop function if exists public.get_readers_online_status(uuid[]);

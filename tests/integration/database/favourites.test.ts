@@ -231,6 +231,7 @@ describe("the readers page of a client's favourites (favourite_reader_cards)", (
   });
 
   const favouriteCards = (client: SupabaseClient) => client.rpc('favourite_reader_cards', {}, { get: true }).select(CARD);
+  const favouritePage = (client: SupabaseClient, page: Record<string, unknown>) => client.rpc('favourite_reader_cards', page, { get: true }).select(CARD);
   /** The rows of an answer (without generated types the client cannot know the function returns a set). */
   const cardsIn = (answer: { data: unknown; error: unknown }) => {
     expect(answer.error).toBeNull();
@@ -253,6 +254,23 @@ describe("the readers page of a client's favourites (favourite_reader_cards)", (
 
     expect(idsIn(await favouriteCards(carol.client).eq('status', 'available'))).toEqual([readers[1]!.userId]);
     expect(idsIn(await favouriteCards(carol.client).in('id', [readers[0]!.userId, readers[2]!.userId]))).toEqual([readers[0]!.userId]);
+  });
+
+  test('a page is cut in the database, in directory order; a bad page is refused', async () => {
+    const page = (size: unknown, offset: unknown) => favouritePage(carol.client, { page_size: size, page_offset: offset });
+    expect(idsIn(await page(1, 0))).toEqual([readers[1]!.userId]);
+    expect(idsIn(await page(1, 1))).toEqual([readers[0]!.userId]);
+    expect(idsIn(await page(24, 2))).toEqual([]);
+    expect(idsIn(await page(1000, 0)).sort()).toEqual([readers[0]!.userId, readers[1]!.userId].sort());
+    for (const [size, offset, code] of [
+      [0, 0, '22023'],
+      [1, -1, '22023'],
+      ['ten', 0, '22P02'],
+      [1, 1e12, '22003'],
+    ] as const) {
+      const { error } = await page(size, offset);
+      expect(error?.code, `${size} from ${offset}`).toBe(code);
+    }
   });
 
   test("another client reads only their own, anon none, and no argument reaches someone else's list", async () => {

@@ -105,7 +105,7 @@ const PUBLIC_READS = [
 const PRESENCE_PATH = ['my_presence()', 'reader_go_offline()', 'reader_heartbeat(integer)', 'set_reader_status(presence_status,text,timestamp with time zone)'];
 
 // A signed-in client's favourites page and notifications (each acts on the caller's own rows only).
-const CLIENT_PATH = ['favourite_reader_cards()', 'mark_availability_notifications_read(bigint[])'];
+const CLIENT_PATH = ['favourite_reader_cards(integer,integer)', 'mark_availability_notifications_read(bigint[])'];
 
 // Applying to be a reader, and what only admins may do (each checks private.is_admin(), which row
 // policies call as the signed-in user).

@@ -110,17 +110,22 @@ async function laterTodayBounds(client: AppSupabaseClient, timeZone: string | un
 const directoryCards = (client: AppSupabaseClient) => client.from('reader_cards').select(READER_CARD_COLUMNS);
 
 /**
- * The cards to filter and order: the whole directory, or the signed-in client's favourites read by
- * key in the database (favourite_reader_cards; filtered by ids on the view instead, the planner
- * walks the whole directory looking for them).
+ * The rows from..from + count - 1 of the cards to filter and order: the whole directory's, or the
+ * signed-in client's favourites read by key in the database (favourite_reader_cards; filtered by
+ * ids on the view instead, the planner walks the whole directory looking for them). With no other
+ * filter the database cuts the favourites' page itself and computes only its cards; with one, it
+ * returns them all (at most 100) for PostgREST to filter, order and cut.
  */
-function readerCards(client: AppSupabaseClient, favouritesOnly: boolean) {
-  if (!favouritesOnly) return directoryCards(client);
+function readerCards(client: AppSupabaseClient, filters: ReaderFilters, from: number, count: number) {
+  if (!filters.favouriteIds) return directoryCards(client).range(from, from + count - 1);
+  const pagedInDatabase = !filters.availableOnly && !filters.laterToday && specialtySearchPattern(filters.specialty) === null;
   // PostgREST 12 filters and orders a function's rows only on the columns selected (PostgREST#3965,
   // fixed in 13), so the ones readDirectorySlice uses and a card does not show come too. The
   // function returns reader_cards rows; without generated types the client cannot know it returns a set.
   const columns = `${READER_CARD_COLUMNS}, recorded_status, specialties_search`;
-  return client.rpc('favourite_reader_cards', {}, { get: true }).select(columns) as unknown as ReturnType<typeof directoryCards>;
+  const page = pagedInDatabase ? { page_size: count, page_offset: from } : {};
+  const cards = client.rpc('favourite_reader_cards', page, { get: true }).select(columns) as unknown as ReturnType<typeof directoryCards>;
+  return pagedInDatabase ? cards : cards.range(from, from + count - 1);
 }
 
 async function readDirectorySlice(
@@ -130,7 +135,7 @@ async function readDirectorySlice(
   from: number,
   count: number,
 ): Promise<ReaderRow[]> {
-  let query = readerCards(client, filters.favouriteIds !== undefined);
+  let query = readerCards(client, filters, from, count);
   // recorded_status picks the index range; status is the rule applied now (recorded may lag a minute).
   if (filters.availableOnly) query = query.eq('recorded_status', 'available').eq('status', 'available');
   // users_next_window_idx: a range of starts, in its order (soonest first, then best rated).
@@ -140,13 +145,7 @@ async function readDirectorySlice(
   const specialtyPattern = specialtySearchPattern(filters.specialty);
   if (specialtyPattern !== null) query = query.ilike('specialties_search', specialtyPattern);
   const ordered = laterToday ? query.order('next_window_starts_at') : query.order('recorded_status');
-  return unwrap(
-    await ordered
-      .order('average_rating', { ascending: false })
-      .order('id')
-      .range(from, from + count - 1)
-      .overrideTypes<ReaderRow[], { merge: false }>(),
-  );
+  return unwrap(await ordered.order('average_rating', { ascending: false }).order('id').overrideTypes<ReaderRow[], { merge: false }>());
 }
 
 /**
