@@ -3,7 +3,7 @@ import { PROJECT_DIR } from '../../local-stack/config.ts';
 import { pushMigrations, runSupabaseCli } from '../../local-stack/migrations.ts';
 import { startStack, type RunningStack } from '../../local-stack/stack.ts';
 import { auditOf, giveDevice, recordStatus, resetPresence, type PresenceQuery } from '../support/presence-fixtures.ts';
-import { DEMO_IDS, sql, testStackConfig } from '../support/test-stack.ts';
+import { dbOf, DEMO_IDS, sql, testStackConfig } from '../support/test-stack.ts';
 
 // Run by `scripts/with-pg15-cron.sh npx vitest run --project pg-cron`, which provides a server
 // with pg_cron preloaded and the database it runs jobs in.
@@ -16,7 +16,7 @@ const logged: string[] = [];
 beforeAll(async () => {
   if (!cronDatabaseUrl) throw new Error('PG_CRON_DATABASE_URL is not set: run this suite through scripts/with-pg15-cron.sh');
   stack = await startStack(await testStackConfig({ databaseUrl: cronDatabaseUrl, ephemeral: false }), (line) => logged.push(line));
-  db = (text, values) => sql(stack, text, values);
+  db = dbOf(stack);
 });
 
 afterAll(async () => {

@@ -37,7 +37,7 @@ import {
 import { startChildStack, type ChildStackInfo } from '../support/child-stack.ts';
 import { exchange, isAmbiguousEmbedding, startTrap, type Exchange, type Trap } from '../support/raw-http.ts';
 import { approveReaderApplications } from '../support/presence-fixtures.ts';
-import { DEMO_IDS, DEMO_PASSWORD, sql, uniqueEmail } from '../support/test-stack.ts';
+import { dbOf, DEMO_IDS, DEMO_PASSWORD, sql, uniqueEmail } from '../support/test-stack.ts';
 
 export interface SoakOptions {
   seconds: number;
@@ -285,7 +285,7 @@ async function signUpReader(info: ChildStackInfo): Promise<SoakSession & { email
   });
   if (response.status !== 200) throw new Error(`signing up the soak reader answered ${response.status}: ${await response.text()}`);
   const session = soakSession((await response.json()) as never);
-  await approveReaderApplications((text, values) => sql(info, text, values), [session.userId]);
+  await approveReaderApplications(dbOf(info), [session.userId]);
   return { ...session, email };
 }
 

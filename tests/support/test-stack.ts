@@ -7,6 +7,7 @@ import ws from 'ws';
 import { configFromEnv, type StackConfig } from '../../local-stack/config.ts';
 import { freePort } from '../../local-stack/ports.ts';
 import { startStack, type RunningStack } from '../../local-stack/stack.ts';
+import type { PresenceQuery } from './presence-fixtures.ts';
 
 export function makeTempDir(prefix = 'stack-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -58,6 +59,11 @@ export async function sql<Row extends pg.QueryResultRow = pg.QueryResultRow>(
   } finally {
     await client.end();
   }
+}
+
+/** The fixtures' query function (tests/support/presence-fixtures.ts) over the superuser connection of a stack. */
+export function dbOf(stack: Pick<RunningStack, 'dbUrl'>): PresenceQuery {
+  return (text, values) => sql(stack, text, values);
 }
 
 let emailCounter = 0;

@@ -13,10 +13,9 @@ import { NO_FILTERS } from '../../../src/features/readers/utils/reader-filters.t
 import type { AppSupabaseClient } from '../../../src/lib/create-supabase-client.ts';
 import { appClientFor, stackForThisFile } from '../../support/app-stack.ts';
 import { approveReaderApplications } from '../../support/presence-fixtures.ts';
-import { DEMO_IDS, DEMO_PASSWORD, sql } from '../../support/test-stack.ts';
+import { dbOf, DEMO_IDS, DEMO_PASSWORD, sql } from '../../support/test-stack.ts';
 
 const stack = stackForThisFile();
-const db = (text: string, values?: unknown[]) => sql(stack(), text, values);
 
 /** A signed-in device of each reader, last heard `heardAgo` ago (an auth session and its device row). */
 async function devicesHeard(readerIds: readonly string[], heardAgo: string): Promise<void> {
@@ -172,7 +171,7 @@ describe('the directory at more than a page', () => {
       [EXTRA_READERS],
     );
     extraIds = rows.map((row) => row.id);
-    await approveReaderApplications(db, extraIds);
+    await approveReaderApplications(dbOf(stack()), extraIds);
     for (const [index, id] of extraIds.entries()) {
       await sql(stack(), 'update public.users set specialties = $2 where id = $1', [id, [TRICKY_SPECIALTIES[index] ?? 'Tarot']]);
     }
@@ -295,7 +294,7 @@ describe('a refresh of more rows than PostgREST answers at once', () => {
       [MANY],
     );
     manyIds = rows.map((row) => row.id);
-    await approveReaderApplications(db, manyIds);
+    await approveReaderApplications(dbOf(stack()), manyIds);
   });
 
   afterAll(async () => {

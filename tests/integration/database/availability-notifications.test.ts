@@ -10,8 +10,8 @@ import { REALTIME_SUBSCRIBE_STATES, type RealtimeChannel, type SupabaseClient } 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunningStack } from '../../../local-stack/stack.ts';
 import { ageDevice, giveDevice, resetPresence, type PresenceQuery } from '../../support/presence-fixtures.ts';
-import { clientFor, sql, startTestStack, uniqueEmail } from '../../support/test-stack.ts';
-import { dbOf, heartbeat, setStatus, signUpReader, type Reader } from './presence-clients.ts';
+import { clientFor, dbOf, sql, startTestStack, uniqueEmail } from '../../support/test-stack.ts';
+import { heartbeat, setStatus, signUpReader, type Reader } from './presence-clients.ts';
 
 interface Notification {
   id: number;

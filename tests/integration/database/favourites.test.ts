@@ -10,8 +10,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunningStack } from '../../../local-stack/stack.ts';
 import { approveReaderApplications } from '../../support/presence-fixtures.ts';
-import { clientFor, sql, startTestStack, uniqueEmail } from '../../support/test-stack.ts';
-import { dbOf, signUpReader, type Reader } from './presence-clients.ts';
+import { clientFor, dbOf, sql, startTestStack, uniqueEmail } from '../../support/test-stack.ts';
+import { signUpReader, type Reader } from './presence-clients.ts';
 
 interface Favourite {
   client_id: string;

@@ -7,8 +7,8 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import ws from 'ws';
 import { signJwt, type JwtClaims } from '../../../local-stack/jwt.ts';
 import type { RunningStack } from '../../../local-stack/stack.ts';
-import { approveReaderApplications, type PresenceQuery, type PresenceStatus } from '../../support/presence-fixtures.ts';
-import { clientFor, sql, uniqueEmail } from '../../support/test-stack.ts';
+import { approveReaderApplications, type PresenceStatus } from '../../support/presence-fixtures.ts';
+import { clientFor, dbOf, uniqueEmail } from '../../support/test-stack.ts';
 
 /** What reader_heartbeat, reader_go_offline, set_reader_status and my_presence answer (public.own_presence). */
 export interface OwnPresence {
@@ -29,11 +29,6 @@ export interface Reader {
 }
 
 const READER_PASSWORD = 'reader-password-1';
-
-/** The fixtures' query function over the superuser connection of a stack. */
-export function dbOf(stack: Pick<RunningStack, 'dbUrl'>): PresenceQuery {
-  return (text, values) => sql(stack, text, values);
-}
 
 /** Someone who signed up through Auth as a reader, as the sign-up page does: their application is pending. */
 export async function signUpApplicant(stack: RunningStack, label = 'reader', displayName = `Reader ${label}`): Promise<Reader> {

@@ -19,8 +19,7 @@ import {
   setChoice,
   type PresenceQuery,
 } from '../../support/presence-fixtures.ts';
-import { DEMO_IDS, sql, startTestStack } from '../../support/test-stack.ts';
-import { dbOf } from './presence-clients.ts';
+import { dbOf, DEMO_IDS, sql, startTestStack } from '../../support/test-stack.ts';
 
 const { luna: LUNA, orion: ORION, selene: SELENE, rowan: ROWAN } = DEMO_IDS;
 

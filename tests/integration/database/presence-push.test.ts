@@ -9,8 +9,8 @@ import { REALTIME_SUBSCRIBE_STATES, type RealtimeChannel, type SupabaseClient } 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunningStack } from '../../../local-stack/stack.ts';
 import { ageDevice, giveDevice, resetPresence, type PresenceQuery } from '../../support/presence-fixtures.ts';
-import { clientFor, sql, startTestStack } from '../../support/test-stack.ts';
-import { cardOf, dbOf, goOffline, heartbeat, sessionIdOf, setStatus, signUpReader, type Card, type Reader } from './presence-clients.ts';
+import { clientFor, dbOf, sql, startTestStack } from '../../support/test-stack.ts';
+import { cardOf, goOffline, heartbeat, sessionIdOf, setStatus, signUpReader, type Card, type Reader } from './presence-clients.ts';
 
 interface Push {
   reader_id: string;

@@ -10,8 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import type { RunningStack } from '../../../local-stack/stack.ts';
 import { ONLINE_THRESHOLD_MINUTES, PRESENCE_UPDATE_INTERVAL } from '../../../src/features/presence/services/reader-presence.ts';
 import { auditOf, createReader, giveDevice, recordStatus, resetPresence, setChoice, type PresenceQuery } from '../../support/presence-fixtures.ts';
-import { clientFor, signedInAs, sql, startTestStack } from '../../support/test-stack.ts';
-import { dbOf } from './presence-clients.ts';
+import { clientFor, dbOf, signedInAs, sql, startTestStack } from '../../support/test-stack.ts';
 
 let stack: RunningStack;
 let db: PresenceQuery;

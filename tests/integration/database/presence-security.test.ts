@@ -9,13 +9,12 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunningStack } from '../../../local-stack/stack.ts';
 import { auditOf, resetPresence, type PresenceQuery } from '../../support/presence-fixtures.ts';
-import { clientFor, DEMO_IDS, signedInAs, sql, startTestStack } from '../../support/test-stack.ts';
+import { clientFor, dbOf, DEMO_IDS, signedInAs, sql, startTestStack } from '../../support/test-stack.ts';
 import {
   accessTokenOf,
   anotherDevice,
   cardOf,
   clientWithToken,
-  dbOf,
   goOffline,
   heartbeat,
   mintToken,

@@ -8,13 +8,12 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { RunningStack } from '../../../local-stack/stack.ts';
 import { ageDevice, auditOf, presenceNow, resetPresence, type PresenceQuery } from '../../support/presence-fixtures.ts';
-import { clientFor, sql, startTestStack } from '../../support/test-stack.ts';
+import { clientFor, dbOf, sql, startTestStack } from '../../support/test-stack.ts';
 import {
   accessTokenOf,
   anotherDevice,
   cardOf,
   clientWithToken,
-  dbOf,
   goOffline,
   heartbeat,
   myPresence,

@@ -13,8 +13,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunningStack } from '../../../local-stack/stack.ts';
 import { auditOf, createReader, giveDevice, resetPresence, type PresenceQuery } from '../../support/presence-fixtures.ts';
-import { clientFor, signedInAs, sql, startTestStack } from '../../support/test-stack.ts';
-import { cardOf, dbOf, heartbeat, signUpReader, type Reader } from './presence-clients.ts';
+import { clientFor, dbOf, signedInAs, sql, startTestStack } from '../../support/test-stack.ts';
+import { cardOf, heartbeat, signUpReader, type Reader } from './presence-clients.ts';
 
 let stack: RunningStack;
 let db: PresenceQuery;

@@ -8,8 +8,7 @@ import { PROJECT_DIR } from '../../../local-stack/config.ts';
 import { pushMigrations, runSupabaseCli } from '../../../local-stack/migrations.ts';
 import type { RunningStack } from '../../../local-stack/stack.ts';
 import { approveReaderApplications, giveDevice } from '../../support/presence-fixtures.ts';
-import { clientFor, sql, startTestStack, uniqueEmail } from '../../support/test-stack.ts';
-import { dbOf } from './presence-clients.ts';
+import { clientFor, dbOf, sql, startTestStack, uniqueEmail } from '../../support/test-stack.ts';
 
 let stack: RunningStack;
 

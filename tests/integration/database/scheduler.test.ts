@@ -7,8 +7,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startPresenceScheduler, type PresenceScheduler } from '../../../local-stack/scheduler.ts';
 import type { RunningStack } from '../../../local-stack/stack.ts';
 import { auditOf, giveDevice, recordStatus, resetPresence, setChoice } from '../../support/presence-fixtures.ts';
-import { DEMO_IDS, sql, startTestStack } from '../../support/test-stack.ts';
-import { dbOf } from './presence-clients.ts';
+import { dbOf, DEMO_IDS, sql, startTestStack } from '../../support/test-stack.ts';
 
 let stack: RunningStack;
 let scheduler: PresenceScheduler;

@@ -13,7 +13,7 @@ import type { RunningStack } from '../../../local-stack/stack.ts';
 import { junkBody } from '../../support/hostile-requests.ts';
 import { approveReaderApplications } from '../../support/presence-fixtures.ts';
 import { errorBodyProblem } from '../../support/raw-http.ts';
-import { clientFor, sql, startTestStack, uniqueEmail } from '../../support/test-stack.ts';
+import { clientFor, dbOf, sql, startTestStack, uniqueEmail } from '../../support/test-stack.ts';
 import { clientWithToken, heartbeat } from '../database/presence-clients.ts';
 
 let stack: RunningStack;
@@ -397,7 +397,7 @@ describe('updateUserById', () => {
 
   test('bans a reader (the ban trigger takes their devices offline at once) and lifts the ban with "none"', async () => {
     const reader = await createdUser({ user_metadata: { display_name: 'Banned Reader', is_reader: true } });
-    await approveReaderApplications((text, values) => sql(stack, text, values), [reader.id]);
+    await approveReaderApplications(dbOf(stack), [reader.id]);
     const { client, session } = await signedIn(reader.email);
     expect((await heartbeat(client)).status).toBe('available');
     const devices = async () =>

@@ -10,7 +10,7 @@ import { signJwt } from '../../../local-stack/jwt.ts';
 import type { RunningStack } from '../../../local-stack/stack.ts';
 import { PRESENCE_STATE_SQL, READER_CARD_COLUMNS, READER_LEVEL_COLUMNS, READERS_PAGE_PATH } from '../../support/hostile-requests.ts';
 import { approveReaderApplications } from '../../support/presence-fixtures.ts';
-import { DEMO_IDS, DEMO_PASSWORD, sql, startTestStack, uniqueEmail } from '../../support/test-stack.ts';
+import { dbOf, DEMO_IDS, DEMO_PASSWORD, startTestStack, uniqueEmail } from '../../support/test-stack.ts';
 
 let stack: RunningStack;
 let db: pg.Client;
@@ -50,7 +50,7 @@ async function newReader(): Promise<Session & { email: string }> {
   });
   expect(answer.status, 'sign-up').toBe(200);
   const session = sessionFrom(answer.body as never);
-  await approveReaderApplications((text, values) => sql(stack, text, values), [session.userId]);
+  await approveReaderApplications(dbOf(stack), [session.userId]);
   return { ...session, email };
 }
 
