@@ -28,19 +28,47 @@ export async function walPosition(db: pg.Client): Promise<string> {
   return position!.lsn;
 }
 
-/**
- * Counted from WAL records rather than pg_stat_user_tables, whose counters backends report up to
- * ten seconds late; between the two positions only the load being measured writes.
- */
-export async function writeCostBetween(db: pg.Client, from: string, to: string): Promise<WriteCost> {
-  if (from === to) return { updates: 0, hotUpdates: 0, walBytes: 0, fullPageImageBytes: 0, indexWrites: 0 };
-  // WAL can be read once it is flushed; asynchronous commits reach the disk within a second.
+/** WAL can be read once it is flushed; asynchronous commits reach the disk within a second. */
+async function waitForFlush(db: pg.Client, to: string): Promise<void> {
   await db.query(`do $$ begin
     for attempt in 1..200 loop
       exit when pg_current_wal_flush_lsn() >= '${to}'::pg_lsn;
       perform pg_sleep(0.05);
     end loop;
   end $$`);
+}
+
+/** The transaction id of the caller's open transaction, assigning one if it has none yet. */
+export async function currentTransactionId(db: pg.Client): Promise<string> {
+  const {
+    rows: [current],
+  } = await db.query<{ xid: string }>('select pg_current_xact_id()::xid::text as xid');
+  return current!.xid;
+}
+
+/**
+ * Bytes of the WAL records one transaction wrote between two positions, whole-page images left out:
+ * a plain position difference also counts other backends' records and the first write to each page
+ * after a checkpoint, which follow the machine rather than the statement measured.
+ */
+export async function transactionWalBetween(db: pg.Client, xid: string, from: string, to: string): Promise<number> {
+  await waitForFlush(db, to);
+  const {
+    rows: [wal],
+  } = await db.query<{ bytes: string }>(
+    'select coalesce(sum(record_length - fpi_length), 0) as bytes from pg_get_wal_records_info($1::pg_lsn, $2::pg_lsn) where xid = $3::xid',
+    [from, to, xid],
+  );
+  return Number(wal!.bytes);
+}
+
+/**
+ * Counted from WAL records rather than pg_stat_user_tables, whose counters backends report up to
+ * ten seconds late; between the two positions only the load being measured writes.
+ */
+export async function writeCostBetween(db: pg.Client, from: string, to: string): Promise<WriteCost> {
+  if (from === to) return { updates: 0, hotUpdates: 0, walBytes: 0, fullPageImageBytes: 0, indexWrites: 0 };
+  await waitForFlush(db, to);
   const {
     rows: [cost],
   } = await db.query<{ wal: string; fpi: string; updates: string; hot: string; index_writes: string }>(

@@ -7,7 +7,7 @@ import { REALTIME_SUBSCRIBE_STATES, RealtimeClient, type RealtimeChannel } from 
 import pg from 'pg';
 import ws from 'ws';
 import type { BenchStack } from './bench-stack.ts';
-import { walPosition } from './database-counters.ts';
+import { currentTransactionId, transactionWalBetween, walPosition } from './database-counters.ts';
 import { percentile } from './load.ts';
 
 export interface PushMeasure {
@@ -87,20 +87,19 @@ export async function transition(
   readerId: string,
   status: 'busy' | 'available',
 ): Promise<{ committedAt: number; ms: number; walBytes: number }> {
-  let committedAt = 0;
-  let ms = 0;
-  const walBytes = await walOf(db, async () => {
-    await db.query('begin');
-    const started = performance.now();
-    await db.query(CHOOSE, [readerId, status]);
-    const {
-      rows: [settled],
-    } = await db.query<{ status: string }>(SETTLE, [readerId]);
-    ms = performance.now() - started;
-    if (settled?.status !== status) throw new Error(`reader ${readerId} is ${settled?.status}, not ${status}: the push benchmark needs online readers`);
-    committedAt = performance.now();
-    await db.query('commit');
-  });
+  const from = await walPosition(db);
+  await db.query('begin');
+  const started = performance.now();
+  await db.query(CHOOSE, [readerId, status]);
+  const {
+    rows: [settled],
+  } = await db.query<{ status: string }>(SETTLE, [readerId]);
+  const ms = performance.now() - started;
+  if (settled?.status !== status) throw new Error(`reader ${readerId} is ${settled?.status}, not ${status}: the push benchmark needs online readers`);
+  const xid = await currentTransactionId(db);
+  const committedAt = performance.now();
+  await db.query('commit');
+  const walBytes = await transactionWalBetween(db, xid, from, await walPosition(db));
   return { committedAt, ms, walBytes };
 }
 
@@ -154,11 +153,14 @@ export async function measurePush(
       await db.query('alter table public.presence_audit_log enable trigger push_recorded_transitions');
     }
 
-    const broadcastRowWalBytes = await walOf(db, async () => {
-      await db.query(`select realtime.send($1::jsonb, 'status', private.presence_push_topic(), true)`, [
-        JSON.stringify({ reader_id: readers[0], status: 'busy', message: null, last_seen_at: new Date().toISOString() }),
-      ]);
-    });
+    const broadcastFrom = await walPosition(db);
+    await db.query('begin');
+    await db.query(`select realtime.send($1::jsonb, 'status', private.presence_push_topic(), true)`, [
+      JSON.stringify({ reader_id: readers[0], status: 'busy', message: null, last_seen_at: new Date().toISOString() }),
+    ]);
+    const broadcastXid = await currentTransactionId(db);
+    await db.query('commit');
+    const broadcastRowWalBytes = await transactionWalBetween(db, broadcastXid, broadcastFrom, await walPosition(db));
 
     const burstReaders = readers.slice(2 * transitions, 2 * transitions + burst);
     const burstReceived: number[] = [];
@@ -199,14 +201,4 @@ export async function measurePush(
   } finally {
     await Promise.all(subscribers.map(({ client }) => client.disconnect()));
   }
-}
-
-async function walOf(db: pg.Client, work: () => Promise<void>): Promise<number> {
-  const before = await walPosition(db);
-  await work();
-  const after = await walPosition(db);
-  const {
-    rows: [wal],
-  } = await db.query<{ bytes: string }>('select pg_wal_lsn_diff($2::pg_lsn, $1::pg_lsn)::bigint as bytes', [before, after]);
-  return Number(wal!.bytes);
 }

@@ -944,7 +944,7 @@ function followersSection({ followers, followed, unfollowed }: FollowedTransitio
   return `
 ## 7. A transition with followers to notify
 
-A reader whom ${fixed(followers)} clients follow with "Notify me when available" on becomes available (busy first, then available, recorded as \`set_reader_status\` does): the database makes one notification per follower and pushes each on that follower's own Realtime topic, in the transition's transaction. Medians of five readers each way, time in PostgreSQL and the transaction's WAL:
+A reader whom ${fixed(followers)} clients follow with "Notify me when available" on becomes available (busy first, then available, recorded as \`set_reader_status\` does): the database makes one notification per follower and pushes each on that follower's own Realtime topic, in the transition's transaction. Medians of five readers each way, time in PostgreSQL and the WAL records the transaction wrote (whole-page images left out):
 
 | Reader | Notifications | Time | WAL |
 |---|---|---|---|
@@ -966,7 +966,7 @@ ${fixed(push.subscribers)} supabase-js Realtime clients (this process, \`ws\` tr
 
 **Throughput:** ${fixed(push.burst.transitions)} transitions committed by four connections as fast as they could made ${fixed(push.burst.deliveries)} deliveries in ${fixed(push.burst.seconds, 1)} s: **${fixed(push.burst.deliveriesPerSecond)} deliveries/s**.
 
-**Cost in the database per transition** (medians): ${ms(withPush.ms)} ms and ${fixed(withPush.walBytes)} B of WAL with the broadcast, ${ms(withoutPush.ms)} ms and ${fixed(withoutPush.walBytes)} B with the broadcast trigger disabled; the broadcast row alone (\`realtime.send\` of one status payload, its own transaction) writes ${fixed(push.broadcastRowWalBytes)} B.
+**Cost in the database per transition** (medians; WAL is the records the transaction wrote, whole-page images left out): ${ms(withPush.ms)} ms and ${fixed(withPush.walBytes)} B of WAL with the broadcast, ${ms(withoutPush.ms)} ms and ${fixed(withoutPush.walBytes)} B with the broadcast trigger disabled; the broadcast row alone (\`realtime.send\` of one status payload, its own transaction) writes ${fixed(push.broadcastRowWalBytes)} B.
 
 **Heartbeats push nothing:** ${heartbeatPushes === undefined ? 'not counted in this run' : `the heartbeat rounds added ${fixed(heartbeatPushes)} messages to the topic (the run stops if any does)`}.
 `;
