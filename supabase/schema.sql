@@ -2589,7 +2589,7 @@ CREATE INDEX users_level_id_idx ON public.users USING btree (level_id);
 -- Name: users_next_window_idx; Type: INDEX; Schema: public; Owner: postgres
 --
 
-CREATE INDEX users_next_window_idx ON public.users USING btree (next_window_starts_at, average_rating DESC, id) WHERE (is_reader AND (next_window_starts_at IS NOT NULL));
+CREATE INDEX users_next_window_idx ON public.users USING btree (next_window_starts_at, average_rating DESC, id) WHERE (is_reader AND (next_window_starts_at IS NOT NULL) AND (recorded_status <> 'available'::public.presence_status));
 
 --
 -- Name: users_reader_display_name_key; Type: INDEX; Schema: public; Owner: postgres

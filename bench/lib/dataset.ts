@@ -264,19 +264,23 @@ export async function mirrorIntoSeedDesign(db: pg.Client): Promise<void> {
 const ZONES = ['Europe/London', 'America/New_York', 'Australia/Sydney', 'Asia/Tokyo', 'Europe/Berlin'];
 
 /**
- * Weekly hours for one reader in ten of those numbered `from` to `to`: a zone of five, an evening
- * window every day and a morning one on weekdays, so "later today" and the cards' next window have
- * data. The triggers keep each reader's next window on users, one statement at a time.
+ * Weekly hours for one reader in ten of those numbered `from` to `to`, in five zones: a three-hour
+ * window every day and another, twelve hours later, on weekdays, their start hours spread over the
+ * day, so that whenever the benchmark runs "later today" and the cards' next window have data.
+ * The triggers keep each reader's next window on users, one statement at a time.
  */
 export async function addReaderHours(db: pg.Client, from: number, to: number): Promise<void> {
-  const readers = `select u.id, n from generate_series($1::int, $2::int) as n
+  const readers = `select u.id, n / 10 as k from generate_series($1::int, $2::int) as n
                    join public.users u on u.display_name = 'Reader ' || n where n % 10 = 0`;
-  await db.query(`insert into public.reader_schedules (reader_id, time_zone) select r.id, ($3::text[])[1 + r.n % 5] from (${readers}) r`, [from, to, ZONES]);
+  await db.query(`insert into public.reader_schedules (reader_id, time_zone) select r.id, ($3::text[])[1 + r.k % 5] from (${readers}) r`, [from, to, ZONES]);
+  // Start hours 0 to 20, so a window ends by 23:00; the second starts 12 (or 9 earlier) hours off.
   await db.query(
     `insert into public.reader_hours (reader_id, weekday, starts, ends)
-     select r.id, d, time '18:00', time '22:00' from (${readers}) r cross join generate_series(1, 7) as d
+     select r.id, d, make_time(h, 0, 0), make_time(h + 3, 0, 0)
+     from (select id, (k / 5) % 21 as h from (${readers}) s) r cross join generate_series(1, 7) as d
      union all
-     select r.id, d, time '08:00', time '11:30' from (${readers}) r cross join generate_series(1, 5) as d`,
+     select r.id, d, make_time(h, 0, 0), make_time(h + 3, 0, 0)
+     from (select id, ((k / 5) + 12) % 21 as h from (${readers}) s) r cross join generate_series(1, 5) as d`,
     [from, to],
   );
 }

@@ -157,19 +157,19 @@ export const READ_QUERIES: Array<ReadQuery & { ids: number }> = [
     caller: clientWithFavourites,
   },
   {
-    // users_next_window_idx: a range of window starts, soonest first, readers not available now.
+    // users_next_window_idx: a range of window starts, soonest first, of readers not recorded available; then the rule now.
     name: LATER_TODAY_PAGE,
     design: 'project',
     ids: 0,
     sql: readerCardsPageSql(
-      `where c.next_window_starts_at > now() and c.next_window_starts_at < now() + interval '12 hours' and c.status <> 'available'`,
+      `where c.next_window_starts_at > now() and c.next_window_starts_at < now() + interval '12 hours' and c.recorded_status <> 'available' and c.status <> 'available'`,
       'c.next_window_starts_at, c.average_rating desc, c.id',
     ),
     sqlValues: () => [],
     request: () => {
       const { after, before } = laterTodayBounds();
       return [
-        `/rest/v1/reader_cards?select=${encodeURIComponent(READERS_PAGE_SELECT)}&next_window_starts_at=gt.${after}&next_window_starts_at=lt.${before}&status=neq.available&order=next_window_starts_at.asc,average_rating.desc,id.asc&limit=24`,
+        `/rest/v1/reader_cards?select=${encodeURIComponent(READERS_PAGE_SELECT)}&next_window_starts_at=gt.${after}&next_window_starts_at=lt.${before}&recorded_status=neq.available&status=neq.available&order=next_window_starts_at.asc,average_rating.desc,id.asc&limit=24`,
       ];
     },
   },

@@ -138,8 +138,15 @@ async function readDirectorySlice(
   let query = readerCards(client, filters, from, count);
   // recorded_status picks the index range; status is the rule applied now (recorded may lag a minute).
   if (filters.availableOnly) query = query.eq('recorded_status', 'available').eq('status', 'available');
-  // users_next_window_idx: a range of starts, in its order (soonest first, then best rated).
-  if (laterToday) query = query.gt('next_window_starts_at', laterToday.after).lt('next_window_starts_at', laterToday.before).neq('status', 'available');
+  // users_next_window_idx: a range of starts of readers not recorded available, in its order
+  // (soonest first, then best rated); status is again the rule applied now.
+  if (laterToday) {
+    query = query
+      .gt('next_window_starts_at', laterToday.after)
+      .lt('next_window_starts_at', laterToday.before)
+      .neq('recorded_status', 'available')
+      .neq('status', 'available');
+  }
   // The favourites as the page has them, which a star changes before the database does.
   if (filters.favouriteIds) query = query.in('id', [...filters.favouriteIds]);
   const specialtyPattern = specialtySearchPattern(filters.specialty);
