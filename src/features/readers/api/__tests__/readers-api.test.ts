@@ -81,7 +81,10 @@ describe('fetchReaderPage', () => {
     expect(calledWith(clock!.calls, 'limit')).toEqual([[1]]);
     expect(calledWith(page!.calls, 'gt')).toEqual([['next_window_starts_at', '2026-11-26T03:30:00.000Z']]);
     expect(calledWith(page!.calls, 'lt')).toEqual([['next_window_starts_at', '2026-11-26T05:00:00.000Z']]);
-    expect(calledWith(page!.calls, 'neq')).toEqual([['status', 'available']]);
+    expect(calledWith(page!.calls, 'neq')).toEqual([
+      ['recorded_status', 'available'],
+      ['status', 'available'],
+    ]);
     expect(calledWith(page!.calls, 'order')).toEqual([['next_window_starts_at'], ['average_rating', { ascending: false }], ['id']]);
     expect(calledWith(page!.calls, 'select')[0]![0]).toEqual(expect.stringContaining('next_window_starts_at, next_window_ends_at'));
   });
