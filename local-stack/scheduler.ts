@@ -23,6 +23,8 @@ const MINUTE_MS = 60_000;
 export async function startPresenceScheduler(databaseUrl: string, log: (line: string) => void): Promise<PresenceScheduler> {
   const client = new pg.Client({ connectionString: databaseUrl });
   client.on('error', (error) => log(`scheduler: database connection lost (${error.message})`));
+  // A job that fails is logged in private.maintenance_runs and raises a warning rather than an error.
+  client.on('notice', (notice) => log(`scheduler: ${notice.message}`));
   await client.connect();
   const { rows } = await client.query<{ has_cron: boolean; has_jobs: boolean }>(
     "select to_regnamespace('cron') is not null as has_cron, to_regprocedure('private.presence_maintenance_jobs()') is not null as has_jobs",

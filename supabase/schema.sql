@@ -677,6 +677,57 @@ ALTER FUNCTION private.notify_followers_of_available_readers() OWNER TO postgres
 COMMENT ON FUNCTION private.notify_followers_of_available_readers() IS 'Adds an availability notification for each follower with notify of each reader a statement recorded as becoming available, unless told within the cooldown.';
 
 --
+-- Name: ops_period_bucket(text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.ops_period_bucket(period text) RETURNS interval
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+begin
+  return case period
+    when '24 hours' then interval '10 minutes'
+    when '7 days' then interval '1 hour'
+    when '30 days' then interval '6 hours'
+  end;
+end;
+$$;
+
+ALTER FUNCTION private.ops_period_bucket(period text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION ops_period_bucket(period text); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.ops_period_bucket(period text) IS 'The chart bucket of a dashboard period (24 hours, 7 days, 30 days); null for any other.';
+
+--
+-- Name: ops_series_bounds(text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.ops_series_bounds(period text, OUT since timestamp with time zone, OUT bucket interval) RETURNS record
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  perform private.require_admin('see the presence dashboard');
+  bucket := private.ops_period_bucket(period);
+  if bucket is null then
+    raise exception 'period must be ''24 hours'', ''7 days'' or ''30 days'', got %', coalesce(period, 'null') using errcode = '22023';
+  end if;
+  since := date_bin(bucket, now() - period::interval, timestamptz '2000-01-01');
+end;
+$$;
+
+ALTER FUNCTION private.ops_series_bounds(period text, OUT since timestamp with time zone, OUT bucket interval) OWNER TO postgres;
+
+--
+-- Name: FUNCTION ops_series_bounds(period text, OUT since timestamp with time zone, OUT bucket interval); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.ops_series_bounds(period text, OUT since timestamp with time zone, OUT bucket interval) IS 'Checks an admin''s chart period and gives its first bucket''s start and its bucket.';
+
+--
 -- Name: presence_auto_away_after(); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -985,18 +1036,22 @@ COMMENT ON FUNCTION private.presence_heartbeat_min_interval() IS 'Heartbeats of 
 -- Name: presence_maintenance_jobs(); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
-CREATE FUNCTION private.presence_maintenance_jobs() RETURNS TABLE(job_name text, schedule text, command text)
+CREATE FUNCTION private.presence_maintenance_jobs() RETURNS TABLE(job_name text, schedule text, command text, work text)
     LANGUAGE sql IMMUTABLE
     SET search_path TO ''
     AS $$
-  values
-    ('mark-inactive-readers-offline', '* * * * *', 'select public.mark_inactive_readers_offline()'),
-    ('cleanup-reader-presence', '*/10 * * * *', 'select public.cleanup_reader_presence()'),
-    ('purge-presence-audit-log', '17 3 * * *', 'select public.purge_presence_audit_log()'),
-    ('refresh-reader-directory-stats', '* * * * *', 'select private.refresh_reader_directory_stats()'),
-    -- Defined by later migrations (0700, 0800): a command is only text until its job runs.
-    ('purge-availability-notifications', '23 3 * * *', 'select public.purge_availability_notifications()'),
-    ('refresh-reader-next-windows', '* * * * *', 'select private.refresh_reader_next_windows()')
+  select j.job_name, j.schedule, format('select private.run_maintenance_job(%L)', j.job_name), j.work
+  from (
+    values
+      ('mark-inactive-readers-offline', '* * * * *', 'select public.mark_inactive_readers_offline()'),
+      ('cleanup-reader-presence', '*/10 * * * *', 'select public.cleanup_reader_presence()'),
+      ('purge-presence-audit-log', '17 3 * * *', 'select public.purge_presence_audit_log()'),
+      -- Records the directory counts (what refresh-reader-directory-stats did) and the minute's row.
+      ('record-presence-minute', '* * * * *', 'select private.record_presence_minute()'),
+      ('purge-availability-notifications', '23 3 * * *', 'select public.purge_availability_notifications()'),
+      ('refresh-reader-next-windows', '* * * * *', 'select private.refresh_reader_next_windows()'),
+      ('purge-presence-observability', '29 3 * * *', 'select public.purge_presence_observability()')
+  ) as j(job_name, schedule, work)
 $$;
 
 ALTER FUNCTION private.presence_maintenance_jobs() OWNER TO postgres;
@@ -1005,7 +1060,7 @@ ALTER FUNCTION private.presence_maintenance_jobs() OWNER TO postgres;
 -- Name: FUNCTION presence_maintenance_jobs(); Type: COMMENT; Schema: private; Owner: postgres
 --
 
-COMMENT ON FUNCTION private.presence_maintenance_jobs() IS 'Presence maintenance jobs with their cron schedules: scheduled by pg_cron, or by the local stack without it.';
+COMMENT ON FUNCTION private.presence_maintenance_jobs() IS 'Presence maintenance jobs: their cron schedules, the logged command pg_cron or the local stack runs, and the work it does.';
 
 --
 -- Name: presence_push_topic(); Type: FUNCTION; Schema: private; Owner: postgres
@@ -1247,6 +1302,66 @@ ALTER FUNCTION private.record_due_transitions(silence_cause text, silent_for int
 COMMENT ON FUNCTION private.record_due_transitions(silence_cause text, silent_for interval) IS 'Records every transition that time has brought about (silence, no input, a choice ending); returns how many.';
 
 --
+-- Name: record_presence_minute(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.record_presence_minute() RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  this_minute timestamptz := date_trunc('minute', now());
+  folded integer;
+begin
+  perform private.refresh_reader_directory_stats();
+  insert into private.presence_minutes as m (minute, readers, available, busy, away, online_stale)
+  select this_minute - interval '1 minute', s.readers, s.available, s.busy, s.away,
+         -- A range of users_directory_idx: the enum orders offline last.
+         (select count(*) from private.reader_presence_now n where n.recorded_status < 'offline' and n.status = 'offline')
+  from private.reader_directory_stats s
+  on conflict (minute) do update
+  set readers = excluded.readers, available = excluded.available, busy = excluded.busy, away = excluded.away,
+      online_stale = excluded.online_stale;
+
+  with past as (
+    delete from private.presence_tally t where t.minute < this_minute
+    returning t.minute, t.metric, t.count
+  ),
+  counters as (
+    insert into private.presence_minutes as m (minute, heartbeats_written, heartbeats_absorbed, failures_reported)
+    select p.minute,
+           coalesce(sum(p.count) filter (where p.metric = 'heartbeat_written'), 0),
+           coalesce(sum(p.count) filter (where p.metric = 'heartbeat_absorbed'), 0),
+           coalesce(sum(p.count) filter (where p.metric = 'failures_reported'), 0)
+    from past p
+    group by p.minute
+    on conflict (minute) do update
+    set heartbeats_written = m.heartbeats_written + excluded.heartbeats_written,
+        heartbeats_absorbed = m.heartbeats_absorbed + excluded.heartbeats_absorbed,
+        failures_reported = m.failures_reported + excluded.failures_reported
+  ),
+  transitions as (
+    insert into private.presence_minute_transitions as m (minute, cause, transitions)
+    select p.minute, substr(p.metric, length('transition:') + 1), sum(p.count)
+    from past p
+    where p.metric like 'transition:%'
+    group by p.minute, p.metric
+    on conflict (minute, cause) do update set transitions = m.transitions + excluded.transitions
+  )
+  select count(*) into folded from past;
+  return folded;
+end;
+$$;
+
+ALTER FUNCTION private.record_presence_minute() OWNER TO postgres;
+
+--
+-- Name: FUNCTION record_presence_minute(); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.record_presence_minute() IS 'The every-minute job: records the directory counts and the minute that ended, and folds past counters; returns the counter rows folded.';
+
+--
 -- Name: refresh_next_window_of_schedule(); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -1422,6 +1537,71 @@ ALTER FUNCTION private.refuse_reader_card_writes() OWNER TO postgres;
 COMMENT ON FUNCTION private.refuse_reader_card_writes() IS 'Refuses writes to public.reader_cards (reached only by roles granted writes, which none is).';
 
 --
+-- Name: require_admin(text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.require_admin(action text) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  if not private.is_admin() then
+    raise exception 'only admins %', action using errcode = '42501';
+  end if;
+end;
+$$;
+
+ALTER FUNCTION private.require_admin(action text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION require_admin(action text); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.require_admin(action text) IS 'Refuses (42501, "only admins <action>") a caller who is not an admin.';
+
+--
+-- Name: run_maintenance_job(text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.run_maintenance_job(job text) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $_$
+declare
+  job_work text;
+  started timestamptz := clock_timestamp();
+  result text;
+  changed integer;
+  failure text;
+begin
+  select j.work into job_work from private.presence_maintenance_jobs() j where j.job_name = job;
+  if job_work is null then
+    raise exception 'no maintenance job is named %', job using errcode = '22023';
+  end if;
+  begin
+    execute job_work into result;
+    changed := case when result ~ '^\d{1,9}$' then result::integer end;
+  exception when others then
+    failure := sqlstate || ': ' || sqlerrm;
+  end;
+  insert into private.maintenance_runs (job_name, started_at, duration_ms, rows_changed, error)
+  values (job, started, extract(epoch from clock_timestamp() - started) * 1000, changed, failure);
+  if failure is not null then
+    raise warning 'maintenance job % failed: %', job, failure;
+  end if;
+  return changed;
+end;
+$_$;
+
+ALTER FUNCTION private.run_maintenance_job(job text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION run_maintenance_job(job text); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.run_maintenance_job(job text) IS 'Runs a maintenance job''s work and logs the run (start, duration, rows changed, error); returns the rows changed.';
+
+--
 -- Name: session_is_active(uuid, uuid); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -1514,6 +1694,50 @@ ALTER FUNCTION private.sync_reader_approval() OWNER TO postgres;
 --
 
 COMMENT ON FUNCTION private.sync_reader_approval() IS 'Makes users.is_reader follow whether the application just written is approved.';
+
+--
+-- Name: tally_presence(text, integer); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.tally_presence(metric text, amount integer DEFAULT 1) RETURNS void
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  insert into private.presence_tally as t (minute, metric, shard, count)
+  values (date_trunc('minute', now()), metric, pg_backend_pid() % 16, amount)
+  on conflict (minute, metric, shard) do update set count = t.count + excluded.count;
+$$;
+
+ALTER FUNCTION private.tally_presence(metric text, amount integer) OWNER TO postgres;
+
+--
+-- Name: FUNCTION tally_presence(metric text, amount integer); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.tally_presence(metric text, amount integer) IS 'Adds to one of this minute''s presence counters.';
+
+--
+-- Name: tally_recorded_transitions(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.tally_recorded_transitions() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  perform private.tally_presence('transition:' || r.cause, r.transitions::integer)
+  from (select t.cause, count(*) as transitions from recorded t group by t.cause) r;
+  return null;
+end;
+$$;
+
+ALTER FUNCTION private.tally_recorded_transitions() OWNER TO postgres;
+
+--
+-- Name: FUNCTION tally_recorded_transitions(); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.tally_recorded_transitions() IS 'Counts the transitions a statement recorded, by cause.';
 
 --
 -- Name: time_transition_cause(public.presence_status, public.presence_status, timestamp with time zone, text); Type: FUNCTION; Schema: private; Owner: postgres
@@ -1903,6 +2127,168 @@ ALTER FUNCTION public.my_presence() OWNER TO postgres;
 COMMENT ON FUNCTION public.my_presence() IS 'The signed-in reader''s own presence, without reporting anything.';
 
 --
+-- Name: ops_maintenance_jobs(); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.ops_maintenance_jobs() RETURNS TABLE(job_name text, schedule text, last_started_at timestamp with time zone, last_duration_ms double precision, last_rows_changed integer, last_error text, runs_24h bigint, failures_24h bigint, server_time timestamp with time zone)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform private.require_admin('see the presence dashboard');
+  return query
+    select j.job_name, j.schedule, l.started_at, l.duration_ms, l.rows_changed, l.error,
+           d.runs, d.failures, now()
+    from private.presence_maintenance_jobs() j
+    left join lateral (
+      select r.started_at, r.duration_ms, r.rows_changed, r.error
+      from private.maintenance_runs r
+      where r.job_name = j.job_name
+      order by r.started_at desc
+      limit 1
+    ) l on true
+    cross join lateral (
+      select count(*) as runs, count(r.error) as failures
+      from private.maintenance_runs r
+      where r.job_name = j.job_name and r.started_at > now() - interval '24 hours'
+    ) d;
+end;
+$$;
+
+ALTER FUNCTION public.ops_maintenance_jobs() OWNER TO postgres;
+
+--
+-- Name: FUNCTION ops_maintenance_jobs(); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.ops_maintenance_jobs() IS 'Admins: every maintenance job with its schedule, its last run (start, duration, rows changed, error) and its runs and failures in 24 hours.';
+
+--
+-- Name: ops_maintenance_series(text); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.ops_maintenance_series(period text) RETURNS TABLE(bucket_start timestamp with time zone, job_name text, runs bigint, failures bigint, duration_ms_avg double precision, duration_ms_max double precision, rows_changed bigint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  bounds record := private.ops_series_bounds(period);
+begin
+  return query
+    select date_bin(bounds.bucket, r.started_at, timestamptz '2000-01-01'), r.job_name, count(*), count(r.error),
+           avg(r.duration_ms), max(r.duration_ms), coalesce(sum(r.rows_changed), 0)::bigint
+    from private.maintenance_runs r
+    where r.started_at >= bounds.since
+    group by 1, 2
+    order by 1, 2;
+end;
+$$;
+
+ALTER FUNCTION public.ops_maintenance_series(period text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION ops_maintenance_series(period text); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.ops_maintenance_series(period text) IS 'Admins: maintenance runs per chart bucket and job over 24 hours, 7 days or 30 days: runs, failures, duration and rows changed.';
+
+--
+-- Name: ops_presence_now(); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.ops_presence_now() RETURNS TABLE(readers bigint, available bigint, busy bigint, away bigint, online_stale bigint, offline bigint, minute timestamp with time zone, heartbeats_written integer, heartbeats_absorbed integer, failures_reported integer, server_time timestamp with time zone)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform private.require_admin('see the presence dashboard');
+  return query
+    select c.readers, c.available, c.busy, c.away,
+           (select count(*) from private.reader_presence_now n where n.recorded_status < 'offline' and n.status = 'offline'),
+           c.readers - c.available - c.busy - c.away,
+           m.minute, coalesce(m.heartbeats_written, 0), coalesce(m.heartbeats_absorbed, 0), coalesce(m.failures_reported, 0),
+           now()
+    from private.count_reader_directory() c
+    left join lateral (
+      select * from private.presence_minutes pm
+      where pm.minute = date_trunc('minute', now()) - interval '1 minute'
+    ) m on true;
+end;
+$$;
+
+ALTER FUNCTION public.ops_presence_now() OWNER TO postgres;
+
+--
+-- Name: FUNCTION ops_presence_now(); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.ops_presence_now() IS 'Admins: readers by status now (and recorded online but already offline), and the last full minute''s heartbeats and failures.';
+
+--
+-- Name: ops_presence_series(text); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.ops_presence_series(period text) RETURNS TABLE(bucket_start timestamp with time zone, online_avg numeric, online_peak integer, available_avg numeric, heartbeats bigint, failures bigint, failure_rate numeric, online_stale_peak integer, minutes_seen bigint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  bounds record := private.ops_series_bounds(period);
+begin
+  return query
+    select date_bin(bounds.bucket, m.minute, timestamptz '2000-01-01'),
+           round(avg(m.available + m.busy + m.away), 1),
+           max(m.available + m.busy + m.away),
+           round(avg(m.available), 1),
+           sum(m.heartbeats_written + m.heartbeats_absorbed),
+           sum(m.failures_reported),
+           round(sum(m.failures_reported)::numeric / nullif(sum(m.heartbeats_written + m.heartbeats_absorbed + m.failures_reported), 0), 4),
+           max(m.online_stale),
+           count(m.readers)
+    from private.presence_minutes m
+    where m.minute >= bounds.since
+    group by 1
+    order by 1;
+end;
+$$;
+
+ALTER FUNCTION public.ops_presence_series(period text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION ops_presence_series(period text); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.ops_presence_series(period text) IS 'Admins: presence per chart bucket over 24 hours, 7 days or 30 days: readers online, heartbeats, failures and their rate.';
+
+--
+-- Name: ops_transition_series(text); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.ops_transition_series(period text) RETURNS TABLE(bucket_start timestamp with time zone, cause text, transitions bigint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  bounds record := private.ops_series_bounds(period);
+begin
+  return query
+    select date_bin(bounds.bucket, t.minute, timestamptz '2000-01-01'), t.cause, sum(t.transitions)::bigint
+    from private.presence_minute_transitions t
+    where t.minute >= bounds.since
+    group by 1, 2
+    order by 1, 2;
+end;
+$$;
+
+ALTER FUNCTION public.ops_transition_series(period text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION ops_transition_series(period text); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.ops_transition_series(period text) IS 'Admins: transitions recorded per chart bucket and cause over 24 hours, 7 days or 30 days.';
+
+--
 -- Name: purge_availability_notifications(interval); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -1959,6 +2345,47 @@ ALTER FUNCTION public.purge_presence_audit_log(older_than interval) OWNER TO pos
 --
 
 COMMENT ON FUNCTION public.purge_presence_audit_log(older_than interval) IS 'Removes audit rows older than the given age (default 30 days); returns how many.';
+
+--
+-- Name: purge_presence_observability(interval); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.purge_presence_observability(older_than interval DEFAULT '35 days'::interval) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  cutoff timestamptz := now() - older_than;
+  removed integer := 0;
+  more integer;
+begin
+  if older_than < interval '1 day' then
+    raise exception 'refusing to purge presence history younger than a day (asked for %)', older_than using errcode = '22023';
+  end if;
+  delete from private.presence_minutes where minute < cutoff;
+  get diagnostics more = row_count;
+  removed := removed + more;
+  delete from private.presence_minute_transitions where minute < cutoff;
+  get diagnostics more = row_count;
+  removed := removed + more;
+  delete from private.maintenance_runs where started_at < cutoff;
+  get diagnostics more = row_count;
+  removed := removed + more;
+  delete from private.presence_failure_reports where reported_at < cutoff;
+  get diagnostics more = row_count;
+  removed := removed + more;
+  raise log 'presence observability retention: removed % rows older than %', removed, older_than;
+  return removed;
+end;
+$$;
+
+ALTER FUNCTION public.purge_presence_observability(older_than interval) OWNER TO postgres;
+
+--
+-- Name: FUNCTION purge_presence_observability(older_than interval); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.purge_presence_observability(older_than interval) IS 'Removes presence minutes, transitions per minute, maintenance runs and failure reports older than the given age (default 35 days: the dashboard shows 30); returns how many.';
 
 --
 -- Name: reader_directory_summary(); Type: FUNCTION; Schema: public; Owner: postgres
@@ -2051,6 +2478,7 @@ begin
     and (d.last_seen_at < now() - private.presence_heartbeat_min_interval()
          or d.last_input_at < input_at - private.presence_heartbeat_min_interval());
   if found then
+    perform private.tally_presence('heartbeat_written');
     -- Live before and after: only input can have changed the status (away to available).
     return private.settle_presence(caller.reader, 'heartbeat');
   end if;
@@ -2061,18 +2489,18 @@ begin
   select u.recorded_status into recorded from public.users u where u.id = caller.reader for update;
 
   if exists (select from private.reader_devices d
-             where d.session_id = caller.session and private.device_is_live(d.last_seen_at, now())) then
-    -- Heard less than 15 seconds ago: absorbed, nothing written.
-    return (select private.own_presence(n) from private.reader_presence_now n where n.reader_id = caller.reader);
-  end if;
-  if recorded = 'offline' and not private.presence_transition_allowed(caller.reader) then
-    -- Too many transitions this minute: absorbed; the next heartbeat brings the reader back.
+             where d.session_id = caller.session and private.device_is_live(d.last_seen_at, now()))
+     -- Too many transitions this minute: the next heartbeat brings the reader back.
+     or (recorded = 'offline' and not private.presence_transition_allowed(caller.reader)) then
+    -- Heard less than 15 seconds ago, or over the limit: absorbed, nothing written.
+    perform private.tally_presence('heartbeat_absorbed');
     return (select private.own_presence(n) from private.reader_presence_now n where n.reader_id = caller.reader);
   end if;
 
   insert into private.reader_devices as d (session_id, reader_id, last_seen_at, last_input_at)
   values (caller.session, caller.reader, now(), input_at)
   on conflict (session_id) do update set last_seen_at = excluded.last_seen_at, last_input_at = excluded.last_input_at;
+  perform private.tally_presence('heartbeat_written');
   return private.settle_presence(caller.reader, 'heartbeat');
 end;
 $$;
@@ -2084,6 +2512,48 @@ ALTER FUNCTION public.reader_heartbeat(idle_seconds integer) OWNER TO postgres;
 --
 
 COMMENT ON FUNCTION public.reader_heartbeat(idle_seconds integer) IS 'A signed-in reader''s device says "still here" (idle_seconds since its last input); returns their own presence and the server time.';
+
+--
+-- Name: report_presence_failures(integer, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.report_presence_failures(failures integer, first_failed_at timestamp with time zone, last_failed_at timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  caller record := private.presence_caller();
+begin
+  if failures is null or failures not between 1 and 10000 then
+    raise exception 'failures must be between 1 and 10000, got %', coalesce(failures::text, 'null') using errcode = '22023';
+  end if;
+  if first_failed_at is null or last_failed_at is null or first_failed_at > last_failed_at then
+    raise exception 'first_failed_at and last_failed_at are required, first not after last' using errcode = '22023';
+  end if;
+  -- A browser's clock may be a little ahead; a report is of the last day, not of the future.
+  if first_failed_at < now() - interval '1 day' or last_failed_at > now() + interval '5 minutes' then
+    raise exception 'failures are reported within a day, got % to %', first_failed_at, last_failed_at using errcode = '22023';
+  end if;
+  -- One report a minute per reader; the row lock makes two concurrent reports take turns.
+  perform from public.users u where u.id = caller.reader for update;
+  if exists (select from private.presence_failure_reports r
+             where r.reader_id = caller.reader and r.reported_at > now() - interval '1 minute') then
+    raise exception 'presence failures were reported less than a minute ago: add these to the next report'
+      using errcode = 'PT429';
+  end if;
+  insert into private.presence_failure_reports (reader_id, failures, first_failed_at, last_failed_at)
+  values (caller.reader, failures, first_failed_at, last_failed_at);
+  perform private.tally_presence('failures_reported', failures);
+end;
+$$;
+
+ALTER FUNCTION public.report_presence_failures(failures integer, first_failed_at timestamp with time zone, last_failed_at timestamp with time zone) OWNER TO postgres;
+
+--
+-- Name: FUNCTION report_presence_failures(failures integer, first_failed_at timestamp with time zone, last_failed_at timestamp with time zone); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.report_presence_failures(failures integer, first_failed_at timestamp with time zone, last_failed_at timestamp with time zone) IS 'A signed-in reader''s browser reports presence requests that failed (1 to 10000, within the last day); one report a minute (429 otherwise).';
 
 --
 -- Name: set_admin(uuid, boolean); Type: FUNCTION; Schema: public; Owner: postgres
@@ -2181,6 +2651,138 @@ ALTER FUNCTION public.set_reader_status(status public.presence_status, message t
 --
 
 COMMENT ON FUNCTION public.set_reader_status(status public.presence_status, message text, expires_at timestamp with time zone) IS 'A reader chooses available, busy (ends by itself after 2 hours unless expires_at says), away or offline (appear offline), with an optional message.';
+
+--
+-- Name: maintenance_runs; Type: TABLE; Schema: private; Owner: postgres
+--
+
+CREATE TABLE private.maintenance_runs (
+    id bigint NOT NULL,
+    job_name text NOT NULL,
+    started_at timestamp with time zone NOT NULL,
+    duration_ms double precision NOT NULL,
+    rows_changed integer,
+    error text
+);
+
+ALTER TABLE private.maintenance_runs OWNER TO postgres;
+
+--
+-- Name: TABLE maintenance_runs; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON TABLE private.maintenance_runs IS 'One row per maintenance job run, written by private.run_maintenance_job() whoever schedules it.';
+
+--
+-- Name: maintenance_runs_id_seq; Type: SEQUENCE; Schema: private; Owner: postgres
+--
+
+ALTER TABLE private.maintenance_runs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME private.maintenance_runs_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: presence_failure_reports; Type: TABLE; Schema: private; Owner: postgres
+--
+
+CREATE TABLE private.presence_failure_reports (
+    id bigint NOT NULL,
+    reader_id uuid NOT NULL,
+    reported_at timestamp with time zone DEFAULT now() NOT NULL,
+    failures integer NOT NULL,
+    first_failed_at timestamp with time zone NOT NULL,
+    last_failed_at timestamp with time zone NOT NULL,
+    CONSTRAINT presence_failure_reports_check CHECK ((first_failed_at <= last_failed_at)),
+    CONSTRAINT presence_failure_reports_failures_check CHECK (((failures >= 1) AND (failures <= 10000)))
+);
+
+ALTER TABLE private.presence_failure_reports OWNER TO postgres;
+
+--
+-- Name: TABLE presence_failure_reports; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON TABLE private.presence_failure_reports IS 'Presence requests a reader''s browser saw fail (how many, first and last), reported after it reconnected.';
+
+--
+-- Name: presence_failure_reports_id_seq; Type: SEQUENCE; Schema: private; Owner: postgres
+--
+
+ALTER TABLE private.presence_failure_reports ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME private.presence_failure_reports_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: presence_minute_transitions; Type: TABLE; Schema: private; Owner: postgres
+--
+
+CREATE TABLE private.presence_minute_transitions (
+    minute timestamp with time zone NOT NULL,
+    cause text NOT NULL,
+    transitions integer NOT NULL
+);
+
+ALTER TABLE private.presence_minute_transitions OWNER TO postgres;
+
+--
+-- Name: TABLE presence_minute_transitions; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON TABLE private.presence_minute_transitions IS 'Transitions recorded per minute, by cause.';
+
+--
+-- Name: presence_minutes; Type: TABLE; Schema: private; Owner: postgres
+--
+
+CREATE TABLE private.presence_minutes (
+    minute timestamp with time zone NOT NULL,
+    readers integer,
+    available integer,
+    busy integer,
+    away integer,
+    online_stale integer,
+    heartbeats_written integer DEFAULT 0 NOT NULL,
+    heartbeats_absorbed integer DEFAULT 0 NOT NULL,
+    failures_reported integer DEFAULT 0 NOT NULL
+);
+
+ALTER TABLE private.presence_minutes OWNER TO postgres;
+
+--
+-- Name: TABLE presence_minutes; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON TABLE private.presence_minutes IS 'Presence per minute: counts by status at its end, heartbeats written and absorbed and failures reported during it.';
+
+--
+-- Name: presence_tally; Type: TABLE; Schema: private; Owner: postgres
+--
+
+CREATE UNLOGGED TABLE private.presence_tally (
+    minute timestamp with time zone NOT NULL,
+    metric text NOT NULL,
+    shard smallint NOT NULL,
+    count integer NOT NULL,
+    CONSTRAINT presence_tally_metric_check CHECK (((metric = ANY (ARRAY['heartbeat_written'::text, 'heartbeat_absorbed'::text, 'failures_reported'::text])) OR (metric ~ '^transition:[a-z_]{1,32}$'::text)))
+);
+
+ALTER TABLE private.presence_tally OWNER TO postgres;
+
+--
+-- Name: TABLE presence_tally; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON TABLE private.presence_tally IS 'This minute''s presence counters by backend shard; the minute job folds past minutes into presence_minutes.';
 
 --
 -- Name: reader_directory_stats; Type: TABLE; Schema: private; Owner: postgres
@@ -2428,6 +3030,41 @@ COMMENT ON TABLE public.reader_schedules IS 'A reader''s time zone, in which the
 COMMENT ON COLUMN public.reader_schedules.next_window_refresh_at IS 'When private.refresh_reader_next_windows() next recomputes the reader''s next window (written by the database).';
 
 --
+-- Name: maintenance_runs maintenance_runs_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.maintenance_runs
+    ADD CONSTRAINT maintenance_runs_pkey PRIMARY KEY (id);
+
+--
+-- Name: presence_failure_reports presence_failure_reports_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.presence_failure_reports
+    ADD CONSTRAINT presence_failure_reports_pkey PRIMARY KEY (id);
+
+--
+-- Name: presence_minute_transitions presence_minute_transitions_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.presence_minute_transitions
+    ADD CONSTRAINT presence_minute_transitions_pkey PRIMARY KEY (minute, cause);
+
+--
+-- Name: presence_minutes presence_minutes_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.presence_minutes
+    ADD CONSTRAINT presence_minutes_pkey PRIMARY KEY (minute);
+
+--
+-- Name: presence_tally presence_tally_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.presence_tally
+    ADD CONSTRAINT presence_tally_pkey PRIMARY KEY (minute, metric, shard);
+
+--
 -- Name: reader_devices reader_devices_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
 --
 
@@ -2524,6 +3161,30 @@ ALTER TABLE ONLY public.reader_schedules
 
 ALTER TABLE ONLY public.users
     ADD CONSTRAINT users_pkey PRIMARY KEY (id);
+
+--
+-- Name: maintenance_runs_job_idx; Type: INDEX; Schema: private; Owner: postgres
+--
+
+CREATE INDEX maintenance_runs_job_idx ON private.maintenance_runs USING btree (job_name, started_at DESC);
+
+--
+-- Name: maintenance_runs_started_at_idx; Type: INDEX; Schema: private; Owner: postgres
+--
+
+CREATE INDEX maintenance_runs_started_at_idx ON private.maintenance_runs USING brin (started_at);
+
+--
+-- Name: presence_failure_reports_reader_idx; Type: INDEX; Schema: private; Owner: postgres
+--
+
+CREATE INDEX presence_failure_reports_reader_idx ON private.presence_failure_reports USING btree (reader_id, reported_at DESC);
+
+--
+-- Name: presence_failure_reports_reported_at_idx; Type: INDEX; Schema: private; Owner: postgres
+--
+
+CREATE INDEX presence_failure_reports_reported_at_idx ON private.presence_failure_reports USING brin (reported_at);
 
 --
 -- Name: reader_devices_reader_id_idx; Type: INDEX; Schema: private; Owner: postgres
@@ -2718,10 +3379,23 @@ CREATE TRIGGER sync_reader_approval_on_insert AFTER INSERT ON public.reader_appl
 CREATE TRIGGER sync_reader_approval_on_update AFTER UPDATE OF status ON public.reader_applications FOR EACH ROW WHEN ((old.status IS DISTINCT FROM new.status)) EXECUTE FUNCTION private.sync_reader_approval();
 
 --
+-- Name: presence_audit_log tally_recorded_transitions; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER tally_recorded_transitions AFTER INSERT ON public.presence_audit_log REFERENCING NEW TABLE AS recorded FOR EACH STATEMENT EXECUTE FUNCTION private.tally_recorded_transitions();
+
+--
 -- Name: users users_touch_updated_at; Type: TRIGGER; Schema: public; Owner: postgres
 --
 
 CREATE TRIGGER users_touch_updated_at BEFORE UPDATE OF display_name, avatar_url, bio, specialties, is_reader, average_rating, review_count, level_id ON public.users FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
+
+--
+-- Name: presence_failure_reports presence_failure_reports_reader_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.presence_failure_reports
+    ADD CONSTRAINT presence_failure_reports_reader_id_fkey FOREIGN KEY (reader_id) REFERENCES public.users(id) ON DELETE CASCADE;
 
 --
 -- Name: reader_devices reader_devices_reader_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: postgres
@@ -3152,6 +3826,18 @@ REVOKE ALL ON FUNCTION private.next_reader_window(reader uuid, after timestamp w
 REVOKE ALL ON FUNCTION private.notify_followers_of_available_readers() FROM PUBLIC;
 
 --
+-- Name: FUNCTION ops_period_bucket(period text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.ops_period_bucket(period text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION ops_series_bounds(period text, OUT since timestamp with time zone, OUT bucket interval); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.ops_series_bounds(period text, OUT since timestamp with time zone, OUT bucket interval) FROM PUBLIC;
+
+--
 -- Name: FUNCTION presence_auto_away_after(); Type: ACL; Schema: private; Owner: postgres
 --
 
@@ -3309,6 +3995,12 @@ REVOKE ALL ON FUNCTION private.record_devices_left() FROM PUBLIC;
 REVOKE ALL ON FUNCTION private.record_due_transitions(silence_cause text, silent_for interval) FROM PUBLIC;
 
 --
+-- Name: FUNCTION record_presence_minute(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.record_presence_minute() FROM PUBLIC;
+
+--
 -- Name: FUNCTION refresh_next_window_of_schedule(); Type: ACL; Schema: private; Owner: postgres
 --
 
@@ -3345,6 +4037,18 @@ REVOKE ALL ON FUNCTION private.refresh_reader_next_windows() FROM PUBLIC;
 REVOKE ALL ON FUNCTION private.refuse_reader_card_writes() FROM PUBLIC;
 
 --
+-- Name: FUNCTION require_admin(action text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.require_admin(action text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION run_maintenance_job(job text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.run_maintenance_job(job text) FROM PUBLIC;
+
+--
 -- Name: FUNCTION session_is_active(reader uuid, session uuid); Type: ACL; Schema: private; Owner: postgres
 --
 
@@ -3361,6 +4065,18 @@ REVOKE ALL ON FUNCTION private.settle_presence(reader uuid, cause text) FROM PUB
 --
 
 REVOKE ALL ON FUNCTION private.sync_reader_approval() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tally_presence(metric text, amount integer); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.tally_presence(metric text, amount integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION tally_recorded_transitions(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.tally_recorded_transitions() FROM PUBLIC;
 
 --
 -- Name: FUNCTION time_transition_cause(new_status public.presence_status, chosen public.presence_status, expires_at timestamp with time zone, silence_cause text); Type: ACL; Schema: private; Owner: postgres
@@ -3466,6 +4182,41 @@ REVOKE ALL ON FUNCTION public.my_presence() FROM PUBLIC;
 GRANT ALL ON FUNCTION public.my_presence() TO authenticated;
 
 --
+-- Name: FUNCTION ops_maintenance_jobs(); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.ops_maintenance_jobs() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.ops_maintenance_jobs() TO authenticated;
+
+--
+-- Name: FUNCTION ops_maintenance_series(period text); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.ops_maintenance_series(period text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.ops_maintenance_series(period text) TO authenticated;
+
+--
+-- Name: FUNCTION ops_presence_now(); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.ops_presence_now() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.ops_presence_now() TO authenticated;
+
+--
+-- Name: FUNCTION ops_presence_series(period text); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.ops_presence_series(period text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.ops_presence_series(period text) TO authenticated;
+
+--
+-- Name: FUNCTION ops_transition_series(period text); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.ops_transition_series(period text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.ops_transition_series(period text) TO authenticated;
+
+--
 -- Name: FUNCTION purge_availability_notifications(older_than interval); Type: ACL; Schema: public; Owner: postgres
 --
 
@@ -3478,6 +4229,13 @@ GRANT ALL ON FUNCTION public.purge_availability_notifications(older_than interva
 
 REVOKE ALL ON FUNCTION public.purge_presence_audit_log(older_than interval) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.purge_presence_audit_log(older_than interval) TO service_role;
+
+--
+-- Name: FUNCTION purge_presence_observability(older_than interval); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.purge_presence_observability(older_than interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.purge_presence_observability(older_than interval) TO service_role;
 
 --
 -- Name: FUNCTION reader_directory_summary(); Type: ACL; Schema: public; Owner: postgres
@@ -3501,6 +4259,13 @@ GRANT ALL ON FUNCTION public.reader_go_offline() TO authenticated;
 
 REVOKE ALL ON FUNCTION public.reader_heartbeat(idle_seconds integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.reader_heartbeat(idle_seconds integer) TO authenticated;
+
+--
+-- Name: FUNCTION report_presence_failures(failures integer, first_failed_at timestamp with time zone, last_failed_at timestamp with time zone); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.report_presence_failures(failures integer, first_failed_at timestamp with time zone, last_failed_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.report_presence_failures(failures integer, first_failed_at timestamp with time zone, last_failed_at timestamp with time zone) TO authenticated;
 
 --
 -- Name: FUNCTION set_admin(user_id uuid, admin boolean); Type: ACL; Schema: public; Owner: postgres

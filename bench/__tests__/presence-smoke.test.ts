@@ -79,8 +79,13 @@ test('a tiny benchmark runs end to end and writes its report, JSON and chart', a
     const favourites = step.reads.find((read) => read.name === FAVOURITES_PAGE)!;
     expect(favourites.plan).toContain('Function Scan on favourite_reader_cards');
     expect(favourites.plan).toMatch(/Limit .*actual time=[\d.]+\.\.[\d.]+ rows=24 /);
-    expect(step.cleanups.map((cleanup) => cleanup.fn)).toEqual(['mark_inactive_readers_offline', 'cleanup_reader_presence', 'refresh_reader_directory_stats']);
-    for (const cleanup of step.cleanups.filter((c) => c.fn !== 'refresh_reader_directory_stats')) {
+    expect(step.cleanups.map((cleanup) => cleanup.fn)).toEqual([
+      'mark_inactive_readers_offline',
+      'cleanup_reader_presence',
+      'refresh_reader_directory_stats',
+      'record_presence_minute',
+    ]);
+    for (const cleanup of step.cleanups.filter((c) => c.fn === 'mark_inactive_readers_offline' || c.fn === 'cleanup_reader_presence')) {
       expect(cleanup.changed).toBe(step.stale);
       // One non-HOT update of each stale reader's recorded status (it leads users_directory_idx).
       expect(cleanup.cost.updates).toBe(step.stale);
@@ -92,6 +97,11 @@ test('a tiny benchmark runs end to end and writes its report, JSON and chart', a
     const counts = step.cleanups.find((c) => c.fn === 'refresh_reader_directory_stats')!;
     expect(counts.changed).toBeNull();
     expect(counts.plan).toContain('Insert on reader_directory_stats');
+    // The minute's recording: the same counts, the minute's row, the stale readers counted.
+    const minute = step.cleanups.find((c) => c.fn === 'record_presence_minute')!;
+    expect(minute.plan).toContain('Insert on reader_directory_stats');
+    expect(minute.plan).toContain('Insert on presence_minutes');
+    expect(minute.cost.updates).toBeLessThan(step.stale);
   }
   expect(results.heartbeats.map((round) => round.path)).toEqual(['project', 'seed']);
   for (const round of results.heartbeats) {

@@ -1,14 +1,15 @@
 import type pg from 'pg';
-import { autoExplained, writeCostBetween, type WriteCost } from './database-counters.ts';
+import { autoExplained } from '../../tests/support/auto-explain.ts';
+import { writeCostBetween, type WriteCost } from './database-counters.ts';
 import { clearStaleReaders, makeStaleReaders } from './dataset.ts';
 
-export type PresenceJob = 'mark_inactive_readers_offline' | 'cleanup_reader_presence' | 'refresh_reader_directory_stats';
+export type PresenceJob = 'mark_inactive_readers_offline' | 'cleanup_reader_presence' | 'refresh_reader_directory_stats' | 'record_presence_minute';
 
 export interface CleanupMeasure {
   fn: PresenceJob;
   /** Stale readers (a device heard eleven minutes ago, recorded available) present when it ran. */
   stale: number;
-  /** Readers whose status it recorded; null for a job that records no transitions. */
+  /** Readers whose status it recorded (the minute's recording: counter rows folded); null for a job that changes nothing it counts. */
   changed: number | null;
   /** Median, fastest and slowest of the repeats, as seen by a client on 127.0.0.1. */
   ms: { median: number; min: number; max: number };
@@ -56,11 +57,15 @@ export const PRESENCE_JOBS: JobCall[] = [
   { fn: 'mark_inactive_readers_offline', call: 'select public.mark_inactive_readers_offline() as changed', onStale: true },
   { fn: 'cleanup_reader_presence', call: 'select public.cleanup_reader_presence() as changed', onStale: true },
   { fn: 'refresh_reader_directory_stats', call: 'select private.refresh_reader_directory_stats(), null::integer as changed', onStale: false },
+  // The every-minute job that runs: the directory counts above, plus the minute's row of the
+  // presence series (readers recorded online but stale counted too) and this minute's counters.
+  { fn: 'record_presence_minute', call: 'select private.record_presence_minute() as changed', onStale: true },
 ];
 
 /**
- * Each job, `repeats` times: the cleanups on `stale` readers whose device went silent eleven minutes
- * ago while they are recorded available, the directory counts on the data set as it is.
+ * Each job, `repeats` times: the cleanups and the minute's recording on `stale` readers whose device
+ * went silent eleven minutes ago while they are recorded available, the directory counts on the
+ * data set as it is.
  */
 export async function measureCleanups(db: pg.Client, stale: number, repeats = 3): Promise<CleanupMeasure[]> {
   const results: CleanupMeasure[] = [];

@@ -8,7 +8,8 @@ import type pg from 'pg';
 import { signJwt } from '../../local-stack/jwt.ts';
 import type { BenchStack } from './bench-stack.ts';
 import { cpuSecondsBetween, cpuSecondsNow, type CpuSeconds } from './process-cpu.ts';
-import { autoExplained, walPosition, writeCostBetween, type WriteCost } from './database-counters.ts';
+import { autoExplained } from '../../tests/support/auto-explain.ts';
+import { walPosition, writeCostBetween, type WriteCost } from './database-counters.ts';
 import type { SimulatedDevice } from './dataset.ts';
 import { runLoad, type LoadResult } from './load.ts';
 

@@ -22,6 +22,7 @@ export function fakePresenceApi() {
     heartbeat: vi.fn<PresenceApi['heartbeat']>(() => Promise.resolve(ownPresence())),
     goOffline: vi.fn<PresenceApi['goOffline']>(() => Promise.resolve(ownPresence({ status: 'offline' }))),
     goOfflineOnUnload: vi.fn<PresenceApi['goOfflineOnUnload']>(),
+    reportFailures: vi.fn<PresenceApi['reportFailures']>(() => Promise.resolve()),
     setStatus: vi.fn<PresenceApi['setStatus']>((choice) =>
       Promise.resolve(ownPresence({ status: choice.status, chosenStatus: choice.status, statusMessage: choice.message || null, expiresAt: choice.expiresAt })),
     ),

@@ -1,4 +1,4 @@
--- Rolls back every migration in supabase/migrations (20251125000100 to 20251125000900): the pg_cron
+-- Rolls back every migration in supabase/migrations (20251125000100 to 20251125001000): the pg_cron
 -- jobs, the views, functions, triggers, tables, types and the private schema, and their lines in the
 -- Supabase CLI's history, so that `supabase db push` applies them again. Leaves auth users and
 -- sessions alone. Destroys profile, presence and audit data.
@@ -16,7 +16,7 @@ begin
       select jobname from cron.job
       where jobname in ('mark-inactive-readers-offline', 'cleanup-reader-presence', 'purge-presence-audit-log',
                         'refresh-reader-directory-stats', 'purge-availability-notifications',
-                        'refresh-reader-next-windows')
+                        'refresh-reader-next-windows', 'record-presence-minute', 'purge-presence-observability')
     loop
       perform cron.unschedule(job.jobname);
     end loop;
@@ -52,6 +52,10 @@ begin
   drop function if exists public.set_admin(uuid, boolean);
   drop function if exists public.apply_as_reader();
   drop function if exists public.decide_reader_application(uuid, boolean, text);
+  drop function if exists public.report_presence_failures(integer, timestamptz, timestamptz);
+  drop function if exists public.purge_presence_observability(interval);
+  drop function if exists public.ops_presence_now(), public.ops_maintenance_jobs(), public.ops_presence_series(text),
+    public.ops_transition_series(text), public.ops_maintenance_series(text);
   drop schema if exists private cascade;
 
   drop table if exists public.reader_applications;
@@ -76,6 +80,7 @@ begin
 
   delete from supabase_migrations.schema_migrations
   where version in ('20251125000100', '20251125000200', '20251125000300', '20251125000400', '20251125000500',
-                  '20251125000600', '20251125000700', '20251125000800', '20251125000900');
+                  '20251125000600', '20251125000700', '20251125000800', '20251125000900',
+                    '20251125001000');
 end;
 $rollback$;

@@ -49,7 +49,8 @@ test("the schedule migration created pg_cron's jobs from the job list, and the l
     'mark-inactive-readers-offline',
     'purge-availability-notifications',
     'purge-presence-audit-log',
-    'refresh-reader-directory-stats',
+    'purge-presence-observability',
+    'record-presence-minute',
     'refresh-reader-next-windows',
   ]);
   expect(logged).toContain('scheduler: pg_cron runs the presence jobs on this server');
@@ -87,9 +88,21 @@ test('pg_cron really runs the minute jobs: a silent reader goes offline by itsel
   expect(await sql(stack, 'select recorded_status::text as status from public.users where id = $1', [DEMO_IDS.orion])).toEqual([{ status: 'offline' }]);
   expect(await auditOf(db, DEMO_IDS.luna)).toEqual([]);
 
-  await nextSuccessfulRun('refresh-reader-directory-stats', startedAt);
+  await nextSuccessfulRun('record-presence-minute', startedAt);
   expect(await sql(stack, 'select available::int, computed_at >= $1 as fresh from private.reader_directory_stats', [startedAt])).toEqual([
     { available: 1, fresh: true },
+  ]);
+  // Both runs are in the run log, as the local scheduler's would be: pg_cron ran the logged command.
+  expect(
+    await sql(
+      stack,
+      `select job_name, bool_and(error is null) as ok from private.maintenance_runs
+       where started_at >= $1 and job_name in ('mark-inactive-readers-offline', 'record-presence-minute') group by job_name order by job_name`,
+      [startedAt],
+    ),
+  ).toEqual([
+    { job_name: 'mark-inactive-readers-offline', ok: true },
+    { job_name: 'record-presence-minute', ok: true },
   ]);
 }, 180_000);
 

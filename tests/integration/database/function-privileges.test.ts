@@ -102,7 +102,13 @@ const PUBLIC_READS = [
 ];
 
 // A signed-in reader's presence path (each refuses anyone who is not a reader with a session).
-const PRESENCE_PATH = ['my_presence()', 'reader_go_offline()', 'reader_heartbeat(integer)', 'set_reader_status(presence_status,text,timestamp with time zone)'];
+const PRESENCE_PATH = [
+  'my_presence()',
+  'reader_go_offline()',
+  'reader_heartbeat(integer)',
+  'report_presence_failures(integer,timestamp with time zone,timestamp with time zone)',
+  'set_reader_status(presence_status,text,timestamp with time zone)',
+];
 
 // A signed-in client's favourites page and notifications (each acts on the caller's own rows only).
 const CLIENT_PATH = ['favourite_reader_cards(integer,integer)', 'mark_availability_notifications_read(bigint[])'];
@@ -111,12 +117,16 @@ const CLIENT_PATH = ['favourite_reader_cards(integer,integer)', 'mark_availabili
 // policies call as the signed-in user).
 const APPLICATIONS = ['apply_as_reader()', 'decide_reader_application(uuid,boolean,text)', 'private.is_admin()', 'set_admin(uuid,boolean)'];
 
+// The /ops dashboard's reads (each refuses anyone but an admin, private.require_admin()).
+const DASHBOARD = ['ops_maintenance_jobs()', 'ops_maintenance_series(text)', 'ops_presence_now()', 'ops_presence_series(text)', 'ops_transition_series(text)'];
+
 // Ops through the API: the jobs an operator may run with the service key.
 const OPS = [
   'cleanup_reader_presence()',
   'mark_inactive_readers_offline()',
   'purge_availability_notifications(interval)',
   'purge_presence_audit_log(interval)',
+  'purge_presence_observability(interval)',
 ];
 
 const sorted = (list: string[]) => [...list].sort();
@@ -128,7 +138,7 @@ describe('who may execute what', () => {
 
   test('authenticated executes the public reads, the pure rules and the presence path', async () => {
     expect(await executableBy('authenticated')).toEqual(
-      sorted([...PUBLIC_READS, ...THE_PUSH_TOPIC, ...PRESENCE_PATH, ...CLIENT_PATH, ...APPLICATIONS, ...THE_TIME_ZONE_RULE]),
+      sorted([...PUBLIC_READS, ...THE_PUSH_TOPIC, ...PRESENCE_PATH, ...CLIENT_PATH, ...APPLICATIONS, ...DASHBOARD, ...THE_TIME_ZONE_RULE]),
     );
   });
 

@@ -4,6 +4,7 @@
  * directory counts, audit retention, deleting users, the job list, and the query plans at 100,000
  * readers. Readers' states are set with the fixtures (tests/support/presence-fixtures.ts).
  */
+import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { PROJECT_DIR } from '../../../local-stack/config.ts';
 import { runSupabaseCli } from '../../../local-stack/migrations.ts';
@@ -19,6 +20,7 @@ import {
   setChoice,
   type PresenceQuery,
 } from '../../support/presence-fixtures.ts';
+import { autoExplained } from '../../support/auto-explain.ts';
 import { dbOf, DEMO_IDS, sql, startTestStack } from '../../support/test-stack.ts';
 
 const { luna: LUNA, orion: ORION, selene: SELENE, rowan: ROWAN } = DEMO_IDS;
@@ -244,21 +246,66 @@ describe('deleting a user', () => {
 });
 
 describe('the job list', () => {
-  test('private.presence_maintenance_jobs() lists the six jobs; without pg_cron the migration scheduled nothing', async () => {
+  test('private.presence_maintenance_jobs() lists the seven jobs, each run through the run log; without pg_cron the migration scheduled nothing', async () => {
     expect(await sql(stack, "select to_regnamespace('cron') is null as absent")).toEqual([{ absent: true }]);
-    expect(await sql(stack, 'select job_name, schedule, command from private.presence_maintenance_jobs() order by job_name')).toEqual([
-      { job_name: 'cleanup-reader-presence', schedule: '*/10 * * * *', command: 'select public.cleanup_reader_presence()' },
-      { job_name: 'mark-inactive-readers-offline', schedule: '* * * * *', command: 'select public.mark_inactive_readers_offline()' },
-      { job_name: 'purge-availability-notifications', schedule: '23 3 * * *', command: 'select public.purge_availability_notifications()' },
-      { job_name: 'purge-presence-audit-log', schedule: '17 3 * * *', command: 'select public.purge_presence_audit_log()' },
-      { job_name: 'refresh-reader-directory-stats', schedule: '* * * * *', command: 'select private.refresh_reader_directory_stats()' },
-      { job_name: 'refresh-reader-next-windows', schedule: '* * * * *', command: 'select private.refresh_reader_next_windows()' },
+    const logged = (name: string) => `select private.run_maintenance_job('${name}')`;
+    expect(await sql(stack, 'select job_name, schedule, command, work from private.presence_maintenance_jobs() order by job_name')).toEqual([
+      {
+        job_name: 'cleanup-reader-presence',
+        schedule: '*/10 * * * *',
+        command: logged('cleanup-reader-presence'),
+        work: 'select public.cleanup_reader_presence()',
+      },
+      {
+        job_name: 'mark-inactive-readers-offline',
+        schedule: '* * * * *',
+        command: logged('mark-inactive-readers-offline'),
+        work: 'select public.mark_inactive_readers_offline()',
+      },
+      {
+        job_name: 'purge-availability-notifications',
+        schedule: '23 3 * * *',
+        command: logged('purge-availability-notifications'),
+        work: 'select public.purge_availability_notifications()',
+      },
+      {
+        job_name: 'purge-presence-audit-log',
+        schedule: '17 3 * * *',
+        command: logged('purge-presence-audit-log'),
+        work: 'select public.purge_presence_audit_log()',
+      },
+      {
+        job_name: 'purge-presence-observability',
+        schedule: '29 3 * * *',
+        command: logged('purge-presence-observability'),
+        work: 'select public.purge_presence_observability()',
+      },
+      { job_name: 'record-presence-minute', schedule: '* * * * *', command: logged('record-presence-minute'), work: 'select private.record_presence_minute()' },
+      {
+        job_name: 'refresh-reader-next-windows',
+        schedule: '* * * * *',
+        command: logged('refresh-reader-next-windows'),
+        work: 'select private.refresh_reader_next_windows()',
+      },
     ]);
   });
 
-  test('every listed command runs as it is written', async () => {
-    const jobs = await sql<{ command: string }>(stack, 'select command from private.presence_maintenance_jobs()');
-    for (const { command } of jobs) await expect(sql(stack, command), command).resolves.toBeDefined();
+  test('every listed command and its work run as they are written, and each run is logged without error', async () => {
+    const jobs = await sql<{ job_name: string; command: string; work: string }>(
+      stack,
+      'select job_name, command, work from private.presence_maintenance_jobs()',
+    );
+    const [{ since }] = (await sql<{ since: Date }>(stack, 'select clock_timestamp() as since')) as [{ since: Date }];
+    for (const { command, work } of jobs) {
+      await expect(sql(stack, work), work).resolves.toBeDefined();
+      await expect(sql(stack, command), command).resolves.toBeDefined();
+    }
+    const runs = await sql<{ job_name: string; error: string | null }>(
+      stack,
+      'select job_name, error from private.maintenance_runs where started_at >= $1 order by job_name',
+      [since],
+    );
+    expect(runs).toEqual(jobs.map((job) => ({ job_name: job.job_name, error: null })).sort((a, b) => a.job_name.localeCompare(b.job_name)));
   });
 });
 
@@ -327,6 +374,71 @@ describe('at 100,000 readers the presence reads are index-served', () => {
     expect(own).toMatch(/reader_devices_reader_id_idx/);
   });
 
+  test("the dashboard's queries read a month of history by index, as an admin calls them", async () => {
+    const month = `generate_series(date_trunc('minute', now()) - interval '30 days', date_trunc('minute', now()) - interval '1 minute', interval '1 minute') as m`;
+    await sql(
+      stack,
+      `insert into private.presence_minutes (minute, readers, available, busy, away, online_stale, heartbeats_written, heartbeats_absorbed)
+       select m, 100000, 8000, 1000, 1000, 0, 9000, 1000 from ${month} on conflict do nothing;
+       insert into private.presence_minute_transitions (minute, cause, transitions)
+       select m, c, 50 from ${month}, unnest(array['heartbeat', 'inactivity', 'reader_choice']) as c on conflict do nothing;
+       insert into private.maintenance_runs (job_name, started_at, duration_ms, rows_changed)
+       select j, m, 12.5, 3 from ${month}, unnest(array['mark-inactive-readers-offline', 'record-presence-minute', 'refresh-reader-next-windows']) as j;
+       insert into private.presence_failure_reports (reader_id, reported_at, failures, first_failed_at, last_failed_at)
+       select u.id, now() - (n % 43000) * interval '1 minute', 2, now() - (n % 43000 + 5) * interval '1 minute', now() - (n % 43000) * interval '1 minute'
+       from (select id, row_number() over () as n from public.users where is_reader limit 20000) u;
+       analyze private.presence_minutes, private.presence_minute_transitions, private.maintenance_runs, private.presence_failure_reports;`,
+    );
+    const db = new pg.Client({ connectionString: stack.dbUrl });
+    await db.connect();
+    let plans: string[];
+    try {
+      plans = await autoExplained(db, async () => {
+        await db.query('begin');
+        await db.query(`select set_config('request.jwt.claims', $1, true)`, [
+          JSON.stringify({ sub: DEMO_IDS.admin, role: 'authenticated', app_metadata: { role: 'admin' } }),
+        ]);
+        await db.query('set local role authenticated');
+        await db.query('select * from public.ops_presence_now()');
+        await db.query('select * from public.ops_maintenance_jobs()');
+        for (const series of ['ops_presence_series', 'ops_transition_series', 'ops_maintenance_series']) {
+          for (const period of ['24 hours', '7 days', '30 days']) await db.query(`select * from public.${series}($1)`, [period]);
+        }
+        await db.query('commit');
+      });
+    } finally {
+      await db.end();
+    }
+    const planOf = (statement: RegExp) => plans.filter((plan) => statement.test(plan)).join('\n');
+    // Each job's last run: the newest of its range of (job_name, started_at desc), never a walk back
+    // through every job's runs; its runs of the last day, a range of either index.
+    const jobs = planOf(/from private\.presence_maintenance_jobs\(\) j/);
+    expect(jobs).toMatch(/Index Scan using maintenance_runs_job_idx on maintenance_runs r /);
+    expect(jobs).not.toMatch(/Index Scan Backward using maintenance_runs_started_at_idx/);
+    expect(jobs).toMatch(/Aggregate[\s\S]*(Index|Bitmap Index) (Only )?Scan (using|on) maintenance_runs_(job|started_at)_idx/);
+    // A day of minutes, and a week, read as ranges of their keys (a day of runs by its start): a
+    // month is what retention keeps (35 days), so its charts read nearly everything there is.
+    const chartPlans = (table: string) => plans.filter((plan) => plan.includes(`from private.${table}`) && plan.includes('date_bin'));
+    for (const [table, index] of [
+      ['presence_minutes', 'presence_minutes_pkey'],
+      ['presence_minute_transitions', 'presence_minute_transitions_pkey'],
+      ['maintenance_runs', 'maintenance_runs_started_at_idx'],
+    ]) {
+      const [day, week] = chartPlans(table!);
+      expect(day, `${table} over 24 hours`).toMatch(new RegExp(`(Index|Bitmap Index) Scan (Backward )?(using|on) ${index}`));
+      if (table !== 'maintenance_runs') expect(week, `${table} over 7 days`).toMatch(new RegExp(`(Index|Bitmap Index) Scan (Backward )?(using|on) ${index}`));
+    }
+    // The per-reader limit on failure reports by index; retention by the BRIN summaries.
+    const limit = await plan(`select from private.presence_failure_reports r where r.reader_id = $1 and r.reported_at > now() - interval '1 minute'`, [
+      DEMO_IDS.luna,
+    ]);
+    expect(limit).toMatch(/Index (Only )?Scan using presence_failure_reports_reader_idx/);
+    await sql(stack, `select public.purge_presence_observability(interval '29 days')`);
+    expect(await sql(stack, `select count(*)::int as old from private.presence_failure_reports where reported_at < now() - interval '29 days'`)).toEqual([
+      { old: 0 },
+    ]);
+  });
+
   test("after the app's and the jobs' queries have run, every index was used and Supabase's advisors report nothing for our schemas but the accepted findings", async () => {
     const [reader] = await sql<{ id: string }>(stack, "select id from public.users where display_name = 'Bulk 12345'");
     await sql(stack, 'select * from public.reader_cards order by recorded_status, average_rating desc, id limit 24');
@@ -338,7 +450,8 @@ describe('at 100,000 readers the presence reads are index-served', () => {
     await sql(
       stack,
       `select * from public.reader_cards
-      where next_window_starts_at > now() and next_window_starts_at < now() + interval '12 hours' and status <> 'available'
+      where next_window_starts_at > now() and next_window_starts_at < now() + interval '12 hours'
+        and recorded_status <> 'available' and status <> 'available'
       order by next_window_starts_at, average_rating desc, id limit 24`,
     );
     await sql(stack, 'select * from public.presence_audit_log where user_id = $1 order by changed_at', [reader!.id]);

@@ -45,14 +45,16 @@ test('the documented rollback removes everything the migrations add, and they ap
     public_tables: 9, // users, reader_levels, presence_audit_log, favourites, availability_notifications, reader_schedules, reader_hours, reader_days_off, reader_applications
     public_views: 1, // reader_cards
     private_schema: 1,
-    private_tables: 3, // reader_devices, reader_presence, reader_directory_stats
+    // reader_devices, reader_presence, reader_directory_stats; maintenance_runs, presence_tally,
+    // presence_failure_reports, presence_minutes, presence_minute_transitions
+    private_tables: 8,
     private_views: 1, // reader_presence_now
     domains: 7, // display_name, avatar_url, bio, specialty, status_message, time_zone_name, decision_reason
     enums: 2, // presence_status, reader_application_status
     composite_types: 1, // own_presence
     auth_triggers: 2, // on_auth_user_created, end_presence_of_banned_user
     realtime_policies: 2, // everyone receives reader presence, clients receive their own availability notifications
-    history: 9,
+    history: 10,
     function_defaults: 1,
   });
   expect(applied!.public_functions).toBeGreaterThanOrEqual(13);
@@ -68,6 +70,7 @@ test('the documented rollback removes everything the migrations add, and they ap
       '20251125000700',
       '20251125000800',
       '20251125000900',
+      '20251125001000',
     ].map((version) => ({ version })),
   );
 

@@ -26,12 +26,13 @@ afterAll(async () => {
 
 test('it runs the listed jobs on their schedules', async () => {
   const listed = await sql<{ job_name: string }>(stack, 'select job_name from private.presence_maintenance_jobs()');
-  expect(listed.map((job) => job.job_name)).toHaveLength(6);
-  const everyMinute = ['mark-inactive-readers-offline', 'refresh-reader-directory-stats', 'refresh-reader-next-windows'];
+  expect(listed.map((job) => job.job_name)).toHaveLength(7);
+  const everyMinute = ['mark-inactive-readers-offline', 'record-presence-minute', 'refresh-reader-next-windows'];
   expect(await scheduler.runDue(new Date('2026-11-25T13:41:00Z'))).toEqual(everyMinute);
   expect(await scheduler.runDue(new Date('2026-11-25T13:50:00Z'))).toEqual([everyMinute[0], 'cleanup-reader-presence', ...everyMinute.slice(1)]);
   expect(await scheduler.runDue(new Date('2026-11-25T03:17:00Z'))).toEqual([everyMinute[0], 'purge-presence-audit-log', ...everyMinute.slice(1)]);
   expect(await scheduler.runDue(new Date('2026-11-25T03:23:00Z'))).toEqual([...everyMinute.slice(0, 2), 'purge-availability-notifications', everyMinute[2]]);
+  expect(await scheduler.runDue(new Date('2026-11-25T03:29:00Z'))).toEqual([...everyMinute, 'purge-presence-observability']);
   expect(logged.filter((line) => line.includes('failed'))).toEqual([]);
 });
 

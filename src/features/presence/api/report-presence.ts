@@ -1,3 +1,4 @@
+import type { FailureReport } from '@/features/presence/utils/failure-report';
 import { ApiError, apiError, type ApiAnswer } from '@/lib/api-error';
 import type { AppSupabaseClient } from '@/lib/create-supabase-client';
 import type { PresenceStatus } from '@/lib/presence-status';
@@ -41,6 +42,8 @@ export interface PresenceApi {
   /** Fire and forget, for a page that is closing: the request outlives the page. */
   goOfflineOnUnload(): void;
   setStatus(choice: StatusChoice): Promise<OwnPresence>;
+  /** Heartbeats that failed, told once the database hears this browser again (their requests never reached it). */
+  reportFailures(report: FailureReport): Promise<void>;
 }
 
 interface OwnPresenceRow {
@@ -81,6 +84,10 @@ export function createPresenceApi(client: AppSupabaseClient, options: { supabase
     goOffline: async () => (accessToken ? toOwnPresence(await client.rpc('reader_go_offline'), 'reader_go_offline') : null),
     setStatus: async ({ status, message, expiresAt }) =>
       toOwnPresence(await client.rpc('set_reader_status', { status, message: message.trim() || null, expires_at: expiresAt }), 'set_reader_status'),
+    reportFailures: async ({ failures, firstFailedAt, lastFailedAt }) => {
+      const answer = await client.rpc('report_presence_failures', { failures, first_failed_at: firstFailedAt, last_failed_at: lastFailedAt });
+      if (answer.error) throw apiError(answer.status, answer.error);
+    },
     goOfflineOnUnload: () => {
       if (!accessToken) return;
       const send = options.fetch ?? globalThis.fetch;

@@ -2,7 +2,9 @@ import { getReadersOnlineStatus } from '@/features/presence/api/get-readers-onli
 import { createPresenceApi, isSessionEnded, type OwnPresence, type PresenceApi, type StatusChoice } from '@/features/presence/api/report-presence';
 import { createInputActivity, type InputActivity } from '@/features/presence/services/input-activity';
 import { createTabLeadership, type TabLeadership } from '@/features/presence/services/tab-leadership';
+import { addFailure, failureReport, mergeOutages, type Outage } from '@/features/presence/utils/failure-report';
 import { retryDelay } from '@/features/presence/utils/retry-delay';
+import { ApiError } from '@/lib/api-error';
 import type { AppSupabaseClient } from '@/lib/create-supabase-client';
 
 /**
@@ -67,6 +69,8 @@ export class ReaderPresenceService {
 
   private tracking = false;
   private failures = 0;
+  /** Failed heartbeats not yet reported to the database. */
+  private outage: Outage | undefined;
   private currentState: PresenceState = IDLE_STATE;
   private readonly listeners = new Set<(state: PresenceState) => void>();
   private intervalTimer: ReturnType<typeof setInterval> | undefined;
@@ -189,6 +193,21 @@ export class ReaderPresenceService {
     this.failures = 0;
     if (this.intervalTimer === undefined) this.startInterval();
     this.setState({ health: 'ok', own }, { share: true });
+    if (this.outage) void this.enqueue(() => this.reportOutage(own));
+  }
+
+  /** Tells the database what failed while it could not hear this browser; kept for later if that fails too. */
+  private async reportOutage(answer: OwnPresence): Promise<void> {
+    const outage = this.outage;
+    if (!outage) return;
+    this.outage = undefined;
+    try {
+      await this.api.reportFailures(failureReport(outage, answer.serverTime));
+    } catch (error) {
+      // A refused report (400) would be refused again; anything else (a limit, the network) may pass later.
+      if (error instanceof ApiError && error.status === 400) this.logger.warn('Presence: the database refused a report of failed updates.', error);
+      else this.outage = mergeOutages(outage, this.outage);
+    }
   }
 
   private heartbeatFailed(error: unknown) {
@@ -199,6 +218,7 @@ export class ReaderPresenceService {
       return;
     }
     this.failures += 1;
+    this.outage = addFailure(this.outage, Date.now());
     // One warning per outage: a reader offline for an hour should not get sixty.
     if (this.failures === 1) this.logger.warn('Presence: could not report that you are online; retrying.', error);
     this.scheduleRetry();

@@ -8,6 +8,7 @@ import { createSupabaseClient } from '@/lib/create-supabase-client';
 import { fakeChannelBus } from '@/testing/fake-browser';
 import { fakeInputActivity, fakePresenceApi, ownPresence } from '@/testing/presence-fixtures';
 import { requestUrl } from '@/testing/request-url';
+import { serverTimeFrom } from '@/lib/server-time';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 
@@ -384,6 +385,44 @@ describe('ReaderPresenceService', () => {
     expect(vi.getTimerCount()).toBe(1);
     await vi.advanceTimersByTimeAsync(PRESENCE_UPDATE_INTERVAL);
     expect(api.heartbeat).toHaveBeenCalledTimes(5);
+  });
+
+  test('failed heartbeats are reported once the database hears the browser again: how many, first and last, on its clock', async () => {
+    api.heartbeat
+      .mockRejectedValueOnce(unreachable())
+      .mockRejectedValueOnce(unreachable())
+      .mockResolvedValueOnce(ownPresence({ serverTime: serverTimeFrom('2026-11-25T11:59:03Z', NOW.getTime() + 3_000) }));
+    const service = makeService();
+    service.startTracking();
+    await settle();
+    expect(api.reportFailures).not.toHaveBeenCalled();
+    // Failures at 12:00:00 and 12:00:01 (random() = 1); heard at 12:00:03, when the server said 11:59:03.
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(service.health).toBe('ok');
+    expect(api.reportFailures.mock.calls).toEqual([[{ failures: 2, firstFailedAt: '2026-11-25T11:59:00.000Z', lastFailedAt: '2026-11-25T11:59:01.000Z' }]]);
+    // Reported once: later heartbeats send nothing more.
+    await vi.advanceTimersByTimeAsync(PRESENCE_UPDATE_INTERVAL);
+    expect(api.reportFailures).toHaveBeenCalledOnce();
+  });
+
+  test('a report the database could not take now (a limit, the network) goes with the next heartbeat, one it refused is dropped', async () => {
+    api.heartbeat.mockRejectedValueOnce(unreachable());
+    api.reportFailures.mockRejectedValueOnce(apiError(429, { code: 'PT429', message: 'presence failures were reported less than a minute ago' }));
+    const service = makeService();
+    service.startTracking();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(api.reportFailures).toHaveBeenCalledOnce();
+    await vi.advanceTimersByTimeAsync(PRESENCE_UPDATE_INTERVAL);
+    expect(api.reportFailures).toHaveBeenCalledTimes(2);
+    expect(api.reportFailures.mock.calls[1]![0]).toMatchObject({ failures: 1 });
+
+    api.heartbeat.mockRejectedValueOnce(unreachable());
+    api.reportFailures.mockRejectedValueOnce(apiError(400, { code: '22023', message: 'failures are reported within a day' }));
+    await vi.advanceTimersByTimeAsync(PRESENCE_UPDATE_INTERVAL + 1_000);
+    expect(api.reportFailures).toHaveBeenCalledTimes(3);
+    await vi.advanceTimersByTimeAsync(PRESENCE_UPDATE_INTERVAL);
+    expect(api.reportFailures).toHaveBeenCalledTimes(3);
+    expect(logger.warn).toHaveBeenLastCalledWith('Presence: the database refused a report of failed updates.', expect.anything());
   });
 
   test('jitter draws each retry from the upper half of its delay', async () => {
