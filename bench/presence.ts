@@ -29,6 +29,7 @@ import {
   type StatementPlan,
 } from './lib/heartbeats.ts';
 import { describeMachine, type Machine } from './lib/machine.ts';
+import { addAuditHistory, measureRollup, type RollupMeasure } from './lib/analytics.ts';
 import { measureFollowedTransitions, type FollowedTransitionMeasure } from './lib/followers.ts';
 import { measurePush, presencePushCount, type PushMeasure } from './lib/push.ts';
 import { measureReads, type ReadMeasure } from './lib/reads.ts';
@@ -75,6 +76,8 @@ export interface BenchResults {
   push?: PushMeasure;
   /** A transition to available with followers to notify; absent before issue 14. */
   followedTransition?: FollowedTransitionMeasure;
+  /** The daily presence_analytics rollup of one day, with a month of audit history; absent before issue 15. */
+  rollup?: RollupMeasure;
 }
 
 const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'supabase', 'migrations');
@@ -197,6 +200,9 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
       readers.slice(2 * config.pushTransitions + config.pushBurst).map((reader) => reader.id),
       config.followers,
     );
+    log('Analytics: a month of audit history for one reader in ten, then one day rolled up for every reader');
+    await addAuditHistory(db);
+    const rollup = await measureRollup(db);
     const { resultsDir: _, resultsName: __, previousResults: ___, schemaPatch: ____, ...recorded } = config;
     return {
       model: PRESENCE_MODEL,
@@ -214,6 +220,7 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
       heartbeatPushes,
       push,
       followedTransition,
+      rollup,
     };
   } finally {
     await db.end().catch(() => {});

@@ -54,7 +54,7 @@ const SEED_READER_IDS = Object.values(READERS).map((reader) => reader.id);
 /**
  * The seed's accounts as an admin found them: Ada the only admin, the four demo readers approved,
  * Morgan's application pending and nobody else's. Whoever else an earlier scenario approved stops
- * being a reader (their application goes, and deleting it does not touch users.is_reader).
+ * being a reader (their application goes, and users.is_reader follows).
  */
 async function restoreSeedAccounts(db: Database) {
   await db.query(
@@ -64,7 +64,6 @@ async function restoreSeedAccounts(db: Database) {
     [ADMIN.id],
   );
   const seedApplicants = [...SEED_READER_IDS, APPLICANT.id];
-  await db.query('update public.users set is_reader = false where is_reader and id <> all ($1::uuid[])', [seedApplicants]);
   await db.query('delete from public.reader_applications where applicant_id <> all ($1::uuid[])', [seedApplicants]);
   // The sync trigger makes users.is_reader follow; rows already as the seed has them are left alone.
   await db.query(

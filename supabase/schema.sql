@@ -511,6 +511,44 @@ ALTER FUNCTION private.end_presence_of_banned_user() OWNER TO postgres;
 COMMENT ON FUNCTION private.end_presence_of_banned_user() IS 'Takes a banned user''s devices offline.';
 
 --
+-- Name: evaluate_presence_alerts(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.evaluate_presence_alerts() RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  condition record;
+  changed integer := 0;
+begin
+  for condition in select * from private.presence_alert_conditions() loop
+    if condition.firing then
+      insert into private.presence_alerts (rule, detail) values (condition.rule, condition.detail)
+      on conflict (rule) where cleared_at is null do nothing;
+    else
+      update private.presence_alerts a set cleared_at = now() where a.rule = condition.rule and a.cleared_at is null;
+    end if;
+    if found then
+      changed := changed + 1;
+      perform pg_notify('presence_alerts', json_build_object(
+        'rule', condition.rule, 'state', case when condition.firing then 'fired' else 'cleared' end,
+        'at', now(), 'detail', condition.detail)::text);
+    end if;
+  end loop;
+  return changed;
+end;
+$$;
+
+ALTER FUNCTION private.evaluate_presence_alerts() OWNER TO postgres;
+
+--
+-- Name: FUNCTION evaluate_presence_alerts(); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.evaluate_presence_alerts() IS 'Fires and clears presence alerts by their rules, notifying channel presence_alerts; returns how many changed.';
+
+--
 -- Name: favourites_per_client_limit(); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -602,6 +640,38 @@ ALTER FUNCTION private.line_breaking_characters() OWNER TO postgres;
 --
 
 COMMENT ON FUNCTION private.line_breaking_characters() IS 'A regular expression bracket of the characters a one-line text may not hold.';
+
+--
+-- Name: maintenance_job_status(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.maintenance_job_status() RETURNS TABLE(job_name text, schedule text, last_started_at timestamp with time zone, last_duration_ms double precision, last_rows_changed integer, last_error text, runs_24h bigint, failures_24h bigint, server_time timestamp with time zone)
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select j.job_name, j.schedule, l.started_at, l.duration_ms, l.rows_changed, l.error, d.runs, d.failures, now()
+  from private.presence_maintenance_jobs() j
+  left join lateral (
+    select r.started_at, r.duration_ms, r.rows_changed, r.error
+    from private.maintenance_runs r
+    where r.job_name = j.job_name
+    order by r.started_at desc
+    limit 1
+  ) l on true
+  cross join lateral (
+    select count(*) as runs, count(r.error) as failures
+    from private.maintenance_runs r
+    where r.job_name = j.job_name and r.started_at > now() - interval '24 hours'
+  ) d;
+$$;
+
+ALTER FUNCTION private.maintenance_job_status() OWNER TO postgres;
+
+--
+-- Name: FUNCTION maintenance_job_status(); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.maintenance_job_status() IS 'Every maintenance job with its schedule, its last run (start, duration, rows changed, error) and its runs and failures in 24 hours.';
 
 --
 -- Name: next_reader_window(uuid, timestamp with time zone); Type: FUNCTION; Schema: private; Owner: postgres
@@ -948,6 +1018,84 @@ ALTER FUNCTION private.plain_display_name(raw text) OWNER TO postgres;
 COMMENT ON FUNCTION private.plain_display_name(raw text) IS 'A display name within the profile limits made from untrusted text, or null when none can be.';
 
 --
+-- Name: presence_alert_conditions(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.presence_alert_conditions() RETURNS TABLE(rule text, firing boolean, detail text)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  limits jsonb := (select jsonb_object_agg(r.rule, r.threshold) from private.presence_alert_rules r);
+  recorded_online bigint := (select count(*) from public.users u where u.is_reader and u.recorded_status < 'offline');
+  recent record;
+  last_ok timestamptz;
+  failing record;
+  stale integer;
+begin
+  -- Readers recorded online still had a heartbeat within five minutes (the rule records the rest
+  -- offline), so a silence of three says heartbeats are not getting through.
+  recent := private.presence_counts_since((limits ->> 'presence_down')::integer);
+  rule := 'presence_down';
+  firing := recorded_online > 0 and recent.heartbeats = 0;
+  detail := format('%s readers recorded online, no heartbeat for %s minutes', recorded_online, limits ->> 'presence_down');
+  return next;
+
+  recent := private.presence_counts_since(5);
+  rule := 'failure_rate';
+  firing := recent.failures >= 10 and recent.failures > (limits ->> 'failure_rate')::numeric * (recent.heartbeats + recent.failures);
+  detail := format('%s of %s presence updates failed in 5 minutes', recent.failures, recent.heartbeats + recent.failures);
+  return next;
+
+  -- Not before the jobs have run for that long: a new database has no runs yet.
+  select max(r.started_at) into last_ok
+  from private.maintenance_runs r where r.job_name = 'mark-inactive-readers-offline' and r.error is null;
+  rule := 'cleanup_not_running';
+  firing := coalesce(last_ok, '-infinity') < now() - make_interval(mins => (limits ->> 'cleanup_not_running')::integer)
+            and exists (select from private.maintenance_runs r
+                        where r.started_at < now() - make_interval(mins => (limits ->> 'cleanup_not_running')::integer));
+  detail := case when last_ok is null then 'mark-inactive-readers-offline has never run successfully'
+                 else format('mark-inactive-readers-offline last ran successfully at %s', last_ok) end;
+  return next;
+
+  select j.job_name, count(*) as failed, max(r.error) as error into failing
+  from (values ('mark-inactive-readers-offline'), ('cleanup-reader-presence')) as j(job_name)
+  cross join lateral (
+    select x.error from private.maintenance_runs x
+    where x.job_name = j.job_name
+    order by x.started_at desc
+    limit (limits ->> 'cleanup_failing')::integer
+  ) r
+  where r.error is not null
+  group by j.job_name
+  having count(*) >= (limits ->> 'cleanup_failing')::integer
+  limit 1;
+  rule := 'cleanup_failing';
+  firing := failing.job_name is not null;
+  detail := coalesce(format('%s failed: %s', failing.job_name, failing.error), 'the cleanup jobs succeed');
+  return next;
+
+  select m.online_stale into stale
+  from private.presence_minutes m
+  where m.online_stale is not null and m.minute >= date_trunc('minute', now()) - interval '3 minutes'
+  order by m.minute desc
+  limit 1;
+  rule := 'stale_online';
+  firing := coalesce(stale, 0) > (limits ->> 'stale_online')::numeric;
+  detail := format('%s readers recorded online are offline by the rule', coalesce(stale, 0));
+  return next;
+end;
+$$;
+
+ALTER FUNCTION private.presence_alert_conditions() OWNER TO postgres;
+
+--
+-- Name: FUNCTION presence_alert_conditions(); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.presence_alert_conditions() IS 'Each alert rule: whether it holds now, and the figures behind it.';
+
+--
 -- Name: presence_busy_limit(); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -1017,6 +1165,111 @@ ALTER FUNCTION private.presence_choice_max_duration() OWNER TO postgres;
 COMMENT ON FUNCTION private.presence_choice_max_duration() IS 'The furthest ahead a chosen status may be set to expire.';
 
 --
+-- Name: presence_counts_since(integer); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.presence_counts_since(minutes integer, OUT heartbeats bigint, OUT failures bigint) RETURNS record
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  with since as (select date_trunc('minute', now()) - make_interval(mins => minutes) as minute)
+  select coalesce(sum(c.heartbeats), 0), coalesce(sum(c.failures), 0)
+  from (
+    select m.heartbeats_written + m.heartbeats_absorbed as heartbeats, m.failures_reported as failures
+    from private.presence_minutes m where m.minute >= (select minute from since)
+    union all
+    select case when t.metric like 'heartbeat_%' then t.count else 0 end,
+           case when t.metric = 'failures_reported' then t.count else 0 end
+    from private.presence_tally t where t.minute >= (select minute from since)
+  ) c;
+$$;
+
+ALTER FUNCTION private.presence_counts_since(minutes integer, OUT heartbeats bigint, OUT failures bigint) OWNER TO postgres;
+
+--
+-- Name: FUNCTION presence_counts_since(minutes integer, OUT heartbeats bigint, OUT failures bigint); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.presence_counts_since(minutes integer, OUT heartbeats bigint, OUT failures bigint) IS 'Heartbeats and failures reported in the last minutes, from the series and the counters not yet folded.';
+
+--
+-- Name: presence_days_of(date); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.presence_days_of(local_day date) RETURNS TABLE(reader_id uuid, day date, online_minutes numeric, sessions integer, longest_session_minutes numeric, peak_hour smallint)
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  with days as (
+    select u.id as reader_id, coalesce(s.time_zone, 'UTC') as zone,
+           local_day::timestamp at time zone coalesce(s.time_zone, 'UTC') as starts,
+           (local_day + 1)::timestamp at time zone coalesce(s.time_zone, 'UTC') as ends
+    from public.users u
+    left join public.reader_schedules s on s.reader_id = u.id
+    where u.is_reader
+  ),
+  -- The status at the day's start, then each transition during it, in the log's order.
+  points as (
+    select d.reader_id, d.starts as at, 0::bigint as seq, coalesce(b.new_status, 'offline') as status
+    from days d
+    left join lateral (
+      select a.new_status from public.presence_audit_log a
+      where a.user_id = d.reader_id and a.changed_at < d.starts
+      order by a.changed_at desc, a.id desc
+      limit 1
+    ) b on true
+    union all
+    select d.reader_id, a.changed_at, a.id, a.new_status
+    from days d
+    join public.presence_audit_log a on a.user_id = d.reader_id and a.changed_at >= d.starts and a.changed_at < d.ends
+  ),
+  segments as (
+    select p.reader_id, p.at as starts, coalesce(lead(p.at) over w, d.ends) as ends, p.status, p.at, p.seq,
+           -- A session starts where a status other than offline follows offline (or the day's start).
+           case when p.status <> 'offline' and coalesce(lag(p.status) over w, 'offline') = 'offline' then 1 else 0 end as opens
+    from points p
+    join days d on d.reader_id = p.reader_id
+    window w as (partition by p.reader_id order by p.at, p.seq)
+  ),
+  numbered as (
+    select g.*, sum(g.opens) over (partition by g.reader_id order by g.at, g.seq) as session
+    from segments g
+  ),
+  online as (
+    select n.reader_id, n.starts, n.ends, n.session
+    from numbered n
+    where n.status <> 'offline' and n.ends > n.starts
+  ),
+  per_session as (
+    select o.reader_id, o.session, sum(extract(epoch from o.ends - o.starts)) / 60 as minutes
+    from online o
+    group by o.reader_id, o.session
+  ),
+  per_hour as (
+    select o.reader_id, extract(hour from h.hour at time zone d.zone)::smallint as hour,
+           sum(extract(epoch from least(o.ends, h.hour + interval '1 hour') - greatest(o.starts, h.hour))) as seconds,
+           min(h.hour) as first
+    from online o
+    join days d on d.reader_id = o.reader_id
+    -- Whole hours of the reader's zone (some zones are offset by half an hour).
+    cross join lateral generate_series(date_trunc('hour', o.starts, d.zone), o.ends - interval '1 microsecond', interval '1 hour') as h(hour)
+    group by o.reader_id, 2
+  )
+  select s.reader_id, local_day, round(sum(s.minutes), 1), count(*)::integer, round(max(s.minutes), 1),
+         (select p.hour from per_hour p where p.reader_id = s.reader_id order by p.seconds desc, p.first limit 1)
+  from per_session s
+  group by s.reader_id;
+$$;
+
+ALTER FUNCTION private.presence_days_of(local_day date) OWNER TO postgres;
+
+--
+-- Name: FUNCTION presence_days_of(local_day date); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.presence_days_of(local_day date) IS 'Every reader''s presence on the given date in their own time zone, computed from the audit log (readers online that day only).';
+
+--
 -- Name: presence_heartbeat_min_interval(); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -1050,6 +1303,9 @@ CREATE FUNCTION private.presence_maintenance_jobs() RETURNS TABLE(job_name text,
       ('record-presence-minute', '* * * * *', 'select private.record_presence_minute()'),
       ('purge-availability-notifications', '23 3 * * *', 'select public.purge_availability_notifications()'),
       ('refresh-reader-next-windows', '* * * * *', 'select private.refresh_reader_next_windows()'),
+      ('evaluate-presence-alerts', '* * * * *', 'select private.evaluate_presence_alerts()'),
+      -- At 12:41 UTC yesterday has ended in every time zone (UTC-12 to UTC+14).
+      ('rollup-presence-analytics', '41 12 * * *', 'select private.rollup_presence_analytics((now() at time zone ''UTC'')::date - 1)'),
       ('purge-presence-observability', '29 3 * * *', 'select public.purge_presence_observability()')
   ) as j(job_name, schedule, work)
 $$;
@@ -1061,6 +1317,31 @@ ALTER FUNCTION private.presence_maintenance_jobs() OWNER TO postgres;
 --
 
 COMMENT ON FUNCTION private.presence_maintenance_jobs() IS 'Presence maintenance jobs: their cron schedules, the logged command pg_cron or the local stack runs, and the work it does.';
+
+--
+-- Name: presence_now(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.presence_now() RETURNS TABLE(readers bigint, available bigint, busy bigint, away bigint, online_stale bigint, offline bigint, minute timestamp with time zone, heartbeats_written integer, heartbeats_absorbed integer, failures_reported integer, server_time timestamp with time zone)
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select c.readers, c.available, c.busy, c.away,
+         (select count(*) from private.reader_presence_now n where n.recorded_status < 'offline' and n.status = 'offline'),
+         c.readers - c.available - c.busy - c.away,
+         m.minute, coalesce(m.heartbeats_written, 0), coalesce(m.heartbeats_absorbed, 0), coalesce(m.failures_reported, 0),
+         now()
+  from private.count_reader_directory() c
+  left join private.presence_minutes m on m.minute = date_trunc('minute', now()) - interval '1 minute';
+$$;
+
+ALTER FUNCTION private.presence_now() OWNER TO postgres;
+
+--
+-- Name: FUNCTION presence_now(); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.presence_now() IS 'Readers by status now (and recorded online but already offline), and the last full minute''s heartbeats and failures.';
 
 --
 -- Name: presence_push_topic(); Type: FUNCTION; Schema: private; Owner: postgres
@@ -1560,6 +1841,36 @@ ALTER FUNCTION private.require_admin(action text) OWNER TO postgres;
 COMMENT ON FUNCTION private.require_admin(action text) IS 'Refuses (42501, "only admins <action>") a caller who is not an admin.';
 
 --
+-- Name: rollup_presence_analytics(date); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.rollup_presence_analytics(local_day date) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  written integer;
+begin
+  if local_day is null or local_day > (now() at time zone 'UTC')::date then
+    raise exception 'a day up to today is needed, got %', coalesce(local_day::text, 'null') using errcode = '22023';
+  end if;
+  delete from private.presence_analytics a where a.day = local_day;
+  insert into private.presence_analytics (reader_id, day, online_minutes, sessions, longest_session_minutes, peak_hour)
+  select * from private.presence_days_of(local_day);
+  get diagnostics written = row_count;
+  return written;
+end;
+$$;
+
+ALTER FUNCTION private.rollup_presence_analytics(local_day date) OWNER TO postgres;
+
+--
+-- Name: FUNCTION rollup_presence_analytics(local_day date); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.rollup_presence_analytics(local_day date) IS 'Recomputes every reader''s presence analytics for a local date; returns the readers online that day.';
+
+--
 -- Name: run_maintenance_job(text); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -1680,9 +1991,9 @@ CREATE FUNCTION private.sync_reader_approval() RETURNS trigger
     AS $$
 begin
   update public.users u
-  set is_reader = (new.status = 'approved'),
+  set is_reader = (tg_op <> 'DELETE' and new.status = 'approved'),
       level_id = coalesce(u.level_id, (select l.id from public.reader_levels l order by l.base_price_per_minute, l.id limit 1))
-  where u.id = new.applicant_id;
+  where u.id = case when tg_op = 'DELETE' then old.applicant_id else new.applicant_id end;
   return null;
 end;
 $$;
@@ -1693,7 +2004,7 @@ ALTER FUNCTION private.sync_reader_approval() OWNER TO postgres;
 -- Name: FUNCTION sync_reader_approval(); Type: COMMENT; Schema: private; Owner: postgres
 --
 
-COMMENT ON FUNCTION private.sync_reader_approval() IS 'Makes users.is_reader follow whether the application just written is approved.';
+COMMENT ON FUNCTION private.sync_reader_approval() IS 'Makes users.is_reader follow whether the application just written is approved, or deleted.';
 
 --
 -- Name: tally_presence(text, integer); Type: FUNCTION; Schema: private; Owner: postgres
@@ -1879,9 +2190,7 @@ CREATE FUNCTION public.decide_reader_application(applicant uuid, approve boolean
 declare
   application public.reader_applications;
 begin
-  if not private.is_admin() then
-    raise exception 'only admins decide reader applications' using errcode = '42501';
-  end if;
+  perform private.require_admin('decide reader applications');
   if applicant = auth.uid() then
     raise exception 'nobody decides their own application: ask another admin' using errcode = '42501';
   end if;
@@ -2127,6 +2436,39 @@ ALTER FUNCTION public.my_presence() OWNER TO postgres;
 COMMENT ON FUNCTION public.my_presence() IS 'The signed-in reader''s own presence, without reporting anything.';
 
 --
+-- Name: ops_availability_heatmap(text); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.ops_availability_heatmap(time_zone text DEFAULT 'UTC'::text) RETURNS TABLE(weekday integer, hour integer, online_avg numeric, minutes_seen bigint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform private.require_admin('see the presence dashboard');
+  if time_zone is null or not private.is_known_time_zone(time_zone) then
+    raise exception 'unknown time zone %', coalesce(time_zone, 'null') using errcode = '22023';
+  end if;
+  return query
+    select extract(isodow from m.minute at time zone time_zone)::integer,
+           extract(hour from m.minute at time zone time_zone)::integer,
+           round(avg(m.available + m.busy + m.away), 1),
+           count(*)
+    from private.presence_minutes m
+    where m.minute >= now() - interval '30 days' and m.readers is not null
+    group by 1, 2
+    order by 1, 2;
+end;
+$$;
+
+ALTER FUNCTION public.ops_availability_heatmap(time_zone text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION ops_availability_heatmap(time_zone text); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.ops_availability_heatmap(time_zone text) IS 'Admins: readers online on average by weekday and hour in the given IANA time zone, over the last 30 days.';
+
+--
 -- Name: ops_maintenance_jobs(); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -2136,22 +2478,7 @@ CREATE FUNCTION public.ops_maintenance_jobs() RETURNS TABLE(job_name text, sched
     AS $$
 begin
   perform private.require_admin('see the presence dashboard');
-  return query
-    select j.job_name, j.schedule, l.started_at, l.duration_ms, l.rows_changed, l.error,
-           d.runs, d.failures, now()
-    from private.presence_maintenance_jobs() j
-    left join lateral (
-      select r.started_at, r.duration_ms, r.rows_changed, r.error
-      from private.maintenance_runs r
-      where r.job_name = j.job_name
-      order by r.started_at desc
-      limit 1
-    ) l on true
-    cross join lateral (
-      select count(*) as runs, count(r.error) as failures
-      from private.maintenance_runs r
-      where r.job_name = j.job_name and r.started_at > now() - interval '24 hours'
-    ) d;
+  return query select * from private.maintenance_job_status();
 end;
 $$;
 
@@ -2161,7 +2488,7 @@ ALTER FUNCTION public.ops_maintenance_jobs() OWNER TO postgres;
 -- Name: FUNCTION ops_maintenance_jobs(); Type: COMMENT; Schema: public; Owner: postgres
 --
 
-COMMENT ON FUNCTION public.ops_maintenance_jobs() IS 'Admins: every maintenance job with its schedule, its last run (start, duration, rows changed, error) and its runs and failures in 24 hours.';
+COMMENT ON FUNCTION public.ops_maintenance_jobs() IS 'Admins: private.maintenance_job_status().';
 
 --
 -- Name: ops_maintenance_series(text); Type: FUNCTION; Schema: public; Owner: postgres
@@ -2193,6 +2520,34 @@ ALTER FUNCTION public.ops_maintenance_series(period text) OWNER TO postgres;
 COMMENT ON FUNCTION public.ops_maintenance_series(period text) IS 'Admins: maintenance runs per chart bucket and job over 24 hours, 7 days or 30 days: runs, failures, duration and rows changed.';
 
 --
+-- Name: ops_presence_alerts(text); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.ops_presence_alerts(period text DEFAULT '24 hours'::text) RETURNS TABLE(id bigint, rule text, description text, fired_at timestamp with time zone, cleared_at timestamp with time zone, detail text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  bounds record := private.ops_series_bounds(period);
+begin
+  return query
+    select a.id, a.rule, r.description, a.fired_at, a.cleared_at, a.detail
+    from private.presence_alerts a
+    join private.presence_alert_rules r on r.rule = a.rule
+    where a.cleared_at is null or a.fired_at >= bounds.since
+    order by a.fired_at desc, a.id desc;
+end;
+$$;
+
+ALTER FUNCTION public.ops_presence_alerts(period text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION ops_presence_alerts(period text); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.ops_presence_alerts(period text) IS 'Admins: presence alerts active now or fired in the last 24 hours, 7 days or 30 days, newest first.';
+
+--
 -- Name: ops_presence_now(); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -2202,17 +2557,7 @@ CREATE FUNCTION public.ops_presence_now() RETURNS TABLE(readers bigint, availabl
     AS $$
 begin
   perform private.require_admin('see the presence dashboard');
-  return query
-    select c.readers, c.available, c.busy, c.away,
-           (select count(*) from private.reader_presence_now n where n.recorded_status < 'offline' and n.status = 'offline'),
-           c.readers - c.available - c.busy - c.away,
-           m.minute, coalesce(m.heartbeats_written, 0), coalesce(m.heartbeats_absorbed, 0), coalesce(m.failures_reported, 0),
-           now()
-    from private.count_reader_directory() c
-    left join lateral (
-      select * from private.presence_minutes pm
-      where pm.minute = date_trunc('minute', now()) - interval '1 minute'
-    ) m on true;
+  return query select * from private.presence_now();
 end;
 $$;
 
@@ -2222,7 +2567,7 @@ ALTER FUNCTION public.ops_presence_now() OWNER TO postgres;
 -- Name: FUNCTION ops_presence_now(); Type: COMMENT; Schema: public; Owner: postgres
 --
 
-COMMENT ON FUNCTION public.ops_presence_now() IS 'Admins: readers by status now (and recorded online but already offline), and the last full minute''s heartbeats and failures.';
+COMMENT ON FUNCTION public.ops_presence_now() IS 'Admins: private.presence_now().';
 
 --
 -- Name: ops_presence_series(text); Type: FUNCTION; Schema: public; Owner: postgres
@@ -2374,6 +2719,12 @@ begin
   delete from private.presence_failure_reports where reported_at < cutoff;
   get diagnostics more = row_count;
   removed := removed + more;
+  delete from private.presence_alerts where cleared_at < cutoff;
+  get diagnostics more = row_count;
+  removed := removed + more;
+  delete from private.presence_analytics where day < (cutoff at time zone 'UTC')::date;
+  get diagnostics more = row_count;
+  removed := removed + more;
   raise log 'presence observability retention: removed % rows older than %', removed, older_than;
   return removed;
 end;
@@ -2385,7 +2736,7 @@ ALTER FUNCTION public.purge_presence_observability(older_than interval) OWNER TO
 -- Name: FUNCTION purge_presence_observability(older_than interval); Type: COMMENT; Schema: public; Owner: postgres
 --
 
-COMMENT ON FUNCTION public.purge_presence_observability(older_than interval) IS 'Removes presence minutes, transitions per minute, maintenance runs and failure reports older than the given age (default 35 days: the dashboard shows 30); returns how many.';
+COMMENT ON FUNCTION public.purge_presence_observability(older_than interval) IS 'Removes presence minutes, transitions per minute, maintenance runs, failure reports, alerts cleared and analytics days before the given age (default 35 days: the dashboard shows 30); returns how many.';
 
 --
 -- Name: reader_directory_summary(); Type: FUNCTION; Schema: public; Owner: postgres
@@ -2514,6 +2865,39 @@ ALTER FUNCTION public.reader_heartbeat(idle_seconds integer) OWNER TO postgres;
 COMMENT ON FUNCTION public.reader_heartbeat(idle_seconds integer) IS 'A signed-in reader''s device says "still here" (idle_seconds since its last input); returns their own presence and the server time.';
 
 --
+-- Name: reader_presence_stats(uuid, integer); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.reader_presence_stats(reader_id uuid DEFAULT NULL::uuid, days integer DEFAULT 30) RETURNS TABLE(day date, online_minutes numeric, sessions integer, longest_session_minutes numeric, peak_hour smallint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  reader uuid := coalesce(reader_id, auth.uid());
+begin
+  if reader is null or (reader is distinct from auth.uid() and not private.is_admin()) then
+    raise exception 'readers see their own presence statistics; admins see anyone''s' using errcode = '42501';
+  end if;
+  if days is null or days not between 1 and 90 then
+    raise exception 'days must be between 1 and 90, got %', coalesce(days::text, 'null') using errcode = '22023';
+  end if;
+  return query
+    select a.day, a.online_minutes, a.sessions, a.longest_session_minutes, a.peak_hour
+    from private.presence_analytics a
+    where a.reader_id = reader and a.day > (now() at time zone 'UTC')::date - days
+    order by a.day desc;
+end;
+$$;
+
+ALTER FUNCTION public.reader_presence_stats(reader_id uuid, days integer) OWNER TO postgres;
+
+--
+-- Name: FUNCTION reader_presence_stats(reader_id uuid, days integer); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.reader_presence_stats(reader_id uuid, days integer) IS 'A reader''s presence per local day (online minutes, sessions, longest session, peak hour) for the last days: their own, or anyone''s for admins.';
+
+--
 -- Name: report_presence_failures(integer, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -2564,9 +2948,7 @@ CREATE FUNCTION public.set_admin(user_id uuid, admin boolean) RETURNS boolean
     SET search_path TO ''
     AS $$
 begin
-  if not private.is_admin() then
-    raise exception 'only admins make or unmake admins' using errcode = '42501';
-  end if;
+  perform private.require_admin('make or unmake admins');
   if user_id = auth.uid() then
     raise exception 'an admin cannot change their own role: ask another admin' using errcode = '42501';
   end if;
@@ -2685,6 +3067,84 @@ ALTER TABLE private.maintenance_runs ALTER COLUMN id ADD GENERATED ALWAYS AS IDE
     NO MAXVALUE
     CACHE 1
 );
+
+--
+-- Name: presence_alert_rules; Type: TABLE; Schema: private; Owner: postgres
+--
+
+CREATE TABLE private.presence_alert_rules (
+    rule text NOT NULL,
+    threshold numeric NOT NULL,
+    description text NOT NULL,
+    CONSTRAINT presence_alert_rules_threshold_check CHECK ((threshold >= (0)::numeric))
+);
+
+ALTER TABLE private.presence_alert_rules OWNER TO postgres;
+
+--
+-- Name: TABLE presence_alert_rules; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON TABLE private.presence_alert_rules IS 'Presence alert rules with their thresholds (ops may change a threshold).';
+
+--
+-- Name: presence_alerts; Type: TABLE; Schema: private; Owner: postgres
+--
+
+CREATE TABLE private.presence_alerts (
+    id bigint NOT NULL,
+    rule text NOT NULL,
+    fired_at timestamp with time zone DEFAULT now() NOT NULL,
+    cleared_at timestamp with time zone,
+    detail text NOT NULL,
+    CONSTRAINT presence_alerts_check CHECK (((cleared_at IS NULL) OR (cleared_at >= fired_at)))
+);
+
+ALTER TABLE private.presence_alerts OWNER TO postgres;
+
+--
+-- Name: TABLE presence_alerts; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON TABLE private.presence_alerts IS 'Presence alerts: fired by private.evaluate_presence_alerts() when a rule holds, cleared when it no longer does.';
+
+--
+-- Name: presence_alerts_id_seq; Type: SEQUENCE; Schema: private; Owner: postgres
+--
+
+ALTER TABLE private.presence_alerts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME private.presence_alerts_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: presence_analytics; Type: TABLE; Schema: private; Owner: postgres
+--
+
+CREATE TABLE private.presence_analytics (
+    reader_id uuid NOT NULL,
+    day date NOT NULL,
+    online_minutes numeric(6,1) NOT NULL,
+    sessions integer NOT NULL,
+    longest_session_minutes numeric(6,1) NOT NULL,
+    peak_hour smallint NOT NULL,
+    computed_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT presence_analytics_online_minutes_check CHECK (((online_minutes >= (0)::numeric) AND (online_minutes <= (1500)::numeric))),
+    CONSTRAINT presence_analytics_peak_hour_check CHECK (((peak_hour >= 0) AND (peak_hour <= 23))),
+    CONSTRAINT presence_analytics_sessions_check CHECK ((sessions > 0))
+);
+
+ALTER TABLE private.presence_analytics OWNER TO postgres;
+
+--
+-- Name: TABLE presence_analytics; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON TABLE private.presence_analytics IS 'Each reader''s presence per local day, from the audit log: online minutes, sessions, longest session, peak hour. No row: not online that day.';
 
 --
 -- Name: presence_failure_reports; Type: TABLE; Schema: private; Owner: postgres
@@ -3037,6 +3497,27 @@ ALTER TABLE ONLY private.maintenance_runs
     ADD CONSTRAINT maintenance_runs_pkey PRIMARY KEY (id);
 
 --
+-- Name: presence_alert_rules presence_alert_rules_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.presence_alert_rules
+    ADD CONSTRAINT presence_alert_rules_pkey PRIMARY KEY (rule);
+
+--
+-- Name: presence_alerts presence_alerts_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.presence_alerts
+    ADD CONSTRAINT presence_alerts_pkey PRIMARY KEY (id);
+
+--
+-- Name: presence_analytics presence_analytics_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.presence_analytics
+    ADD CONSTRAINT presence_analytics_pkey PRIMARY KEY (reader_id, day);
+
+--
 -- Name: presence_failure_reports presence_failure_reports_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
 --
 
@@ -3173,6 +3654,18 @@ CREATE INDEX maintenance_runs_job_idx ON private.maintenance_runs USING btree (j
 --
 
 CREATE INDEX maintenance_runs_started_at_idx ON private.maintenance_runs USING brin (started_at);
+
+--
+-- Name: presence_alerts_active_rule_key; Type: INDEX; Schema: private; Owner: postgres
+--
+
+CREATE UNIQUE INDEX presence_alerts_active_rule_key ON private.presence_alerts USING btree (rule) WHERE (cleared_at IS NULL);
+
+--
+-- Name: presence_analytics_day_idx; Type: INDEX; Schema: private; Owner: postgres
+--
+
+CREATE INDEX presence_analytics_day_idx ON private.presence_analytics USING btree (day);
 
 --
 -- Name: presence_failure_reports_reader_idx; Type: INDEX; Schema: private; Owner: postgres
@@ -3367,6 +3860,12 @@ CREATE TRIGGER refresh_next_windows_after_update AFTER UPDATE ON public.reader_h
 CREATE TRIGGER refuse_reader_card_writes INSTEAD OF INSERT OR DELETE OR UPDATE ON public.reader_cards FOR EACH ROW EXECUTE FUNCTION private.refuse_reader_card_writes();
 
 --
+-- Name: reader_applications sync_reader_approval_on_delete; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER sync_reader_approval_on_delete AFTER DELETE ON public.reader_applications FOR EACH ROW WHEN ((old.status = 'approved'::public.reader_application_status)) EXECUTE FUNCTION private.sync_reader_approval();
+
+--
 -- Name: reader_applications sync_reader_approval_on_insert; Type: TRIGGER; Schema: public; Owner: postgres
 --
 
@@ -3389,6 +3888,20 @@ CREATE TRIGGER tally_recorded_transitions AFTER INSERT ON public.presence_audit_
 --
 
 CREATE TRIGGER users_touch_updated_at BEFORE UPDATE OF display_name, avatar_url, bio, specialties, is_reader, average_rating, review_count, level_id ON public.users FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
+
+--
+-- Name: presence_alerts presence_alerts_rule_fkey; Type: FK CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.presence_alerts
+    ADD CONSTRAINT presence_alerts_rule_fkey FOREIGN KEY (rule) REFERENCES private.presence_alert_rules(rule) ON DELETE CASCADE;
+
+--
+-- Name: presence_analytics presence_analytics_reader_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.presence_analytics
+    ADD CONSTRAINT presence_analytics_reader_id_fkey FOREIGN KEY (reader_id) REFERENCES public.users(id) ON DELETE CASCADE;
 
 --
 -- Name: presence_failure_reports presence_failure_reports_reader_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: postgres
@@ -3786,6 +4299,12 @@ GRANT ALL ON FUNCTION private.device_is_live(last_seen_at timestamp with time zo
 REVOKE ALL ON FUNCTION private.end_presence_of_banned_user() FROM PUBLIC;
 
 --
+-- Name: FUNCTION evaluate_presence_alerts(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.evaluate_presence_alerts() FROM PUBLIC;
+
+--
 -- Name: FUNCTION favourites_per_client_limit(); Type: ACL; Schema: private; Owner: postgres
 --
 
@@ -3812,6 +4331,12 @@ REVOKE ALL ON FUNCTION private.line_breaking_characters() FROM PUBLIC;
 GRANT ALL ON FUNCTION private.line_breaking_characters() TO anon;
 GRANT ALL ON FUNCTION private.line_breaking_characters() TO authenticated;
 GRANT ALL ON FUNCTION private.line_breaking_characters() TO service_role;
+
+--
+-- Name: FUNCTION maintenance_job_status(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.maintenance_job_status() FROM PUBLIC;
 
 --
 -- Name: FUNCTION next_reader_window(reader uuid, after timestamp with time zone); Type: ACL; Schema: private; Owner: postgres
@@ -3909,6 +4434,12 @@ REVOKE ALL ON FUNCTION private.own_presence(n private.reader_presence_now) FROM 
 REVOKE ALL ON FUNCTION private.plain_display_name(raw text) FROM PUBLIC;
 
 --
+-- Name: FUNCTION presence_alert_conditions(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.presence_alert_conditions() FROM PUBLIC;
+
+--
 -- Name: FUNCTION presence_busy_limit(); Type: ACL; Schema: private; Owner: postgres
 --
 
@@ -3927,6 +4458,18 @@ REVOKE ALL ON FUNCTION private.presence_caller(verify boolean, OUT reader uuid, 
 REVOKE ALL ON FUNCTION private.presence_choice_max_duration() FROM PUBLIC;
 
 --
+-- Name: FUNCTION presence_counts_since(minutes integer, OUT heartbeats bigint, OUT failures bigint); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.presence_counts_since(minutes integer, OUT heartbeats bigint, OUT failures bigint) FROM PUBLIC;
+
+--
+-- Name: FUNCTION presence_days_of(local_day date); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.presence_days_of(local_day date) FROM PUBLIC;
+
+--
 -- Name: FUNCTION presence_heartbeat_min_interval(); Type: ACL; Schema: private; Owner: postgres
 --
 
@@ -3937,6 +4480,12 @@ REVOKE ALL ON FUNCTION private.presence_heartbeat_min_interval() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION private.presence_maintenance_jobs() FROM PUBLIC;
+
+--
+-- Name: FUNCTION presence_now(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.presence_now() FROM PUBLIC;
 
 --
 -- Name: FUNCTION presence_push_topic(); Type: ACL; Schema: private; Owner: postgres
@@ -4041,6 +4590,12 @@ REVOKE ALL ON FUNCTION private.refuse_reader_card_writes() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION private.require_admin(action text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION rollup_presence_analytics(local_day date); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.rollup_presence_analytics(local_day date) FROM PUBLIC;
 
 --
 -- Name: FUNCTION run_maintenance_job(job text); Type: ACL; Schema: private; Owner: postgres
@@ -4182,6 +4737,13 @@ REVOKE ALL ON FUNCTION public.my_presence() FROM PUBLIC;
 GRANT ALL ON FUNCTION public.my_presence() TO authenticated;
 
 --
+-- Name: FUNCTION ops_availability_heatmap(time_zone text); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.ops_availability_heatmap(time_zone text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.ops_availability_heatmap(time_zone text) TO authenticated;
+
+--
 -- Name: FUNCTION ops_maintenance_jobs(); Type: ACL; Schema: public; Owner: postgres
 --
 
@@ -4194,6 +4756,13 @@ GRANT ALL ON FUNCTION public.ops_maintenance_jobs() TO authenticated;
 
 REVOKE ALL ON FUNCTION public.ops_maintenance_series(period text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.ops_maintenance_series(period text) TO authenticated;
+
+--
+-- Name: FUNCTION ops_presence_alerts(period text); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.ops_presence_alerts(period text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.ops_presence_alerts(period text) TO authenticated;
 
 --
 -- Name: FUNCTION ops_presence_now(); Type: ACL; Schema: public; Owner: postgres
@@ -4259,6 +4828,13 @@ GRANT ALL ON FUNCTION public.reader_go_offline() TO authenticated;
 
 REVOKE ALL ON FUNCTION public.reader_heartbeat(idle_seconds integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.reader_heartbeat(idle_seconds integer) TO authenticated;
+
+--
+-- Name: FUNCTION reader_presence_stats(reader_id uuid, days integer); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.reader_presence_stats(reader_id uuid, days integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.reader_presence_stats(reader_id uuid, days integer) TO authenticated;
 
 --
 -- Name: FUNCTION report_presence_failures(failures integer, first_failed_at timestamp with time zone, last_failed_at timestamp with time zone); Type: ACL; Schema: public; Owner: postgres

@@ -141,6 +141,11 @@ test('a tiny benchmark runs end to end and writes its report, JSON and chart', a
   expect(results.followedTransition).toMatchObject({ followers: 30, followed: { notifications: 30 }, unfollowed: { notifications: 0 } });
   expect(results.followedTransition!.followed.walBytes).toBeGreaterThan(results.followedTransition!.unfollowed.walBytes);
 
+  // The rollup found the month of sessions: one reader in ten online on the day it rolled up.
+  const rollup = results.rollup!;
+  expect(rollup.readersOnline).toBe(Math.floor(rollup.readers / 10));
+  expect(rollup.auditRows).toBeGreaterThanOrEqual(rollup.readersOnline * 30 * 4);
+
   const reportPath = writeResults(results, resultsDir);
   const report = fs.readFileSync(reportPath, 'utf8');
   expect(report).toMatch(/^# Presence benchmark, \d{4}-\d{2}-\d{2}/);
@@ -153,6 +158,7 @@ test('a tiny benchmark runs end to end and writes its report, JSON and chart', a
     '## 5. Growth',
     '## 6. Push',
     '## 7. A transition with followers',
+    '## 8. The daily analytics rollup',
   ]) {
     expect(report).toContain(section);
   }

@@ -5,6 +5,7 @@ import { functionsCalledIn } from './database-counters.ts';
 import type { GrowthSeries } from './growth-chart.ts';
 import type { HeartbeatPath, HeartbeatRound, StatementPlan } from './heartbeats.ts';
 import { otherCpuSeconds } from './process-cpu.ts';
+import type { RollupMeasure } from './analytics.ts';
 import type { FollowedTransitionMeasure } from './followers.ts';
 import type { PushMeasure } from './push.ts';
 import type { ReadMeasure } from './reads.ts';
@@ -679,6 +680,13 @@ const FIGURES: Figure[] = [
     value: (r) => jobAt(r, 'record_presence_minute')?.ms.median,
   },
   {
+    what: 'Daily analytics rollup of one day, a month of audit history (rollup_presence_analytics)',
+    better: 'lower',
+    noise: 0.2,
+    format: (v) => `${ms(v)} ms`,
+    value: (r) => r.rollup?.ms.median,
+  },
+  {
     what: 'Capacity: readers online at the 60-second interval',
     better: 'higher',
     noise: 0.1,
@@ -945,7 +953,16 @@ ${largest.cleanups.map((c) => `**${c.fn}()**\n\n\`\`\`\n${c.plan}\n\`\`\``).join
 ${growthTable(results)}
 ${results.push ? pushSection(results.push, results.heartbeatPushes) : ''}
 ${results.followedTransition ? followersSection(results.followedTransition) : ''}
-${notes ? `\n## ${5 + Number(Boolean(results.push)) + Number(Boolean(results.followedTransition)) + 1}. Investigation\n\n${notes.trim()}\n` : ''}`;
+${results.rollup ? rollupSection(results.rollup) : ''}
+${notes ? `\n## ${5 + Number(Boolean(results.push)) + Number(Boolean(results.followedTransition)) + Number(Boolean(results.rollup)) + 1}. Investigation\n\n${notes.trim()}\n` : ''}`;
+}
+
+function rollupSection({ readers, auditRows, day, readersOnline, ms: runMs }: RollupMeasure): string {
+  return `
+## 8. The daily analytics rollup
+
+\`private.rollup_presence_analytics('${day}')\` recomputed every reader's day (${fixed(readers)} readers, each in their own time zone) from an audit log of ${fixed(auditRows)} rows: a month in which one reader in ten was online twice a day. It wrote ${fixed(readersOnline)} reader-days. Median of three runs, each replacing the day's rows as a re-run does: **${ms(runMs.median)} ms** (${ms(runMs.min)} to ${ms(runMs.max)} ms), once a day.
+`;
 }
 
 function followersSection({ followers, followed, unfollowed }: FollowedTransitionMeasure): string {

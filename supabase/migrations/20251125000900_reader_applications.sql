@@ -33,6 +33,21 @@ comment on function private.is_admin() is
 revoke execute on function private.is_admin() from public;
 grant execute on function private.is_admin() to authenticated;
 
+create function private.require_admin(action text)
+returns void
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+  if not private.is_admin() then
+    raise exception 'only admins %', action using errcode = '42501';
+  end if;
+end;
+$$;
+comment on function private.require_admin(text) is 'Refuses (42501, "only admins <action>") a caller who is not an admin.';
+revoke execute on function private.require_admin(text) from public;
+
 -- security definer: app_metadata lives in auth.users, which only Auth and its owner write.
 create function public.set_admin(user_id uuid, admin boolean)
 returns boolean
@@ -41,9 +56,7 @@ security definer
 set search_path = ''
 as $$
 begin
-  if not private.is_admin() then
-    raise exception 'only admins make or unmake admins' using errcode = '42501';
-  end if;
+  perform private.require_admin('make or unmake admins');
   if user_id = auth.uid() then
     raise exception 'an admin cannot change their own role: ask another admin' using errcode = '42501';
   end if;
@@ -114,9 +127,9 @@ grant select, insert, update, delete on public.reader_applications to service_ro
 -- is when it must be free.
 create unique index users_reader_display_name_key on public.users (lower(normalize(display_name, nfkc))) where is_reader;
 
--- users.is_reader is whether the application is approved; a first approval also gives the entry
--- level. Row triggers with conditions: a sign-up's pending application, and a change that keeps the
--- status, cost nothing.
+-- users.is_reader is whether the application is approved (a deleted application approves nothing);
+-- a first approval also gives the entry level. Row triggers with conditions: a sign-up's pending
+-- application, and a change that keeps the status, cost nothing.
 create function private.sync_reader_approval()
 returns trigger
 language plpgsql
@@ -125,13 +138,13 @@ set search_path = ''
 as $$
 begin
   update public.users u
-  set is_reader = (new.status = 'approved'),
+  set is_reader = (tg_op <> 'DELETE' and new.status = 'approved'),
       level_id = coalesce(u.level_id, (select l.id from public.reader_levels l order by l.base_price_per_minute, l.id limit 1))
-  where u.id = new.applicant_id;
+  where u.id = case when tg_op = 'DELETE' then old.applicant_id else new.applicant_id end;
   return null;
 end;
 $$;
-comment on function private.sync_reader_approval() is 'Makes users.is_reader follow whether the application just written is approved.';
+comment on function private.sync_reader_approval() is 'Makes users.is_reader follow whether the application just written is approved, or deleted.';
 
 create trigger sync_reader_approval_on_insert
   after insert on public.reader_applications
@@ -143,6 +156,12 @@ create trigger sync_reader_approval_on_update
   after update of status on public.reader_applications
   for each row
   when (old.status is distinct from new.status)
+  execute function private.sync_reader_approval();
+
+create trigger sync_reader_approval_on_delete
+  after delete on public.reader_applications
+  for each row
+  when (old.status = 'approved')
   execute function private.sync_reader_approval();
 
 -- A new sign-up asking to be a reader applies; nobody is a reader from sign-up alone.
@@ -221,9 +240,7 @@ as $$
 declare
   application public.reader_applications;
 begin
-  if not private.is_admin() then
-    raise exception 'only admins decide reader applications' using errcode = '42501';
-  end if;
+  perform private.require_admin('decide reader applications');
   if applicant = auth.uid() then
     raise exception 'nobody decides their own application: ask another admin' using errcode = '42501';
   end if;

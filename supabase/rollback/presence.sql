@@ -16,7 +16,8 @@ begin
       select jobname from cron.job
       where jobname in ('mark-inactive-readers-offline', 'cleanup-reader-presence', 'purge-presence-audit-log',
                         'refresh-reader-directory-stats', 'purge-availability-notifications',
-                        'refresh-reader-next-windows', 'record-presence-minute', 'purge-presence-observability')
+                        'refresh-reader-next-windows', 'record-presence-minute', 'purge-presence-observability',
+                        'evaluate-presence-alerts', 'rollup-presence-analytics')
     loop
       perform cron.unschedule(job.jobname);
     end loop;
@@ -53,9 +54,11 @@ begin
   drop function if exists public.apply_as_reader();
   drop function if exists public.decide_reader_application(uuid, boolean, text);
   drop function if exists public.report_presence_failures(integer, timestamptz, timestamptz);
+  drop function if exists public.reader_presence_stats(uuid, integer);
   drop function if exists public.purge_presence_observability(interval);
   drop function if exists public.ops_presence_now(), public.ops_maintenance_jobs(), public.ops_presence_series(text),
-    public.ops_transition_series(text), public.ops_maintenance_series(text);
+    public.ops_transition_series(text), public.ops_maintenance_series(text), public.ops_presence_alerts(text),
+    public.ops_availability_heatmap(text);
   drop schema if exists private cascade;
 
   drop table if exists public.reader_applications;

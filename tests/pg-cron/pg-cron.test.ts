@@ -46,12 +46,14 @@ test("the schedule migration created pg_cron's jobs from the job list, and the l
   expect(await scheduledJobs()).toEqual(await listedJobs());
   expect((await scheduledJobs()).map((job) => job.jobname)).toEqual([
     'cleanup-reader-presence',
+    'evaluate-presence-alerts',
     'mark-inactive-readers-offline',
     'purge-availability-notifications',
     'purge-presence-audit-log',
     'purge-presence-observability',
     'record-presence-minute',
     'refresh-reader-next-windows',
+    'rollup-presence-analytics',
   ]);
   expect(logged).toContain('scheduler: pg_cron runs the presence jobs on this server');
 });

@@ -118,7 +118,18 @@ const CLIENT_PATH = ['favourite_reader_cards(integer,integer)', 'mark_availabili
 const APPLICATIONS = ['apply_as_reader()', 'decide_reader_application(uuid,boolean,text)', 'private.is_admin()', 'set_admin(uuid,boolean)'];
 
 // The /ops dashboard's reads (each refuses anyone but an admin, private.require_admin()).
-const DASHBOARD = ['ops_maintenance_jobs()', 'ops_maintenance_series(text)', 'ops_presence_now()', 'ops_presence_series(text)', 'ops_transition_series(text)'];
+const DASHBOARD = [
+  'ops_availability_heatmap(text)',
+  'ops_maintenance_jobs()',
+  'ops_maintenance_series(text)',
+  'ops_presence_alerts(text)',
+  'ops_presence_now()',
+  'ops_presence_series(text)',
+  'ops_transition_series(text)',
+];
+
+// A reader's own presence statistics, or anyone's for an admin (the function checks which).
+const STATISTICS = ['reader_presence_stats(uuid,integer)'];
 
 // Ops through the API: the jobs an operator may run with the service key.
 const OPS = [
@@ -138,7 +149,7 @@ describe('who may execute what', () => {
 
   test('authenticated executes the public reads, the pure rules and the presence path', async () => {
     expect(await executableBy('authenticated')).toEqual(
-      sorted([...PUBLIC_READS, ...THE_PUSH_TOPIC, ...PRESENCE_PATH, ...CLIENT_PATH, ...APPLICATIONS, ...DASHBOARD, ...THE_TIME_ZONE_RULE]),
+      sorted([...PUBLIC_READS, ...THE_PUSH_TOPIC, ...PRESENCE_PATH, ...CLIENT_PATH, ...APPLICATIONS, ...DASHBOARD, ...STATISTICS, ...THE_TIME_ZONE_RULE]),
     );
   });
 

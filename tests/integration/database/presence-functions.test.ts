@@ -246,7 +246,7 @@ describe('deleting a user', () => {
 });
 
 describe('the job list', () => {
-  test('private.presence_maintenance_jobs() lists the seven jobs, each run through the run log; without pg_cron the migration scheduled nothing', async () => {
+  test('private.presence_maintenance_jobs() lists the nine jobs, each run through the run log; without pg_cron the migration scheduled nothing', async () => {
     expect(await sql(stack, "select to_regnamespace('cron') is null as absent")).toEqual([{ absent: true }]);
     const logged = (name: string) => `select private.run_maintenance_job('${name}')`;
     expect(await sql(stack, 'select job_name, schedule, command, work from private.presence_maintenance_jobs() order by job_name')).toEqual([
@@ -255,6 +255,12 @@ describe('the job list', () => {
         schedule: '*/10 * * * *',
         command: logged('cleanup-reader-presence'),
         work: 'select public.cleanup_reader_presence()',
+      },
+      {
+        job_name: 'evaluate-presence-alerts',
+        schedule: '* * * * *',
+        command: logged('evaluate-presence-alerts'),
+        work: 'select private.evaluate_presence_alerts()',
       },
       {
         job_name: 'mark-inactive-readers-offline',
@@ -286,6 +292,12 @@ describe('the job list', () => {
         schedule: '* * * * *',
         command: logged('refresh-reader-next-windows'),
         work: 'select private.refresh_reader_next_windows()',
+      },
+      {
+        job_name: 'rollup-presence-analytics',
+        schedule: '41 12 * * *',
+        command: logged('rollup-presence-analytics'),
+        work: "select private.rollup_presence_analytics((now() at time zone 'UTC')::date - 1)",
       },
     ]);
   });
@@ -387,7 +399,11 @@ describe('at 100,000 readers the presence reads are index-served', () => {
        insert into private.presence_failure_reports (reader_id, reported_at, failures, first_failed_at, last_failed_at)
        select u.id, now() - (n % 43000) * interval '1 minute', 2, now() - (n % 43000 + 5) * interval '1 minute', now() - (n % 43000) * interval '1 minute'
        from (select id, row_number() over () as n from public.users where is_reader limit 20000) u;
-       analyze private.presence_minutes, private.presence_minute_transitions, private.maintenance_runs, private.presence_failure_reports;`,
+       insert into private.presence_analytics (reader_id, day, online_minutes, sessions, longest_session_minutes, peak_hour)
+       select u.id, (now() at time zone 'UTC')::date - d, 90, 2, 60, 20
+       from (select id from public.users where is_reader limit 3000) u cross join generate_series(1, 30) as d;
+       analyze private.presence_minutes, private.presence_minute_transitions, private.maintenance_runs, private.presence_failure_reports,
+               private.presence_analytics;`,
     );
     const db = new pg.Client({ connectionString: stack.dbUrl });
     await db.connect();
@@ -433,6 +449,9 @@ describe('at 100,000 readers the presence reads are index-served', () => {
       DEMO_IDS.luna,
     ]);
     expect(limit).toMatch(/Index (Only )?Scan using presence_failure_reports_reader_idx/);
+    // The minute's alerts (the active one found by its partial index) and a day's rollup (replacing the day's rows).
+    await sql(stack, 'select private.evaluate_presence_alerts()');
+    await sql(stack, `select private.rollup_presence_analytics((now() at time zone 'UTC')::date - 1)`);
     await sql(stack, `select public.purge_presence_observability(interval '29 days')`);
     expect(await sql(stack, `select count(*)::int as old from private.presence_failure_reports where reported_at < now() - interval '29 days'`)).toEqual([
       { old: 0 },

@@ -9,7 +9,7 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { RunningStack } from '../../../local-stack/stack.ts';
-import { giveDevice, recordStatus, resetPresence } from '../../support/presence-fixtures.ts';
+import { createReader, giveDevice, recordStatus, resetPresence } from '../../support/presence-fixtures.ts';
 import { clientFor, dbOf, DEMO_IDS, signedInAs, sql, startTestStack } from '../../support/test-stack.ts';
 import { heartbeat, signUpReader, type Reader } from './presence-clients.ts';
 
@@ -304,6 +304,31 @@ describe('the dashboard functions', () => {
     expect((week.data as Array<{ cause: string; transitions: number }>).filter((row) => row.transitions === 120)).not.toHaveLength(0);
   });
 
+  test("the availability heatmap: weekday and hour in the viewer's time zone; an unknown zone is refused", async () => {
+    const sydney = await admin.rpc('ops_availability_heatmap', { time_zone: 'Australia/Sydney' });
+    expect(sydney.error).toBeNull();
+    const cells = sydney.data as Array<{ weekday: number; hour: number; online_avg: number; minutes_seen: number }>;
+    // Two days of minutes fill 48 cells of 60 minutes (the ends of the two days may split an hour).
+    expect(cells.length).toBeGreaterThanOrEqual(48);
+    expect(cells.length).toBeLessThanOrEqual(49);
+    expect(cells.every((cell) => cell.online_avg === 10 && cell.weekday >= 1 && cell.weekday <= 7 && cell.hour >= 0 && cell.hour <= 23)).toBe(true);
+    // The same minutes in any zone; the last one in the cell of Sydney's weekday and hour then.
+    const utc = await admin.rpc('ops_availability_heatmap', { time_zone: 'UTC' });
+    const minutes = (list: typeof cells) => list.reduce((sum, cell) => sum + cell.minutes_seen, 0);
+    expect(minutes(utc.data as typeof cells)).toBe(minutes(cells));
+    const lastMinute = new Date(Date.now() - 60_000);
+    const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Australia/Sydney', weekday: 'short', hour: '2-digit', hourCycle: 'h23' }).formatToParts(
+      lastMinute,
+    );
+    const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(parts.find((part) => part.type === 'weekday')!.value) + 1;
+    const hour = Number(parts.find((part) => part.type === 'hour')!.value);
+    expect(cells).toContainEqual(expect.objectContaining({ weekday, hour }));
+    for (const zone of ['Mars/Olympus_Mons', "UTC'; drop table users; --", '', null]) {
+      const answer = await admin.rpc('ops_availability_heatmap', { time_zone: zone } as never);
+      expect([answer.status, answer.error?.code], String(zone)).toEqual([400, '22023']);
+    }
+  });
+
   test('refuse a period they do not chart', async () => {
     for (const period of ['1 year', '24 hours; drop table users', '', null]) {
       const answer = await admin.rpc('ops_presence_series', { period } as never);
@@ -321,11 +346,250 @@ describe('the dashboard functions', () => {
       for (const [name, args] of [
         ['ops_presence_now', {}],
         ['ops_maintenance_jobs', {}],
+        ['ops_availability_heatmap', { time_zone: 'UTC' }],
+        ['ops_presence_alerts', { period: '24 hours' }],
         ...seriesFunctions.map((series) => [series, { period: '24 hours' }] as const),
       ] as const) {
         const answer = await caller.rpc(name, args as never);
         expect([answer.status, answer.error?.code, answer.data], name).toEqual([status, '42501', null]);
       }
+    }
+  });
+});
+
+describe('alerts', () => {
+  const evaluate = async () => (await sql<{ changed: number }>(stack, 'select private.evaluate_presence_alerts() as changed'))[0]!.changed;
+  const active = async () =>
+    (await sql<{ rule: string }>(stack, 'select rule from private.presence_alerts where cleared_at is null order by rule')).map((alert) => alert.rule);
+  const history = (rule: string) =>
+    sql<{ cleared: boolean }>(stack, 'select cleared_at is not null as cleared from private.presence_alerts where rule = $1 order by id', [rule]);
+  const minuteAgo = (columns: string, values: string) =>
+    sql(stack, `insert into private.presence_minutes (minute, ${columns}) values (date_trunc('minute', now()) - interval '1 minute', ${values})`);
+
+  beforeEach(async () => {
+    await resetPresence(dbOf(stack));
+    for (const table of ['presence_alerts', 'maintenance_runs', 'presence_minutes', 'presence_tally']) await sql(stack, `delete from private.${table}`);
+  });
+
+  test('a quiet system raises none, and evaluating again changes nothing', async () => {
+    expect(await evaluate()).toBe(0);
+    expect(await active()).toEqual([]);
+  });
+
+  test('presence down: readers recorded online and no heartbeat for 3 minutes; clears when one arrives, told on the presence_alerts channel', async () => {
+    const listener = new pg.Client({ connectionString: stack.dbUrl });
+    const told: unknown[] = [];
+    listener.on('notification', (message) => told.push(JSON.parse(message.payload ?? 'null')));
+    await listener.connect();
+    try {
+      await listener.query('listen presence_alerts');
+      await recordStatus(dbOf(stack), DEMO_IDS.luna, 'available');
+      // Heartbeats four minutes ago are not enough.
+      await sql(stack, `insert into private.presence_minutes (minute, heartbeats_written) values (date_trunc('minute', now()) - interval '4 minutes', 30)`);
+      expect(await evaluate()).toBe(1);
+      expect(await active()).toEqual(['presence_down']);
+      expect(await evaluate()).toBe(0);
+
+      // A heartbeat this minute, not yet folded.
+      await sql(stack, `insert into private.presence_tally (minute, metric, shard, count) values (date_trunc('minute', now()), 'heartbeat_written', 0, 1)`);
+      expect(await evaluate()).toBe(1);
+      expect(await active()).toEqual([]);
+      expect(await history('presence_down')).toEqual([{ cleared: true }]);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(told).toEqual([
+        { rule: 'presence_down', state: 'fired', at: expect.any(String) as unknown, detail: '1 readers recorded online, no heartbeat for 3 minutes' },
+        { rule: 'presence_down', state: 'cleared', at: expect.any(String) as unknown, detail: '1 readers recorded online, no heartbeat for 3 minutes' },
+      ]);
+    } finally {
+      await listener.end();
+    }
+  });
+
+  test('failure rate: over 5% of updates failing in 5 minutes (10 at least); clears when it falls', async () => {
+    await minuteAgo('heartbeats_written, failures_reported', '100, 20');
+    await evaluate();
+    expect(await active()).toEqual(['failure_rate']);
+    await sql(stack, 'update private.presence_minutes set failures_reported = 9');
+    await evaluate();
+    expect(await active()).toEqual([]);
+    expect(await history('failure_rate')).toEqual([{ cleared: true }]);
+  });
+
+  test('cleanup not running: no successful minute job for 3 minutes once the jobs have run; clears when it runs', async () => {
+    const run = (job: string, ago: string, error: string | null = null) =>
+      sql(stack, `insert into private.maintenance_runs (job_name, started_at, duration_ms, error) values ($1, now() - $2::interval, 1, $3)`, [job, ago, error]);
+    await evaluate();
+    expect(await active()).toEqual([]);
+    await run('mark-inactive-readers-offline', '10 minutes');
+    await run('refresh-reader-next-windows', '1 minute');
+    await evaluate();
+    expect(await active()).toEqual(['cleanup_not_running']);
+    await run('mark-inactive-readers-offline', '0 seconds');
+    await evaluate();
+    expect(await active()).toEqual([]);
+  });
+
+  test('cleanup failing: the latest run of a cleanup job failed; clears when it succeeds again', async () => {
+    const run = (job: string, ago: string, error: string | null = null) =>
+      sql(stack, `insert into private.maintenance_runs (job_name, started_at, duration_ms, error) values ($1, now() - $2::interval, 1, $3)`, [job, ago, error]);
+    await run('mark-inactive-readers-offline', '30 seconds');
+    await run('cleanup-reader-presence', '2 minutes', '57014: canceling statement due to statement timeout');
+    await evaluate();
+    expect(await active()).toEqual(['cleanup_failing']);
+    expect(await sql(stack, `select detail from private.presence_alerts where cleared_at is null`)).toEqual([
+      { detail: 'cleanup-reader-presence failed: 57014: canceling statement due to statement timeout' },
+    ]);
+    await run('cleanup-reader-presence', '10 seconds');
+    await evaluate();
+    expect(await active()).toEqual([]);
+  });
+
+  test('stale online: more readers recorded online but offline by the rule than the threshold, which ops may change', async () => {
+    await minuteAgo('online_stale', '150');
+    await evaluate();
+    expect(await active()).toEqual(['stale_online']);
+    await sql(stack, `update private.presence_alert_rules set threshold = 200 where rule = 'stale_online'`);
+    try {
+      await evaluate();
+      expect(await active()).toEqual([]);
+    } finally {
+      await sql(stack, `update private.presence_alert_rules set threshold = 100 where rule = 'stale_online'`);
+    }
+  });
+
+  test('admins read the active ones and the history with since-when; nobody else does', async () => {
+    await minuteAgo('online_stale', '150');
+    await evaluate();
+    const alerts = await admin.rpc('ops_presence_alerts', { period: '24 hours' });
+    expect(alerts.error).toBeNull();
+    expect(alerts.data).toEqual([
+      expect.objectContaining({
+        rule: 'stale_online',
+        cleared_at: null,
+        detail: '150 readers recorded online are offline by the rule',
+        description: expect.stringMatching(/^More than/) as unknown,
+      }),
+    ]);
+    expect(Date.parse((alerts.data as Array<{ fired_at: string }>)[0]!.fired_at)).toBeGreaterThan(Date.now() - 60_000);
+    for (const [caller, status] of [
+      [client, 403],
+      [anon, 401],
+    ] as const) {
+      const answer = await caller.rpc('ops_presence_alerts', { period: '24 hours' });
+      expect([answer.status, answer.error?.code]).toEqual([status, '42501']);
+    }
+  });
+});
+
+describe("each reader's day (presence_analytics)", () => {
+  type Status = 'available' | 'busy' | 'away' | 'offline';
+  /** Transitions at these UTC times, in order, from offline; each written as the presence functions write them. */
+  async function transitions(readerId: string, steps: Array<[string, Status]>) {
+    let previous: Status = 'offline';
+    for (const [at, status] of steps) {
+      await sql(stack, `insert into public.presence_audit_log (user_id, old_status, new_status, changed_at, cause) values ($1, $2, $3, $4, 'reader_choice')`, [
+        readerId,
+        previous,
+        status,
+        at,
+      ]);
+      previous = status;
+    }
+  }
+  const inZone = (readerId: string, zone: string) => sql(stack, 'insert into public.reader_schedules (reader_id, time_zone) values ($1, $2)', [readerId, zone]);
+  const rollup = async (day: string) => (await sql<{ written: number }>(stack, 'select private.rollup_presence_analytics($1) as written', [day]))[0]!.written;
+  const dayOf = (readerId: string, day: string) =>
+    sql<{ online_minutes: string; sessions: number; longest_session_minutes: string; peak_hour: number }>(
+      stack,
+      'select online_minutes, sessions, longest_session_minutes, peak_hour from private.presence_analytics where reader_id = $1 and day = $2',
+      [readerId, day],
+    );
+  // Two sessions on 20 November (UTC): 09:00 to 10:15 (busy from 09:30), and one from 23:30 over midnight to 00:30.
+  const NOVEMBER_DAY: Array<[string, Status]> = [
+    ['2026-11-20T09:00:00Z', 'available'],
+    ['2026-11-20T09:30:00Z', 'busy'],
+    ['2026-11-20T10:15:00Z', 'offline'],
+    ['2026-11-20T23:30:00Z', 'available'],
+    ['2026-11-21T00:30:00Z', 'offline'],
+  ];
+  let utcReader: Reader;
+  let newYorker: string;
+
+  beforeAll(async () => {
+    utcReader = await signUpReader(stack, 'analytics-utc');
+    await transitions(utcReader.userId, NOVEMBER_DAY);
+    newYorker = await createReader(dbOf(stack));
+    await inZone(newYorker, 'America/New_York');
+    await transitions(newYorker, NOVEMBER_DAY);
+  });
+
+  test('a day of a reader without hours, in UTC: minutes, sessions, the longest, the peak hour; the session over midnight counts on both days', async () => {
+    expect(await rollup('2026-11-20')).toBeGreaterThanOrEqual(2);
+    await rollup('2026-11-21');
+    expect(await dayOf(utcReader.userId, '2026-11-20')).toEqual([{ online_minutes: '105.0', sessions: 2, longest_session_minutes: '75.0', peak_hour: 9 }]);
+    expect(await dayOf(utcReader.userId, '2026-11-21')).toEqual([{ online_minutes: '30.0', sessions: 1, longest_session_minutes: '30.0', peak_hour: 0 }]);
+  });
+
+  test("the same transitions are another day in the reader's own time zone", async () => {
+    await rollup('2026-11-20');
+    await rollup('2026-11-21');
+    // In New York (UTC-5): 04:00 to 05:15, and 18:30 to 19:30 the same evening; nothing on the 21st.
+    expect(await dayOf(newYorker, '2026-11-20')).toEqual([{ online_minutes: '135.0', sessions: 2, longest_session_minutes: '75.0', peak_hour: 4 }]);
+    expect(await dayOf(newYorker, '2026-11-21')).toEqual([]);
+  });
+
+  test('re-running a day gives the same numbers and counts nothing twice', async () => {
+    const first = await rollup('2026-11-20');
+    const before = await sql(stack, `select reader_id, online_minutes, sessions from private.presence_analytics where day = '2026-11-20' order by reader_id`);
+    expect(await rollup('2026-11-20')).toBe(first);
+    expect(await sql(stack, `select reader_id, online_minutes, sessions from private.presence_analytics where day = '2026-11-20' order by reader_id`)).toEqual(
+      before,
+    );
+  });
+
+  test('a day the clocks change has 23 or 25 hours; a reader online through it has them all, in one session', async () => {
+    const londoner = await createReader(dbOf(stack));
+    await inZone(londoner, 'Europe/London');
+    await transitions(londoner, [['2026-03-27T12:00:00Z', 'available']]);
+    await sql(
+      stack,
+      `insert into public.presence_audit_log (user_id, old_status, new_status, changed_at, cause) values ($1, 'available', 'offline', '2026-10-27T12:00:00Z', 'inactivity')`,
+      [londoner],
+    );
+    for (const day of ['2026-03-29', '2026-10-25', '2026-06-01']) await rollup(day);
+    expect(await dayOf(londoner, '2026-03-29')).toEqual([{ online_minutes: '1380.0', sessions: 1, longest_session_minutes: '1380.0', peak_hour: 0 }]);
+    expect(await dayOf(londoner, '2026-10-25')).toEqual([{ online_minutes: '1500.0', sessions: 1, longest_session_minutes: '1500.0', peak_hour: 1 }]);
+    expect(await dayOf(londoner, '2026-06-01')).toEqual([{ online_minutes: '1440.0', sessions: 1, longest_session_minutes: '1440.0', peak_hour: 0 }]);
+  });
+
+  test('a day not yet begun, or none, is refused', async () => {
+    await expect(sql(stack, `select private.rollup_presence_analytics((now() at time zone 'UTC')::date + 2)`)).rejects.toMatchObject({ code: '22023' });
+    await expect(sql(stack, 'select private.rollup_presence_analytics(null)')).rejects.toMatchObject({ code: '22023' });
+  });
+
+  test("a reader reads their own days, an admin anyone's; another reader, a client and anon none", async () => {
+    await rollup('2026-11-20');
+    await rollup('2026-11-21');
+    const own = await utcReader.client.rpc('reader_presence_stats');
+    expect(own.error).toBeNull();
+    expect(own.data).toEqual([
+      { day: '2026-11-21', online_minutes: 30, sessions: 1, longest_session_minutes: 30, peak_hour: 0 },
+      { day: '2026-11-20', online_minutes: 105, sessions: 2, longest_session_minutes: 75, peak_hour: 9 },
+    ]);
+    const byAdmin = await admin.rpc('reader_presence_stats', { reader_id: utcReader.userId, days: 30 });
+    expect(byAdmin.data).toEqual(own.data);
+    const luna = (await signedInAs(stack, 'luna@demo.test')).client;
+    for (const [caller, status] of [
+      [luna, 403],
+      [client, 403],
+      [anon, 401],
+    ] as const) {
+      const answer = await caller.rpc('reader_presence_stats', { reader_id: utcReader.userId });
+      expect([answer.status, answer.error?.code, answer.data]).toEqual([status, '42501', null]);
+    }
+    for (const days of [0, 91, null]) {
+      const answer = await utcReader.client.rpc('reader_presence_stats', { days } as never);
+      expect([answer.status, answer.error?.code], String(days)).toEqual([400, '22023']);
     }
   });
 });

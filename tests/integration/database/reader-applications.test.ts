@@ -149,6 +149,15 @@ describe('an admin', () => {
     expect(await stored(applicant.userId)).toMatchObject({ status: 'approved', is_reader: true });
   });
 
+  test('an approved application deleted by ops takes the reader off the list: being a reader follows it', async () => {
+    const applicant = await signUpApplicant(stack, 'withdrawn');
+    expect((await decide(admin, applicant.userId, true)).error).toBeNull();
+    expect(await listed(applicant.userId)).toBe(true);
+    await sql(stack, 'delete from public.reader_applications where applicant_id = $1', [applicant.userId]);
+    expect(await stored(applicant.userId)).toEqual({ status: null, reason: null, decided_by: null, is_reader: false });
+    expect(await listed(applicant.userId)).toBe(false);
+  });
+
   test('rejects with a reason the applicant reads; they may apply again and be approved', async () => {
     const applicant = await signUpApplicant(stack, 'rejected');
     const noReason = await decide(admin, applicant.userId, false);

@@ -46,8 +46,9 @@ test('the documented rollback removes everything the migrations add, and they ap
     public_views: 1, // reader_cards
     private_schema: 1,
     // reader_devices, reader_presence, reader_directory_stats; maintenance_runs, presence_tally,
-    // presence_failure_reports, presence_minutes, presence_minute_transitions
-    private_tables: 8,
+    // presence_failure_reports, presence_minutes, presence_minute_transitions, presence_alert_rules,
+    // presence_alerts, presence_analytics
+    private_tables: 11,
     private_views: 1, // reader_presence_now
     domains: 7, // display_name, avatar_url, bio, specialty, status_message, time_zone_name, decision_reason
     enums: 2, // presence_status, reader_application_status

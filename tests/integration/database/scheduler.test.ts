@@ -26,13 +26,18 @@ afterAll(async () => {
 
 test('it runs the listed jobs on their schedules', async () => {
   const listed = await sql<{ job_name: string }>(stack, 'select job_name from private.presence_maintenance_jobs()');
-  expect(listed.map((job) => job.job_name)).toHaveLength(7);
-  const everyMinute = ['mark-inactive-readers-offline', 'record-presence-minute', 'refresh-reader-next-windows'];
+  expect(listed.map((job) => job.job_name)).toHaveLength(9);
+  const everyMinute = ['mark-inactive-readers-offline', 'record-presence-minute', 'refresh-reader-next-windows', 'evaluate-presence-alerts'];
   expect(await scheduler.runDue(new Date('2026-11-25T13:41:00Z'))).toEqual(everyMinute);
   expect(await scheduler.runDue(new Date('2026-11-25T13:50:00Z'))).toEqual([everyMinute[0], 'cleanup-reader-presence', ...everyMinute.slice(1)]);
   expect(await scheduler.runDue(new Date('2026-11-25T03:17:00Z'))).toEqual([everyMinute[0], 'purge-presence-audit-log', ...everyMinute.slice(1)]);
-  expect(await scheduler.runDue(new Date('2026-11-25T03:23:00Z'))).toEqual([...everyMinute.slice(0, 2), 'purge-availability-notifications', everyMinute[2]]);
+  expect(await scheduler.runDue(new Date('2026-11-25T03:23:00Z'))).toEqual([
+    ...everyMinute.slice(0, 2),
+    'purge-availability-notifications',
+    ...everyMinute.slice(2),
+  ]);
   expect(await scheduler.runDue(new Date('2026-11-25T03:29:00Z'))).toEqual([...everyMinute, 'purge-presence-observability']);
+  expect(await scheduler.runDue(new Date('2026-11-25T12:41:00Z'))).toEqual([...everyMinute, 'rollup-presence-analytics']);
   expect(logged.filter((line) => line.includes('failed'))).toEqual([]);
 });
 
