@@ -55,4 +55,17 @@ export default tseslint.config(
     ['@/features/readers/*', '@/features/presence/*', '@/features/auth/*', '@/features/favourites/*', '@/features/hours/*', '@/app/*'],
     'applications must not depend on another feature or on the app: the app puts the panel on the profile page',
   ),
+  boundary(
+    ['src/features/ops/**'],
+    [
+      '@/features/readers/*',
+      '@/features/presence/*',
+      '@/features/auth/*',
+      '@/features/favourites/*',
+      '@/features/hours/*',
+      '@/features/applications/*',
+      '@/app/*',
+    ],
+    'ops must not depend on another feature or on the app: the app checks who is an admin and lazy-loads the dashboard at /ops',
+  ),
 );

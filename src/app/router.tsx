@@ -3,6 +3,7 @@ import { createBrowserRouter, Navigate, RouterProvider, type RouteObject } from 
 import { AppLayout } from '@/app/layout/app-layout';
 import { ApplicationsRoute } from '@/app/routes/applications';
 import { NotFoundRoute } from '@/app/routes/not-found';
+import { OpsRoute } from '@/app/routes/ops';
 import { ProfileRoute } from '@/app/routes/profile';
 import { ReaderRoute } from '@/app/routes/reader';
 import { ReadersRoute } from '@/app/routes/readers';
@@ -31,6 +32,7 @@ export const routes: RouteObject[] = [
           { path: 'sign-in', element: <SignInRoute /> },
           { path: 'sign-up', element: <SignUpRoute /> },
           { path: 'profile', element: <ProfileRoute /> },
+          { path: 'ops', element: <OpsRoute /> },
           { path: 'ops/applications', element: <ApplicationsRoute /> },
           { path: '*', element: <NotFoundRoute /> },
         ],

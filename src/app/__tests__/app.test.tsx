@@ -11,6 +11,8 @@ import { useAuthStore } from '@/features/auth/stores/auth-store';
 import type { OwnApplication } from '@/features/applications/api/fetch-own-application';
 import type { ReaderDirectorySummary } from '@/features/readers/api/fetch-reader-directory-summary';
 import type { Reader } from '@/features/readers/api/fetch-reader-page';
+import { getSupabase } from '@/lib/supabase';
+import { fakeSupabase } from '@/testing/fake-supabase';
 
 // The pages' data comes from the stack; these tests are about routing and the frame around pages,
 // and about what the routes make of an answer.
@@ -169,6 +171,54 @@ describe('app routes', () => {
     signedIn(true);
     renderAt('/readers');
     expect(screen.queryByRole('link', { name: 'Applications' })).not.toBeInTheDocument();
+  });
+
+  test('admins get a link to the presence dashboard beside it, current only on /ops itself', () => {
+    signedIn(false);
+    act(() => useAuthStore.setState({ isAdmin: true }));
+    renderAt('/ops/applications');
+
+    expect(screen.getByRole('link', { name: 'Ops' })).toHaveAttribute('href', '/ops');
+    expect(screen.getByRole('link', { name: 'Ops' })).not.toHaveAttribute('aria-current');
+    expect(screen.getByRole('link', { name: 'Applications', current: 'page' })).toBeInTheDocument();
+  });
+
+  test('nobody else gets the Ops link', () => {
+    signedIn(true);
+    renderAt('/readers');
+    expect(screen.queryByRole('link', { name: 'Ops' })).not.toBeInTheDocument();
+  });
+
+  test('someone who is not an admin finds at /ops that only admins can see it', () => {
+    signedIn(true);
+    renderAt('/ops');
+
+    expect(screen.getByRole('heading', { level: 1, name: 'Presence dashboard' })).toBeInTheDocument();
+    expect(screen.getByRole('status')).toHaveTextContent('Only admins can see this page.');
+    expect(screen.getByRole('link', { name: 'Back to the readers' })).toHaveAttribute('href', '/readers');
+    expect(document.title).toBe('Presence dashboard · Arcana Readers');
+  });
+
+  test('an admin at /ops gets the dashboard, loaded on demand', async () => {
+    const { rpc } = fakeSupabase(
+      () => ({ data: null, error: null }),
+      () => ({ data: null, error: { message: 'Failed to fetch' }, status: 0 }),
+    );
+    vi.spyOn(getSupabase(), 'rpc').mockImplementation(rpc as never);
+    signedIn(false);
+    act(() => useAuthStore.setState({ isAdmin: true }));
+    renderAt('/ops');
+
+    expect(await screen.findByRole('group', { name: 'Period of the charts' })).toBeInTheDocument();
+    expect(screen.getByRole('heading', { level: 1, name: 'Presence dashboard' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Ops', current: 'page' })).toHaveAttribute('href', '/ops');
+    expect(rpc).toHaveBeenCalledWith('ops_presence_now');
+  });
+
+  test('the dashboard sends a signed-out visitor to sign in first', () => {
+    act(() => useAuthStore.setState({ status: 'signed-out' }));
+    const router = renderAt('/ops');
+    expect(router.state.location.search).toBe('?next=%2Fops');
   });
 
   test('someone who is not an admin finds at the applications address that only admins review them', () => {

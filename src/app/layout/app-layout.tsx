@@ -42,11 +42,19 @@ function LayoutFrame() {
                 </NavLink>
               </li>
               {isAdmin && (
-                <li>
-                  <NavLink to="/ops/applications" className={navLinkClassName}>
-                    Applications
-                  </NavLink>
-                </li>
+                <>
+                  <li>
+                    {/* end: /ops/applications is the next link's page, not this one's. */}
+                    <NavLink to="/ops" end className={navLinkClassName}>
+                      Ops
+                    </NavLink>
+                  </li>
+                  <li>
+                    <NavLink to="/ops/applications" className={navLinkClassName}>
+                      Applications
+                    </NavLink>
+                  </li>
+                </>
               )}
               {signedIn && (
                 <li>

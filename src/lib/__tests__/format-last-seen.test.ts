@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { formatLastSeen } from '@/lib/format-last-seen';
+import { formatLastSeen, formatTimeAgo } from '@/lib/format-last-seen';
 
 const now = new Date('2026-11-25T12:00:00Z');
 const ago = (ms: number) => new Date(now.getTime() - ms).toISOString();
@@ -23,5 +23,13 @@ describe('formatLastSeen', () => {
 
   test('a last-seen time slightly ahead of the server clock reads as just now, not the future', () => {
     expect(formatLastSeen(new Date(now.getTime() + 2_000), now)).toBe('last seen just now');
+  });
+});
+
+describe('formatTimeAgo', () => {
+  test('words the time before the server clock without a prefix', () => {
+    expect(formatTimeAgo(ago(40_000), now)).toBe('just now');
+    expect(formatTimeAgo(ago(3 * 60_000), now)).toBe('3 minutes ago');
+    expect(formatTimeAgo(new Date(now.getTime() - 2 * 86_400_000), now)).toBe('2 days ago');
   });
 });

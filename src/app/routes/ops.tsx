@@ -1,0 +1,38 @@
+import { lazy, Suspense } from 'react';
+import { Link, Navigate, useLocation } from 'react-router-dom';
+import { useAuthStore } from '@/features/auth/stores/auth-store';
+import { OpsAdminsOnlyNotice } from '@/features/ops/components/ops-frame';
+import { getSupabase } from '@/lib/supabase';
+
+// The dashboard and its chart library load only when an admin opens /ops: not in the main bundle.
+const OpsDashboardPage = lazy(() => import('@/features/ops/components/ops-dashboard-page').then((module) => ({ default: module.OpsDashboardPage })));
+
+function Loading() {
+  return (
+    <p role="status" className="text-mist-300">
+      Loading…
+    </p>
+  );
+}
+
+export function OpsRoute() {
+  const { status, user, isAdmin } = useAuthStore();
+  const location = useLocation();
+
+  if (status === 'signed-out') return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname)}`} replace />;
+  if (status === 'loading' || !user) return <Loading />;
+  if (!isAdmin) {
+    return (
+      <OpsAdminsOnlyNotice>
+        <Link to="/readers" className="shrink-0 rounded text-gold-400 underline underline-offset-4 hover:text-gold-300">
+          Back to the readers
+        </Link>
+      </OpsAdminsOnlyNotice>
+    );
+  }
+  return (
+    <Suspense fallback={<Loading />}>
+      <OpsDashboardPage client={getSupabase()} adminId={user.id} />
+    </Suspense>
+  );
+}
