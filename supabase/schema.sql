@@ -1254,10 +1254,16 @@ CREATE FUNCTION private.presence_days_of(local_day date) RETURNS TABLE(reader_id
     -- Whole hours of the reader's zone (some zones are offset by half an hour).
     cross join lateral generate_series(date_trunc('hour', o.starts, d.zone), o.ends - interval '1 microsecond', interval '1 hour') as h(hour)
     group by o.reader_id, 2
+  ),
+  -- The hour with the most minutes; the earliest of equals.
+  peak as (
+    select distinct on (p.reader_id) p.reader_id, p.hour
+    from per_hour p
+    order by p.reader_id, p.seconds desc, p.first
   )
-  select s.reader_id, local_day, round(sum(s.minutes), 1), count(*)::integer, round(max(s.minutes), 1),
-         (select p.hour from per_hour p where p.reader_id = s.reader_id order by p.seconds desc, p.first limit 1)
+  select s.reader_id, local_day, round(sum(s.minutes), 1), count(*)::integer, round(max(s.minutes), 1), min(k.hour)
   from per_session s
+  join peak k on k.reader_id = s.reader_id
   group by s.reader_id;
 $$;
 
