@@ -449,6 +449,13 @@ describe('at 100,000 readers the presence reads are index-served', () => {
       DEMO_IDS.luna,
     ]);
     expect(limit).toMatch(/Index (Only )?Scan using presence_failure_reports_reader_idx/);
+    // A reader's month of days (reader_presence_stats): a range of the key.
+    const days = await plan(
+      `select a.day, a.online_minutes from private.presence_analytics a
+       where a.reader_id = $1 and a.day > (now() at time zone 'UTC')::date - 30 order by a.day desc`,
+      [DEMO_IDS.luna],
+    );
+    expect(days).toMatch(/(Index Scan (Backward )?using|Bitmap Index Scan on) presence_analytics_pkey/);
     // The minute's alerts (the active one found by its partial index) and a day's rollup (replacing the day's rows).
     await sql(stack, 'select private.evaluate_presence_alerts()');
     await sql(stack, `select private.rollup_presence_analytics((now() at time zone 'UTC')::date - 1)`);
