@@ -5,9 +5,16 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-/** Imports a folder may not make: `from` (glob) may not import `patterns`, with the reason. */
-function boundary(files, patterns, message) {
-  return { files, rules: { 'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }] } };
+// visx and the charts built on it load only with the pages that lazy-load them (/ops, a reader's
+// statistics), never in the main bundle: only those features import them.
+const CHARTS = {
+  group: ['@visx/*', '@/components/charts/*'],
+  message: 'charts (visx) belong to lazily loaded features (ops, presence-stats), so that the main bundle has none',
+};
+
+/** Imports a folder may not make: `from` (glob) may not import `patterns`, with the reason; nor charts unless `charts` is set. */
+function boundary(files, patterns, message, { charts = false } = {}) {
+  return { files, rules: { 'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }, ...(charts ? [] : [CHARTS])] }] } };
 }
 
 export default tseslint.config(
@@ -27,12 +34,14 @@ export default tseslint.config(
   { files: ['src/**/*.{ts,tsx}'], extends: [reactHooks.configs.flat['recommended-latest']] },
   // Playwright reads a fixture's dependencies from its first parameter, which must be an object pattern: {} is "none".
   { files: ['e2e/**'], rules: { 'no-empty-pattern': ['error', { allowObjectPatternsAsParameters: true }] } },
+  { files: ['src/**/*.{ts,tsx}'], rules: { 'no-restricted-imports': ['error', { patterns: [CHARTS] }] } },
   // Shared code knows no feature and no app wiring; a feature knows no other feature and no wiring.
   boundary(
     ['src/lib/**', 'src/hooks/**', 'src/components/**', 'src/config/**'],
     ['@/features/*', '@/app/*'],
     'shared code must not depend on a feature or on the app',
   ),
+  boundary(['src/components/charts/**'], ['@/features/*', '@/app/*'], 'shared code must not depend on a feature or on the app', { charts: true }),
   boundary(
     ['src/features/readers/**'],
     ['@/features/presence/*', '@/features/auth/*', '@/features/favourites/*', '@/features/hours/*', '@/app/*'],
@@ -64,8 +73,25 @@ export default tseslint.config(
       '@/features/favourites/*',
       '@/features/hours/*',
       '@/features/applications/*',
+      '@/features/presence-stats/*',
       '@/app/*',
     ],
     'ops must not depend on another feature or on the app: the app checks who is an admin and lazy-loads the dashboard at /ops',
+    { charts: true },
+  ),
+  boundary(
+    ['src/features/presence-stats/**'],
+    [
+      '@/features/readers/*',
+      '@/features/presence/*',
+      '@/features/auth/*',
+      '@/features/favourites/*',
+      '@/features/hours/*',
+      '@/features/applications/*',
+      '@/features/ops/*',
+      '@/app/*',
+    ],
+    'presence statistics must not depend on another feature or on the app: the app puts the panel on /profile and on /ops',
+    { charts: true },
   ),
 );

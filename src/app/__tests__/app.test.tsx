@@ -213,6 +213,9 @@ describe('app routes', () => {
     expect(screen.getByRole('heading', { level: 1, name: 'Presence dashboard' })).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Ops', current: 'page' })).toHaveAttribute('href', '/ops');
     expect(rpc).toHaveBeenCalledWith('ops_presence_now');
+    // Any reader's statistics, looked up by name, at the end of the dashboard.
+    expect(await screen.findByRole('heading', { level: 2, name: 'Reader statistics' })).toBeInTheDocument();
+    expect(screen.getByRole('combobox', { name: 'Reader' })).toBeInTheDocument();
   });
 
   test('the dashboard sends a signed-out visitor to sign in first', () => {
@@ -255,6 +258,20 @@ describe('app routes', () => {
     expect(screen.getByRole('link', { name: 'See it as clients do' })).toHaveAttribute('href', '/readers/luna');
   });
 
+  test("a reader's profile shows their presence statistics, loaded on demand", async () => {
+    const { rpc } = fakeSupabase(
+      () => ({ data: null, error: null }),
+      (fn) => (fn === 'reader_presence_stats' ? { data: [], error: null } : { data: null, error: { message: 'Failed to fetch' }, status: 0 }),
+    );
+    vi.spyOn(getSupabase(), 'rpc').mockImplementation(rpc as never);
+    signedIn(true);
+    renderAt('/profile');
+
+    expect(await screen.findByRole('heading', { level: 2, name: 'Your presence' })).toBeInTheDocument();
+    expect(await screen.findByText('No presence recorded in the last 30 days yet; statistics are computed daily.')).toBeInTheDocument();
+    expect(rpc).toHaveBeenCalledWith('reader_presence_stats', { days: 30 });
+  });
+
   test("an applicant's profile says the application is being reviewed, and their card form has specialties to complete", async () => {
     data.application = { status: 'pending', reason: null, submitted_at: '2026-11-25T10:00:00Z', decided_at: null };
     signedIn(false);
@@ -264,6 +281,7 @@ describe('app routes', () => {
     expect(screen.getByText('Your reader card, as clients will see it once an admin approves it.')).toBeInTheDocument();
     expect(screen.getByLabelText('Specialties')).toBeInTheDocument();
     expect(screen.queryByRole('heading', { name: 'Your hours' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('heading', { name: 'Your presence' })).not.toBeInTheDocument();
   });
 
   test('a client who never applied may apply from the profile, and has no specialties until then', async () => {

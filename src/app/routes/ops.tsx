@@ -2,10 +2,9 @@ import { lazy, Suspense } from 'react';
 import { Link, Navigate, useLocation } from 'react-router-dom';
 import { useAuthStore } from '@/features/auth/stores/auth-store';
 import { OpsAdminsOnlyNotice } from '@/features/ops/components/ops-frame';
-import { getSupabase } from '@/lib/supabase';
 
 // The dashboard and its chart library load only when an admin opens /ops: not in the main bundle.
-const OpsDashboardPage = lazy(() => import('@/features/ops/components/ops-dashboard-page').then((module) => ({ default: module.OpsDashboardPage })));
+const OpsDashboard = lazy(() => import('@/app/routes/ops-dashboard').then((module) => ({ default: module.OpsDashboard })));
 
 function Loading() {
   return (
@@ -32,7 +31,7 @@ export function OpsRoute() {
   }
   return (
     <Suspense fallback={<Loading />}>
-      <OpsDashboardPage client={getSupabase()} adminId={user.id} />
+      <OpsDashboard adminId={user.id} />
     </Suspense>
   );
 }

@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import { Link, Navigate, useLocation } from 'react-router-dom';
 import { RetryButton, StatusMessage } from '@/components/ui/status-message';
 import { AuthPage } from '@/app/routes/auth-page';
@@ -10,6 +11,11 @@ import { useAuthStore } from '@/features/auth/stores/auth-store';
 import { HoursSection } from '@/features/hours/components/hours-section';
 import { readerKeys } from '@/features/readers/api/query-keys';
 import { getSupabase } from '@/lib/supabase';
+
+// A reader's statistics come with a chart library: loaded only when a reader opens their profile, not in the main bundle.
+const PresenceStatsPanel = lazy(() =>
+  import('@/features/presence-stats/components/presence-stats-panel').then((module) => ({ default: module.PresenceStatsPanel })),
+);
 
 async function saveProfile(userId: string, changes: ProfileChanges) {
   const saved = await updateProfile(getSupabase(), userId, changes);
@@ -51,9 +57,9 @@ function ReaderIntro({ readerId }: { readerId: string }) {
 }
 
 /**
- * A reader's card and hours; or a client's profile with their application to give readings, whose
- * card an applicant completes for the review. One tree for both, so an approval arriving while the
- * applicant types keeps what they typed.
+ * A reader's card, hours and presence statistics; or a client's profile with their application to
+ * give readings, whose card an applicant completes for the review. One tree for both, so an
+ * approval arriving while the applicant types keeps what they typed.
  */
 function ProfilePage({ profile }: { profile: Profile }) {
   const { application } = useOwnApplication(getSupabase(), profile.id, { enabled: !profile.is_reader });
@@ -77,6 +83,19 @@ function ProfilePage({ profile }: { profile: Profile }) {
         <div className="mt-8 border-t border-night-700 pt-6">
           {/* The reader's own card shows the next window the database computed from the new hours. */}
           <HoursSection client={getSupabase()} readerId={profile.id} onSaved={() => void queryClient.invalidateQueries({ queryKey: readerKeys.all })} />
+        </div>
+      )}
+      {profile.is_reader && (
+        <div className="mt-8 border-t border-night-700 pt-6">
+          <Suspense
+            fallback={
+              <p role="status" className="text-sm text-mist-300">
+                Loading your presence statistics…
+              </p>
+            }
+          >
+            <PresenceStatsPanel client={getSupabase()} viewerId={profile.id} />
+          </Suspense>
         </div>
       )}
     </AuthPage>

@@ -1,6 +1,6 @@
 import { unwrap, type ApiAnswer } from '@/lib/api-error';
 import type { AppSupabaseClient } from '@/lib/create-supabase-client';
-import { toCount, toNumber } from '@/features/ops/utils/numeric';
+import { toCount, toNumber } from '@/lib/numeric';
 
 /** Readers online on average in one weekday and hour of the viewer's time zone, over 30 days. */
 export interface HeatmapCell {

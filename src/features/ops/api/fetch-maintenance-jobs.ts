@@ -1,7 +1,7 @@
 import { unwrap, type ApiAnswer } from '@/lib/api-error';
 import type { AppSupabaseClient } from '@/lib/create-supabase-client';
 import { serverTimeFrom, type ServerTime } from '@/lib/server-time';
-import { toCount, toNumber } from '@/features/ops/utils/numeric';
+import { toCount, toNumber } from '@/lib/numeric';
 
 /** A maintenance job with its last run (none yet: every `last` field null) and its day. */
 export interface MaintenanceJob {

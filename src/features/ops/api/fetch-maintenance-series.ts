@@ -1,6 +1,6 @@
 import { unwrap, type ApiAnswer } from '@/lib/api-error';
 import type { AppSupabaseClient } from '@/lib/create-supabase-client';
-import { toCount, toInstant, toNumber } from '@/features/ops/utils/numeric';
+import { toCount, toInstant, toNumber } from '@/lib/numeric';
 import type { OpsPeriod } from '@/features/ops/utils/periods';
 
 /** One job's runs in one chart bucket. */

@@ -1,7 +1,7 @@
 import { unwrap, type ApiAnswer } from '@/lib/api-error';
 import type { AppSupabaseClient } from '@/lib/create-supabase-client';
+import { toCount } from '@/lib/numeric';
 import { serverTimeFrom, type ServerTime } from '@/lib/server-time';
-import { toCount } from '@/features/ops/utils/numeric';
 
 /** Readers by status now, and the presence traffic of the last full minute. */
 export interface PresenceNow {

@@ -1,6 +1,6 @@
 import { unwrap, type ApiAnswer } from '@/lib/api-error';
 import type { AppSupabaseClient } from '@/lib/create-supabase-client';
-import { toCount, toInstant } from '@/features/ops/utils/numeric';
+import { toCount, toInstant } from '@/lib/numeric';
 import type { OpsPeriod } from '@/features/ops/utils/periods';
 
 /** Status transitions of one cause in one chart bucket. */

@@ -1,4 +1,4 @@
-import { formatCount } from '@/features/ops/utils/format-ops';
+import { formatCount } from '@/lib/format-number';
 import type { HeatmapGrid, HeatmapGridCell } from '@/features/ops/utils/heatmap-grid';
 
 // Five shades from the night background to gold leaf, each with a text colour that keeps 4.5:1 on

@@ -3,18 +3,19 @@ import { RetryButton, StatusMessage } from '@/components/ui/status-message';
 import { useServerNow } from '@/hooks/use-server-now';
 import { ApiError } from '@/lib/api-error';
 import type { AppSupabaseClient } from '@/lib/create-supabase-client';
+import { formatCount } from '@/lib/format-number';
 import { ActiveAlertsBanner } from '@/features/ops/components/active-alerts-banner';
 import { AlertHistory } from '@/features/ops/components/alert-history';
 import { AvailabilityHeatmap } from '@/features/ops/components/availability-heatmap';
-import { ChartCard } from '@/features/ops/components/chart-card';
 import { MaintenanceJobsTable } from '@/features/ops/components/maintenance-jobs-table';
+import { OpsChartCard } from '@/features/ops/components/ops-chart-card';
 import { OpsAdminsOnlyNotice, OpsFrame } from '@/features/ops/components/ops-frame';
 import { PeriodSelector } from '@/features/ops/components/period-selector';
 import { PresenceNowPanel } from '@/features/ops/components/presence-now-panel';
 import { useMaintenanceJobs, usePresenceAlerts, usePresenceNow } from '@/features/ops/hooks/use-ops-now';
 import { useAvailabilityHeatmap, useMaintenanceSeries, usePresenceSeries, useTransitionSeries } from '@/features/ops/hooks/use-ops-series';
 import { cleanupDurationChartData, cleanupRowsChartData, failureRateChartData, onlineChartData, transitionsChartData } from '@/features/ops/utils/chart-data';
-import { formatCount, formatDurationMs, formatFailureRate } from '@/features/ops/utils/format-ops';
+import { formatDurationMs, formatFailureRate } from '@/features/ops/utils/format-ops';
 import { heatmapGrid } from '@/features/ops/utils/heatmap-grid';
 import { DEFAULT_OPS_PERIOD, type OpsPeriod } from '@/features/ops/utils/periods';
 import {
@@ -82,10 +83,12 @@ interface OpsDashboardPageProps {
   adminId: string;
   /** The viewer's IANA time zone, in which every time shows (tests pass one). */
   timeZone?: string;
+  /** Any reader's own statistics, for the admin to look up (the app brings them from the feature that shows readers theirs). */
+  readerStatistics?: ReactNode;
 }
 
 /** The admins' presence dashboard: now, the maintenance jobs, alerts, and charts over 24 hours, 7 days or 30 days. */
-export function OpsDashboardPage({ client, adminId, timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone }: OpsDashboardPageProps) {
+export function OpsDashboardPage({ client, adminId, timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone, readerStatistics }: OpsDashboardPageProps) {
   const [period, setPeriod] = useState<OpsPeriod>(DEFAULT_OPS_PERIOD);
   const now = usePresenceNow(client, adminId);
   const jobs = useMaintenanceJobs(client, adminId);
@@ -130,7 +133,7 @@ export function OpsDashboardPage({ client, adminId, timeZone = Intl.DateTimeForm
           <Loaded what="presence series" data={presence.data} query={presence}>
             {(series) => (
               <>
-                <ChartCard
+                <OpsChartCard
                   title="Readers online"
                   summary={summarizeOnline(series.rows, series.period, timeZone)}
                   data={onlineChartData(series.rows)}
@@ -140,7 +143,7 @@ export function OpsDashboardPage({ client, adminId, timeZone = Intl.DateTimeForm
                   formatValue={formatCount}
                   updating={presence.isPlaceholderData}
                 />
-                <ChartCard
+                <OpsChartCard
                   title="Failed presence updates"
                   summary={summarizeFailureRate(series.rows, series.period, timeZone)}
                   data={failureRateChartData(series.rows)}
@@ -157,7 +160,7 @@ export function OpsDashboardPage({ client, adminId, timeZone = Intl.DateTimeForm
             {(series) => {
               const data = transitionsChartData(series.rows);
               return (
-                <ChartCard
+                <OpsChartCard
                   title="Status changes by cause"
                   summary={summarizeTransitions(data, series.period, timeZone)}
                   data={data}
@@ -173,7 +176,7 @@ export function OpsDashboardPage({ client, adminId, timeZone = Intl.DateTimeForm
           <Loaded what="cleanup runs" data={maintenance.data} query={maintenance}>
             {(series) => (
               <>
-                <ChartCard
+                <OpsChartCard
                   title="Cleanup duration"
                   summary={summarizeCleanupDuration(series.rows, series.period, timeZone)}
                   data={cleanupDurationChartData(series.rows)}
@@ -183,7 +186,7 @@ export function OpsDashboardPage({ client, adminId, timeZone = Intl.DateTimeForm
                   formatValue={formatDurationMs}
                   updating={maintenance.isPlaceholderData}
                 />
-                <ChartCard
+                <OpsChartCard
                   title="Rows changed by the cleanups"
                   summary={summarizeCleanupRows(series.rows, series.period)}
                   data={cleanupRowsChartData(series.rows)}
@@ -214,6 +217,12 @@ export function OpsDashboardPage({ client, adminId, timeZone = Intl.DateTimeForm
         {/* A failure to load them is told once, under Alerts. */}
         {alerts.data && <AlertHistory alerts={alerts.data.rows} period={alerts.data.period} serverNow={serverNow} timeZone={timeZone} />}
       </Section>
+
+      {readerStatistics && (
+        <Section id="ops-reader-stats-heading" title="Reader statistics">
+          {readerStatistics}
+        </Section>
+      )}
     </OpsFrame>
   );
 }

@@ -1,5 +1,6 @@
+import { formatCount } from '@/lib/format-number';
 import type { PresenceNow } from '@/features/ops/api/fetch-presence-now';
-import { formatCount, formatWhen } from '@/features/ops/utils/format-ops';
+import { formatWhen } from '@/features/ops/utils/format-ops';
 
 interface PresenceNowPanelProps {
   now: PresenceNow;

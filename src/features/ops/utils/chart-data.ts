@@ -1,19 +1,7 @@
+import type { ChartData } from '@/components/charts/chart-data';
 import type { MaintenancePoint } from '@/features/ops/api/fetch-maintenance-series';
 import type { PresencePoint } from '@/features/ops/api/fetch-presence-series';
 import type { TransitionCount } from '@/features/ops/api/fetch-transition-series';
-
-/** One line, or one layer of stacked bars: a value (or a gap) for every x of its chart. */
-export interface ChartSeries {
-  key: string;
-  label: string;
-  values: (number | null)[];
-}
-
-/** What a chart and its table view both show: the bucket starts (epoch ms), oldest first, and the series over them. */
-export interface ChartData {
-  x: number[];
-  series: ChartSeries[];
-}
 
 /** The jobs whose duration and rows changed the dashboard charts: the two that record silent readers offline. */
 export const CLEANUP_JOBS = ['mark-inactive-readers-offline', 'cleanup-reader-presence'] as const;

@@ -1,21 +1,10 @@
 import { calendarDay } from '@/lib/calendar-day';
+import { dateFormat } from '@/lib/date-format';
 import { formatTimeAgo } from '@/lib/format-last-seen';
+import { formatCount } from '@/lib/format-number';
 import type { OpsPeriod } from '@/features/ops/utils/periods';
 
-// English words and the 24-hour clock the rest of the app uses, in the viewer's time zone (the
-// browser's unless one is given).
-const LOCALE = 'en-GB';
-const formats = new Map<string, Intl.DateTimeFormat>();
-
-function dateFormat(timeZone: string | undefined, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${timeZone ?? ''}|${JSON.stringify(options)}`;
-  let format = formats.get(key);
-  if (!format) {
-    format = new Intl.DateTimeFormat(LOCALE, { timeZone, hourCycle: 'h23', ...options });
-    formats.set(key, format);
-  }
-  return format;
-}
+// Times in the viewer's time zone (the browser's unless one is given).
 
 const CLOCK: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit' };
 const BUCKET_FORMATS: Record<OpsPeriod, Intl.DateTimeFormatOptions> = {
@@ -52,14 +41,7 @@ export function formatWhen(at: string | Date, serverNow: Date | undefined, timeZ
   return serverNow === undefined ? time : `${time} (${formatTimeAgo(at, serverNow)})`;
 }
 
-const counts = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 1 });
-
-/** 1,010 or 12.5 */
-export function formatCount(value: number): string {
-  return counts.format(value);
-}
-
-const percent = new Intl.NumberFormat(LOCALE, { style: 'percent', maximumFractionDigits: 2 });
+const percent = new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 2 });
 
 /** A failure rate (a share of the updates attempted) as a percentage; "no updates" when nothing was attempted. */
 export function formatFailureRate(rate: number | null): string {
@@ -68,7 +50,7 @@ export function formatFailureRate(rate: number | null): string {
 
 /** 0.4 ms, 12 ms, 1.5 s */
 export function formatDurationMs(ms: number): string {
-  if (ms < 10) return `${counts.format(Math.round(ms * 10) / 10)} ms`;
+  if (ms < 10) return `${formatCount(Math.round(ms * 10) / 10)} ms`;
   if (ms < 1000) return `${Math.round(ms)} ms`;
-  return `${counts.format(Math.round(ms / 100) / 10)} s`;
+  return `${formatCount(Math.round(ms / 100) / 10)} s`;
 }

@@ -1,5 +1,5 @@
+import { formatCount } from '@/lib/format-number';
 import type { MaintenanceJob } from '@/features/ops/api/fetch-maintenance-jobs';
-import { formatCount } from '@/features/ops/utils/format-ops';
 
 export type JobOutcome = 'never' | 'failed' | 'succeeded';
 

@@ -1,7 +1,9 @@
+import type { ChartData } from '@/components/charts/chart-data';
+import { formatCount } from '@/lib/format-number';
 import type { MaintenancePoint } from '@/features/ops/api/fetch-maintenance-series';
 import type { PresencePoint } from '@/features/ops/api/fetch-presence-series';
-import { CLEANUP_JOBS, type ChartData } from '@/features/ops/utils/chart-data';
-import { formatBucketTime, formatCount, formatDurationMs, formatFailureRate } from '@/features/ops/utils/format-ops';
+import { CLEANUP_JOBS } from '@/features/ops/utils/chart-data';
+import { formatBucketTime, formatDurationMs, formatFailureRate } from '@/features/ops/utils/format-ops';
 import type { HeatmapGrid } from '@/features/ops/utils/heatmap-grid';
 import { bucketWords, periodWords, type OpsPeriod } from '@/features/ops/utils/periods';
 

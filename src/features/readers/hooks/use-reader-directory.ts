@@ -1,10 +1,10 @@
 import { keepPreviousData, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useSettledSearch } from '@/hooks/use-settled-search';
 import type { ServerTime } from '@/lib/server-time';
 import { READERS_PAGE_SIZE, type Reader, type ReaderFilters, type ReaderPageQuery } from '@/features/readers/api/fetch-reader-page';
 import { readerKeys } from '@/features/readers/api/query-keys';
 import { useLiveReaderStatus, type ReaderUpdates } from '@/features/readers/hooks/use-live-reader-status';
-import { useSettledSearch } from '@/features/readers/hooks/use-settled-search';
 import { applyToDirectory } from '@/features/readers/utils/apply-status-change';
 import { appendReaders, filtersQueryKey } from '@/features/readers/utils/reader-filters';
 

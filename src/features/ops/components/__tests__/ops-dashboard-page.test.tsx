@@ -1,4 +1,5 @@
 import { act, render, screen, within } from '@testing-library/react';
+import type { ReactNode } from 'react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, test } from 'vitest';
 import { opsKeys } from '@/features/ops/api/query-keys';
@@ -142,11 +143,11 @@ function database({
   return { ...supabase, state };
 }
 
-function renderPage(db: ReturnType<typeof database>) {
+function renderPage(db: ReturnType<typeof database>, readerStatistics?: ReactNode) {
   const queryClient = createQueryClient();
   render(
     <WithQueryClient client={queryClient}>
-      <OpsDashboardPage client={db.client} adminId={ADMIN} timeZone="UTC" />
+      <OpsDashboardPage client={db.client} adminId={ADMIN} timeZone="UTC" readerStatistics={readerStatistics} />
     </WithQueryClient>,
   );
   return queryClient;
@@ -272,6 +273,20 @@ describe('OpsDashboardPage', () => {
       expect(rpcCalls(db, fn)).toEqual([{ period: '24 hours' }, { period: '7 days' }]);
     }
     expect(rpcCalls(db, 'ops_availability_heatmap')).toEqual([{ time_zone: 'UTC' }]);
+  });
+
+  test("readers' own statistics, which the app brings, come last under their own heading", async () => {
+    renderPage(database(), <p>Choose a reader</p>);
+
+    const section = await screen.findByRole('region', { name: 'Reader statistics' });
+    expect(section).toHaveTextContent('Choose a reader');
+    expect(within(section).getByRole('heading', { level: 2, name: 'Reader statistics' })).toBeInTheDocument();
+  });
+
+  test('without them there is no such section', async () => {
+    renderPage(database());
+    await screen.findByRole('region', { name: 'Readers online' });
+    expect(screen.queryByRole('region', { name: 'Reader statistics' })).not.toBeInTheDocument();
   });
 
   test('an account the database no longer takes for an admin is told that only admins can see the page', async () => {

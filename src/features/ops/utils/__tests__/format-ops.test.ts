@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { formatBucketTime, formatClockTime, formatCount, formatDurationMs, formatFailureRate, formatTick, formatWhen } from '@/features/ops/utils/format-ops';
+import { formatBucketTime, formatClockTime, formatDurationMs, formatFailureRate, formatTick, formatWhen } from '@/features/ops/utils/format-ops';
 
 // Wednesday 25 November 2026, 14:10 UTC: 15:10 in Paris, 01:10 on Thursday in Sydney.
 const at = Date.UTC(2026, 10, 25, 14, 10);
@@ -44,11 +44,6 @@ describe('formatClockTime and formatWhen', () => {
 });
 
 describe('numbers', () => {
-  test('counts group thousands and keep one decimal', () => {
-    expect(formatCount(1010)).toBe('1,010');
-    expect(formatCount(12.46)).toBe('12.5');
-  });
-
   test('a failure rate is a percentage, and none attempted says so', () => {
     expect(formatFailureRate(0.0099)).toBe('0.99%');
     expect(formatFailureRate(0)).toBe('0%');

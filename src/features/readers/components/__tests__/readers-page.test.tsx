@@ -7,7 +7,7 @@ import { READERS_PAGE_SIZE, type Reader, type ReaderFilters, type ReaderPageQuer
 import { ReadersPage } from '@/features/readers/components/readers-page';
 import type { LoadReaders, ReadersSnapshot } from '@/features/readers/hooks/use-reader-directory';
 import { SUMMARY_REFRESH_INTERVAL_MS, type LoadDirectorySummary } from '@/features/readers/hooks/use-reader-directory-summary';
-import { SEARCH_TYPING_PAUSE_MS } from '@/features/readers/hooks/use-settled-search';
+import { SEARCH_TYPING_PAUSE_MS } from '@/hooks/use-settled-search';
 import { apiError } from '@/lib/api-error';
 import type { PresenceStatus } from '@/lib/presence-status';
 import { serverTimeFrom } from '@/lib/server-time';

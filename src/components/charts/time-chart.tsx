@@ -1,12 +1,10 @@
 import { AxisBottom, AxisLeft } from '@visx/axis';
 import { Group } from '@visx/group';
-import { scaleLinear, scaleTime } from '@visx/scale';
+import { scaleLinear, scaleTime, scaleUtc } from '@visx/scale';
 import { LinePath } from '@visx/shape';
-import { useElementWidth } from '@/features/ops/hooks/use-element-width';
-import type { ChartData } from '@/features/ops/utils/chart-data';
-import { formatTick } from '@/features/ops/utils/format-ops';
-import { BUCKET_MS, type OpsPeriod } from '@/features/ops/utils/periods';
-import { seriesStyle } from '@/features/ops/utils/series-style';
+import type { ChartData, TimeAxis } from '@/components/charts/chart-data';
+import { seriesStyle } from '@/components/charts/series-style';
+import { useElementWidth } from '@/hooks/use-element-width';
 
 /** Lines (one per series) or bars stacked per bucket. */
 export type TimeChartKind = 'line' | 'bar';
@@ -14,8 +12,7 @@ export type TimeChartKind = 'line' | 'bar';
 interface TimeChartProps {
   data: ChartData;
   kind: TimeChartKind;
-  period: OpsPeriod;
-  timeZone?: string;
+  axis: TimeAxis;
   formatValue: (value: number) => string;
   /** The chart's accessible name. */
   label: string;
@@ -39,15 +36,16 @@ const isolated = (values: readonly (number | null)[], i: number) => values[i] !=
  * A chart over time (visx: SVG drawn by React). One image to assistive technology, named and
  * described by the card's title and summary; its figures are in the card's table view.
  */
-export function TimeChart({ data, kind, period, timeZone, formatValue, label, describedBy }: TimeChartProps) {
+export function TimeChart({ data, kind, axis, formatValue, label, describedBy }: TimeChartProps) {
   const [container, width] = useElementWidth<HTMLDivElement>(640);
   const innerWidth = Math.max(0, width - MARGIN.left - MARGIN.right);
   const innerHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
-  const bucket = BUCKET_MS[period];
+  const bucket = axis.bucketMs;
   const first = data.x[0] ?? 0;
   const last = data.x.at(-1) ?? first;
 
-  const x = scaleTime({ domain: [new Date(first), new Date(last + bucket)], range: [0, innerWidth] });
+  const timeScale = { domain: [new Date(first), new Date(last + bucket)], range: [0, innerWidth] };
+  const x = axis.utc ? scaleUtc(timeScale) : scaleTime(timeScale);
   const top =
     kind === 'bar'
       ? Math.max(0, ...data.x.map((_, i) => sum(data.series.map((series) => series.values[i]))))
@@ -111,7 +109,7 @@ export function TimeChart({ data, kind, period, timeZone, formatValue, label, de
             stroke={AXIS_COLOR}
             tickStroke={AXIS_COLOR}
             tickLabelProps={tickLabels}
-            tickFormat={(value) => formatTick(Number(value), period, timeZone)}
+            tickFormat={(value) => axis.formatTick(Number(value))}
           />
         </Group>
       </svg>

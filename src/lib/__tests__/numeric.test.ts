@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { toCount, toInstant, toNumber } from '@/features/ops/utils/numeric';
+import { toCount, toInstant, toNumber } from '@/lib/numeric';
 
 describe('toNumber', () => {
   test.each([

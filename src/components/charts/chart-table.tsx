@@ -1,18 +1,15 @@
-import type { ChartData } from '@/features/ops/utils/chart-data';
-import { formatBucketTime } from '@/features/ops/utils/format-ops';
-import type { OpsPeriod } from '@/features/ops/utils/periods';
+import type { ChartData, TimeAxis } from '@/components/charts/chart-data';
 
 interface ChartTableProps {
   id: string;
   caption: string;
   data: ChartData;
-  period: OpsPeriod;
-  timeZone?: string;
+  axis: TimeAxis;
   formatValue: (value: number) => string;
 }
 
-/** A chart's figures as a table: a row per bucket, a column per series, a dash for a gap. */
-export function ChartTable({ id, caption, data, period, timeZone, formatValue }: ChartTableProps) {
+/** A chart's figures as a table: a row per point, a column per series, a dash for a gap. */
+export function ChartTable({ id, caption, data, axis, formatValue }: ChartTableProps) {
   return (
     // Focusable, so a keyboard can scroll a long table (axe: scrollable-region-focusable).
     <div id={id} role="region" aria-label={`${caption} (table)`} tabIndex={0} className="max-h-80 overflow-auto rounded-md border border-night-700">
@@ -21,7 +18,7 @@ export function ChartTable({ id, caption, data, period, timeZone, formatValue }:
         <thead className="sticky top-0 bg-night-900 text-mist-300">
           <tr>
             <th scope="col" className="px-3 py-2 font-medium">
-              {period === '24 hours' ? 'Time' : 'From'}
+              {axis.heading}
             </th>
             {data.series.map((series) => (
               <th key={series.key} scope="col" className="px-3 py-2 text-right font-medium">
@@ -34,13 +31,13 @@ export function ChartTable({ id, caption, data, period, timeZone, formatValue }:
           {data.x.map((at, i) => (
             <tr key={at} className="border-t border-night-800">
               <th scope="row" className="px-3 py-1.5 font-normal whitespace-nowrap text-mist-300">
-                {formatBucketTime(at, period, timeZone)}
+                {axis.formatPoint(at)}
               </th>
               {data.series.map((series) => {
                 const value = series.values[i];
                 return (
                   <td key={series.key} className="px-3 py-1.5 text-right tabular-nums">
-                    {value === null || value === undefined ? '–' : formatValue(value)}
+                    {value === null || value === undefined ? '–' : (series.format ?? formatValue)(value)}
                   </td>
                 );
               })}

@@ -1,22 +1,25 @@
 import { useId, useState } from 'react';
-import { ChartTable } from '@/features/ops/components/chart-table';
-import { TimeChart, type TimeChartKind } from '@/features/ops/components/time-chart';
-import type { ChartData } from '@/features/ops/utils/chart-data';
-import { bucketWords, periodWords, type OpsPeriod } from '@/features/ops/utils/periods';
-import { seriesStyle } from '@/features/ops/utils/series-style';
+import type { ChartData, TimeAxis } from '@/components/charts/chart-data';
+import { ChartTable } from '@/components/charts/chart-table';
+import { seriesStyle } from '@/components/charts/series-style';
+import { TimeChart, type TimeChartKind } from '@/components/charts/time-chart';
 
 export interface ChartCardProps {
   title: string;
-  /** One or two sentences that say what the chart shows (summaries.ts). */
+  /** One or two sentences that say what the chart shows. */
   summary: string;
+  /** The chart's accessible name and its table's caption: what it shows, over when, per what. */
+  caption: string;
   data: ChartData;
+  /** What the table view lists when it is more than the chart draws (more columns, fewer rows); the chart's data by default. */
+  table?: ChartData;
   kind: TimeChartKind;
-  /** The period the data covers (the one on screen may still be loading). */
-  period: OpsPeriod;
-  timeZone?: string;
+  axis: TimeAxis;
   formatValue: (value: number) => string;
-  /** A newer period is loading: the chart shown is the previous one. */
+  /** Newer figures are loading: the chart shown is the previous one. */
   updating?: boolean;
+  /** The title's heading level, under the section the card is in. */
+  headingLevel?: 3 | 4;
 }
 
 function Legend({ data, kind }: { data: ChartData; kind: TimeChartKind }) {
@@ -43,21 +46,21 @@ function Legend({ data, kind }: { data: ChartData; kind: TimeChartKind }) {
 }
 
 /** A chart with its title, a summary in words, and a table view of the same figures. */
-export function ChartCard({ title, summary, data, kind, period, timeZone, formatValue, updating = false }: ChartCardProps) {
+export function ChartCard({ title, summary, caption, data, table = data, kind, axis, formatValue, updating = false, headingLevel = 3 }: ChartCardProps) {
   const [asTable, setAsTable] = useState(false);
   const id = useId();
   const headingId = `${id}-heading`;
   const summaryId = `${id}-summary`;
   const contentId = `${id}-content`;
   const empty = data.x.length === 0;
-  const caption = `${title}, ${periodWords(period)}, per ${bucketWords(period)}`;
+  const Heading = headingLevel === 3 ? 'h3' : 'h4';
 
   return (
     <section aria-labelledby={headingId} aria-busy={updating} className="space-y-3 rounded-lg border border-night-700 bg-night-900/60 p-4">
       <div className="flex flex-wrap items-start justify-between gap-2">
-        <h3 id={headingId} className="font-display text-lg text-gold-300">
+        <Heading id={headingId} className="font-display text-lg text-gold-300">
           {title}
-        </h3>
+        </Heading>
         {!empty && (
           <button
             type="button"
@@ -74,10 +77,10 @@ export function ChartCard({ title, summary, data, kind, period, timeZone, format
         {updating && <span className="text-mist-500"> Loading the new period…</span>}
       </p>
       {empty ? null : asTable ? (
-        <ChartTable id={contentId} caption={caption} data={data} period={period} timeZone={timeZone} formatValue={formatValue} />
+        <ChartTable id={contentId} caption={caption} data={table} axis={axis} formatValue={formatValue} />
       ) : (
         <div id={contentId} className="space-y-2">
-          <TimeChart data={data} kind={kind} period={period} timeZone={timeZone} formatValue={formatValue} label={caption} describedBy={summaryId} />
+          <TimeChart data={data} kind={kind} axis={axis} formatValue={formatValue} label={caption} describedBy={summaryId} />
           <Legend data={data} kind={kind} />
         </div>
       )}
