@@ -409,6 +409,25 @@ ALTER FUNCTION private.choice_in_force(chosen public.presence_status, expires_at
 COMMENT ON FUNCTION private.choice_in_force(chosen public.presence_status, expires_at timestamp with time zone, at timestamp with time zone) IS 'Whether a reader''s chosen busy, away or offline still applies at time at.';
 
 --
+-- Name: count_online_stale(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.count_online_stale() RETURNS bigint
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select count(*) from private.reader_presence_now n where n.recorded_status < 'offline' and n.status = 'offline';
+$$;
+
+ALTER FUNCTION private.count_online_stale() OWNER TO postgres;
+
+--
+-- Name: FUNCTION count_online_stale(); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.count_online_stale() IS 'How many readers are recorded online but offline by the rule now.';
+
+--
 -- Name: count_reader_directory(); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -1333,7 +1352,7 @@ CREATE FUNCTION private.presence_now() RETURNS TABLE(readers bigint, available b
     SET search_path TO ''
     AS $$
   select c.readers, c.available, c.busy, c.away,
-         (select count(*) from private.reader_presence_now n where n.recorded_status < 'offline' and n.status = 'offline'),
+         private.count_online_stale(),
          c.readers - c.available - c.busy - c.away,
          m.minute, coalesce(m.heartbeats_written, 0), coalesce(m.heartbeats_absorbed, 0), coalesce(m.failures_reported, 0),
          now()
@@ -1603,8 +1622,7 @@ begin
   perform private.refresh_reader_directory_stats();
   insert into private.presence_minutes as m (minute, readers, available, busy, away, online_stale)
   select this_minute - interval '1 minute', s.readers, s.available, s.busy, s.away,
-         -- A range of users_directory_idx: the enum orders offline last.
-         (select count(*) from private.reader_presence_now n where n.recorded_status < 'offline' and n.status = 'offline')
+         private.count_online_stale()
   from private.reader_directory_stats s
   on conflict (minute) do update
   set readers = excluded.readers, available = excluded.available, busy = excluded.busy, away = excluded.away,
@@ -4267,6 +4285,12 @@ REVOKE ALL ON FUNCTION private.choice_in_force(chosen public.presence_status, ex
 GRANT ALL ON FUNCTION private.choice_in_force(chosen public.presence_status, expires_at timestamp with time zone, at timestamp with time zone) TO anon;
 GRANT ALL ON FUNCTION private.choice_in_force(chosen public.presence_status, expires_at timestamp with time zone, at timestamp with time zone) TO authenticated;
 GRANT ALL ON FUNCTION private.choice_in_force(chosen public.presence_status, expires_at timestamp with time zone, at timestamp with time zone) TO service_role;
+
+--
+-- Name: FUNCTION count_online_stale(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.count_online_stale() FROM PUBLIC;
 
 --
 -- Name: FUNCTION count_reader_directory(OUT readers bigint, OUT available bigint, OUT busy bigint, OUT away bigint); Type: ACL; Schema: private; Owner: postgres

@@ -270,6 +270,18 @@ create table private.presence_minute_transitions (
 );
 comment on table private.presence_minute_transitions is 'Transitions recorded per minute, by cause.';
 
+-- Readers recorded online whom the rule already says are offline: what the minute job records
+-- offline next. A range of users_directory_idx (the enum orders offline last).
+create function private.count_online_stale()
+returns bigint
+language sql
+stable
+set search_path = ''
+as $$
+  select count(*) from private.reader_presence_now n where n.recorded_status < 'offline' and n.status = 'offline';
+$$;
+comment on function private.count_online_stale() is 'How many readers are recorded online but offline by the rule now.';
+
 -- The every-minute job: the directory counts (for the readers page) and the minute that just
 -- ended; the counters of every past minute, added to their minute's row, so a counter committed
 -- after its minute was folded is added in the next run.
@@ -285,8 +297,7 @@ begin
   perform private.refresh_reader_directory_stats();
   insert into private.presence_minutes as m (minute, readers, available, busy, away, online_stale)
   select this_minute - interval '1 minute', s.readers, s.available, s.busy, s.away,
-         -- A range of users_directory_idx: the enum orders offline last.
-         (select count(*) from private.reader_presence_now n where n.recorded_status < 'offline' and n.status = 'offline')
+         private.count_online_stale()
   from private.reader_directory_stats s
   on conflict (minute) do update
   set readers = excluded.readers, available = excluded.available, busy = excluded.busy, away = excluded.away,
@@ -684,7 +695,7 @@ stable
 set search_path = ''
 as $$
   select c.readers, c.available, c.busy, c.away,
-         (select count(*) from private.reader_presence_now n where n.recorded_status < 'offline' and n.status = 'offline'),
+         private.count_online_stale(),
          c.readers - c.available - c.busy - c.away,
          m.minute, coalesce(m.heartbeats_written, 0), coalesce(m.heartbeats_absorbed, 0), coalesce(m.failures_reported, 0),
          now()
@@ -924,7 +935,7 @@ comment on function public.ops_presence_alerts(text) is 'Admins: presence alerts
 revoke execute on function private.run_maintenance_job(text),
   private.tally_presence(text, integer), private.tally_recorded_transitions(), private.record_presence_minute(),
   private.ops_period_bucket(text), private.ops_series_bounds(text), private.presence_counts_since(integer),
-  private.presence_alert_conditions(), private.evaluate_presence_alerts(), private.presence_days_of(date),
+  private.presence_alert_conditions(), private.evaluate_presence_alerts(), private.presence_days_of(date), private.count_online_stale(),
   private.rollup_presence_analytics(date), private.presence_now(), private.maintenance_job_status() from public;
 revoke execute on function public.reader_presence_stats(uuid, integer) from public, anon;
 grant execute on function public.reader_presence_stats(uuid, integer) to authenticated;
