@@ -47,16 +47,26 @@ export async function currentTransactionId(db: pg.Client): Promise<string> {
 }
 
 /**
- * Bytes of the WAL records one transaction wrote between two positions, whole-page images left out:
- * a plain position difference also counts other backends' records and the first write to each page
- * after a checkpoint, which follow the machine rather than the statement measured.
+ * Bytes of the WAL records one transaction wrote between two positions, its subtransactions' too
+ * (an exception block in PL/pgSQL is one, as in realtime.send), whole-page images left out: a plain
+ * position difference also counts other backends' records and the first write to each page after
+ * a checkpoint, which follow the machine rather than the statement measured.
  */
 export async function transactionWalBetween(db: pg.Client, xid: string, from: string, to: string): Promise<number> {
   await waitForFlush(db, to);
+  // The commit record lists the subtransactions that wrote: "...; subxacts: 812 813".
   const {
     rows: [wal],
   } = await db.query<{ bytes: string }>(
-    'select coalesce(sum(record_length - fpi_length), 0) as bytes from pg_get_wal_records_info($1::pg_lsn, $2::pg_lsn) where xid = $3::xid',
+    `with records as (select * from pg_get_wal_records_info($1::pg_lsn, $2::pg_lsn)),
+          ours as (
+            select $3::xid as xid
+            union
+            select sub::xid from records r,
+                   regexp_split_to_table(substring(r.description from 'subxacts:((?: [0-9]+)+)'), ' ') as sub
+            where r.xid = $3::xid and r.resource_manager = 'Transaction' and r.record_type = 'COMMIT' and sub <> ''
+          )
+     select coalesce(sum(r.record_length - r.fpi_length), 0) as bytes from records r where r.xid in (select xid from ours)`,
     [from, to, xid],
   );
   return Number(wal!.bytes);

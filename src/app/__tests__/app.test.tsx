@@ -1,5 +1,5 @@
 import { QueryClientProvider } from '@tanstack/react-query';
-import { render, screen } from '@testing-library/react';
+import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { createMemoryRouter, RouterProvider, type RouteObject } from 'react-router-dom';
 import { act } from 'react';
@@ -212,7 +212,8 @@ describe('app routes', () => {
     expect(await screen.findByRole('group', { name: 'Period of the charts' })).toBeInTheDocument();
     expect(screen.getByRole('heading', { level: 1, name: 'Presence dashboard' })).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Ops', current: 'page' })).toHaveAttribute('href', '/ops');
-    expect(rpc).toHaveBeenCalledWith('ops_presence_now');
+    // The page asks for the figures once it has mounted, which a busy machine may take a moment to do.
+    await waitFor(() => expect(rpc).toHaveBeenCalledWith('ops_presence_now'));
     // Any reader's statistics, looked up by name, at the end of the dashboard.
     expect(await screen.findByRole('heading', { level: 2, name: 'Reader statistics' })).toBeInTheDocument();
     expect(screen.getByRole('combobox', { name: 'Reader' })).toBeInTheDocument();
