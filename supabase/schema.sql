@@ -182,6 +182,76 @@ CREATE TYPE public.reader_application_status AS ENUM (
 ALTER TYPE public.reader_application_status OWNER TO postgres;
 
 --
+-- Name: reading_end_reason; Type: TYPE; Schema: public; Owner: postgres
+--
+
+CREATE TYPE public.reading_end_reason AS ENUM (
+    'hung_up',
+    'connection_lost',
+    'abandoned'
+);
+
+ALTER TYPE public.reading_end_reason OWNER TO postgres;
+
+--
+-- Name: TYPE reading_end_reason; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON TYPE public.reading_end_reason IS 'Why a reading ended: a participant hung up, a browser gave up on its lost peer, or the database found it abandoned.';
+
+--
+-- Name: reading_state; Type: TYPE; Schema: public; Owner: postgres
+--
+
+CREATE TYPE public.reading_state AS ENUM (
+    'ringing',
+    'declined',
+    'expired',
+    'cancelled',
+    'live',
+    'ended'
+);
+
+ALTER TYPE public.reading_state OWNER TO postgres;
+
+--
+-- Name: TYPE reading_state; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON TYPE public.reading_state IS 'Where a reading request stands: ringing, then declined, expired, cancelled, or live and then ended.';
+
+--
+-- Name: reading_view; Type: TYPE; Schema: public; Owner: postgres
+--
+
+CREATE TYPE public.reading_view AS (
+	id uuid,
+	state public.reading_state,
+	client_id uuid,
+	client_name text,
+	reader_id uuid,
+	reader_name text,
+	price_per_minute numeric,
+	requested_at timestamp with time zone,
+	expires_at timestamp with time zone,
+	started_at timestamp with time zone,
+	ended_at timestamp with time zone,
+	ended_by uuid,
+	end_reason public.reading_end_reason,
+	duration_seconds integer,
+	amount numeric,
+	server_time timestamp with time zone
+);
+
+ALTER TYPE public.reading_view OWNER TO postgres;
+
+--
+-- Name: TYPE reading_view; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON TYPE public.reading_view IS 'A reading as its participants see it, with the server''s time.';
+
+--
 -- Name: specialty; Type: DOMAIN; Schema: public; Owner: postgres
 --
 
@@ -508,6 +578,43 @@ ALTER FUNCTION private.device_is_live(last_seen_at timestamp with time zone, at 
 COMMENT ON FUNCTION private.device_is_live(last_seen_at timestamp with time zone, at timestamp with time zone) IS 'Whether a device last heard at last_seen_at is live at time at.';
 
 --
+-- Name: end_overdue_readings(uuid); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.end_overdue_readings(only_reading uuid DEFAULT NULL::uuid) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  changed integer;
+begin
+  perform from public.users u
+  where u.id in (select r.reader_id from public.readings r
+                 where r.state in ('ringing', 'live') and (only_reading is null or r.id = only_reading)
+                   and private.reading_is_overdue(r.state, r.requested_at, r.client_heard_at, r.reader_heard_at))
+  order by u.id
+  for update;
+  update public.readings r
+  set state = case r.state when 'ringing' then 'expired' else 'ended' end::public.reading_state,
+      answered_at = coalesce(r.answered_at, now()),
+      ended_at = case when r.state = 'live' then least(r.client_heard_at, r.reader_heard_at) end,
+      end_reason = case when r.state = 'live' then 'abandoned' end::public.reading_end_reason
+  where r.state in ('ringing', 'live') and (only_reading is null or r.id = only_reading)
+    and private.reading_is_overdue(r.state, r.requested_at, r.client_heard_at, r.reader_heard_at);
+  get diagnostics changed = row_count;
+  return changed;
+end;
+$$;
+
+ALTER FUNCTION private.end_overdue_readings(only_reading uuid) OWNER TO postgres;
+
+--
+-- Name: FUNCTION end_overdue_readings(only_reading uuid); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.end_overdue_readings(only_reading uuid) IS 'Expires requests unanswered for 60 seconds and ends readings without a heartbeat from one side for 2 minutes; returns how many.';
+
+--
 -- Name: end_presence_of_banned_user(); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -583,6 +690,36 @@ ALTER FUNCTION private.favourites_per_client_limit() OWNER TO postgres;
 --
 
 COMMENT ON FUNCTION private.favourites_per_client_limit() IS 'How many favourites one client may keep (check favourites_per_client_limit).';
+
+--
+-- Name: follow_reading_in_presence(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.follow_reading_in_presence() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if new.state = 'live' then
+    insert into private.reader_presence as p (reader_id, reading_id)
+    values (new.reader_id, new.id)
+    on conflict (reader_id) do update set reading_id = excluded.reading_id;
+    perform private.settle_presence(new.reader_id, 'reading_started');
+  else
+    update private.reader_presence p set reading_id = null where p.reader_id = new.reader_id and p.reading_id = new.id;
+    perform private.settle_presence(new.reader_id, 'reading_ended');
+  end if;
+  return null;
+end;
+$$;
+
+ALTER FUNCTION private.follow_reading_in_presence() OWNER TO postgres;
+
+--
+-- Name: FUNCTION follow_reading_in_presence(); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.follow_reading_in_presence() IS 'Makes a reader busy while their reading is live, and their own choice again when it ends.';
 
 --
 -- Name: handle_new_auth_user(); Type: FUNCTION; Schema: private; Owner: postgres
@@ -691,6 +828,28 @@ ALTER FUNCTION private.maintenance_job_status() OWNER TO postgres;
 --
 
 COMMENT ON FUNCTION private.maintenance_job_status() IS 'Every maintenance job with its schedule, its last run (start, duration, rows changed, error) and its runs and failures in 24 hours.';
+
+--
+-- Name: may_signal_on(text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.may_signal_on(topic text) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select exists (
+    select from public.readings r
+    where r.id = private.reading_of_topic(topic) and r.state = 'live' and (select auth.uid()) in (r.client_id, r.reader_id)
+  );
+$$;
+
+ALTER FUNCTION private.may_signal_on(topic text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION may_signal_on(topic text); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.may_signal_on(topic text) IS 'Whether the caller takes part in the live reading whose signalling topic this is.';
 
 --
 -- Name: next_reader_window(uuid, timestamp with time zone); Type: FUNCTION; Schema: private; Owner: postgres
@@ -898,7 +1057,8 @@ CREATE TABLE private.reader_presence (
     status_message public.status_message,
     chosen_at timestamp with time zone,
     expires_at timestamp with time zone,
-    last_seen_at timestamp with time zone
+    last_seen_at timestamp with time zone,
+    reading_id uuid
 );
 
 ALTER TABLE private.reader_presence OWNER TO postgres;
@@ -914,6 +1074,12 @@ COMMENT ON TABLE private.reader_presence IS 'A reader''s chosen status, message 
 --
 
 COMMENT ON COLUMN private.reader_presence.last_seen_at IS 'Last heartbeat of a device that has since left (signed out, or purged).';
+
+--
+-- Name: COLUMN reader_presence.reading_id; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON COLUMN private.reader_presence.reading_id IS 'The reader''s live reading: while set, they are busy whatever they chose.';
 
 --
 -- Name: users; Type: TABLE; Schema: public; Owner: postgres
@@ -972,19 +1138,32 @@ COMMENT ON COLUMN public.users.next_window_ends_at IS 'When that window ends; th
 CREATE VIEW private.reader_presence_now AS
  SELECT u.id AS reader_id,
     u.recorded_status,
-    private.presence_status_at(p.chosen_status, p.expires_at, d.last_heard_at, d.last_input_at, now()) AS status,
-    p.chosen_status,
+    private.presence_status_at(c.chosen_status, c.expires_at, d.last_heard_at, d.last_input_at, now()) AS status,
+    c.chosen_status,
         CASE
-            WHEN ((p.chosen_status = 'available'::public.presence_status) OR private.choice_in_force(p.chosen_status, p.expires_at, now())) THEN (p.status_message)::text
+            WHEN ((c.chosen_status = 'available'::public.presence_status) OR private.choice_in_force(c.chosen_status, c.expires_at, now())) THEN c.status_message
             ELSE NULL::text
         END AS status_message,
     p.chosen_at,
-    p.expires_at,
-    private.public_last_seen_at(p.chosen_status, p.expires_at, p.chosen_at, GREATEST(d.last_heard_at, p.last_seen_at), now()) AS last_seen_at,
+    c.expires_at,
+    private.public_last_seen_at(c.chosen_status, c.expires_at, p.chosen_at, GREATEST(d.last_heard_at, p.last_seen_at), now()) AS last_seen_at,
     d.last_heard_at,
     d.live_devices
-   FROM ((public.users u
+   FROM (((public.users u
      LEFT JOIN private.reader_presence p ON ((p.reader_id = u.id)))
+     CROSS JOIN LATERAL ( SELECT
+                CASE
+                    WHEN (p.reading_id IS NULL) THEN p.chosen_status
+                    ELSE 'busy'::public.presence_status
+                END AS chosen_status,
+                CASE
+                    WHEN (p.reading_id IS NULL) THEN p.expires_at
+                    ELSE NULL::timestamp with time zone
+                END AS expires_at,
+                CASE
+                    WHEN (p.reading_id IS NULL) THEN (p.status_message)::text
+                    ELSE NULL::text
+                END AS status_message) c)
      CROSS JOIN LATERAL ( SELECT max(dv.last_seen_at) AS last_heard_at,
             max(dv.last_input_at) AS last_input_at,
             (count(*) FILTER (WHERE private.device_is_live(dv.last_seen_at, now())))::integer AS live_devices
@@ -1015,6 +1194,88 @@ ALTER FUNCTION private.own_presence(n private.reader_presence_now) OWNER TO post
 --
 
 COMMENT ON FUNCTION private.own_presence(n private.reader_presence_now) IS 'A reader''s presence as they see it themselves.';
+
+--
+-- Name: reading_amount(numeric, integer); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.reading_amount(price_per_minute numeric, seconds integer) RETURNS numeric
+    LANGUAGE sql IMMUTABLE
+    RETURN (price_per_minute * ceil(((seconds)::numeric / 60.0)));
+
+ALTER FUNCTION private.reading_amount(price_per_minute numeric, seconds integer) OWNER TO postgres;
+
+--
+-- Name: reading_seconds(timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.reading_seconds(started_at timestamp with time zone, ended_at timestamp with time zone) RETURNS integer
+    LANGUAGE sql IMMUTABLE
+    RETURN (ceil(EXTRACT(epoch FROM (ended_at - started_at))))::integer;
+
+ALTER FUNCTION private.reading_seconds(started_at timestamp with time zone, ended_at timestamp with time zone) OWNER TO postgres;
+
+--
+-- Name: readings; Type: TABLE; Schema: public; Owner: postgres
+--
+
+CREATE TABLE public.readings (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    client_id uuid NOT NULL,
+    reader_id uuid NOT NULL,
+    price_per_minute numeric(6,2) NOT NULL,
+    state public.reading_state DEFAULT 'ringing'::public.reading_state NOT NULL,
+    requested_at timestamp with time zone DEFAULT now() NOT NULL,
+    answered_at timestamp with time zone,
+    started_at timestamp with time zone,
+    ended_at timestamp with time zone,
+    ended_by uuid,
+    end_reason public.reading_end_reason,
+    duration_seconds integer GENERATED ALWAYS AS (private.reading_seconds(started_at, ended_at)) STORED,
+    amount numeric(10,2) GENERATED ALWAYS AS (private.reading_amount(price_per_minute, private.reading_seconds(started_at, ended_at))) STORED,
+    client_heard_at timestamp with time zone,
+    reader_heard_at timestamp with time zone,
+    CONSTRAINT readings_check CHECK ((client_id <> reader_id)),
+    CONSTRAINT readings_check1 CHECK (((state = ANY (ARRAY['live'::public.reading_state, 'ended'::public.reading_state])) = ((started_at IS NOT NULL) AND (client_heard_at IS NOT NULL) AND (reader_heard_at IS NOT NULL)))),
+    CONSTRAINT readings_check2 CHECK (((state = 'ended'::public.reading_state) = ((ended_at IS NOT NULL) AND (end_reason IS NOT NULL)))),
+    CONSTRAINT readings_check3 CHECK (((state = 'ringing'::public.reading_state) = (answered_at IS NULL))),
+    CONSTRAINT readings_check4 CHECK ((ended_at >= started_at)),
+    CONSTRAINT readings_check5 CHECK (((ended_by = client_id) OR (ended_by = reader_id))),
+    CONSTRAINT readings_price_per_minute_check CHECK ((price_per_minute >= (0)::numeric))
+);
+
+ALTER TABLE public.readings OWNER TO postgres;
+
+--
+-- Name: TABLE readings; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON TABLE public.readings IS 'Video readings and requests for them: who, at what price per minute, and how each went (start, end, duration, amount, who ended it and why).';
+
+--
+-- Name: own_reading(uuid, uuid); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.own_reading(reading uuid, caller uuid) RETURNS public.readings
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  found_reading public.readings;
+begin
+  select * into found_reading from public.readings r where r.id = reading and caller in (r.client_id, r.reader_id);
+  if not found then
+    perform private.refuse_unknown('reading');
+  end if;
+  -- The reader's row before the reading's, as every writer of presence takes them.
+  perform from public.users u where u.id = found_reading.reader_id for update;
+  perform private.end_overdue_readings(reading);
+  select * into found_reading from public.readings r where r.id = reading for update;
+  return found_reading;
+end;
+$$;
+
+ALTER FUNCTION private.own_reading(reading uuid, caller uuid) OWNER TO postgres;
 
 --
 -- Name: plain_display_name(text); Type: FUNCTION; Schema: private; Owner: postgres
@@ -1331,7 +1592,9 @@ CREATE FUNCTION private.presence_maintenance_jobs() RETURNS TABLE(job_name text,
       ('evaluate-presence-alerts', '* * * * *', 'select private.evaluate_presence_alerts()'),
       -- At 12:41 UTC yesterday has ended in every time zone (UTC-12 to UTC+14).
       ('rollup-presence-analytics', '41 12 * * *', 'select private.rollup_presence_analytics((now() at time zone ''UTC'')::date - 1)'),
-      ('purge-presence-observability', '29 3 * * *', 'select public.purge_presence_observability()')
+      ('purge-presence-observability', '29 3 * * *', 'select public.purge_presence_observability()'),
+      -- Requests nobody answered, readings a crash left open; the browsers settle their own sooner.
+      ('end-overdue-readings', '* * * * *', 'select private.end_overdue_readings()')
   ) as j(job_name, schedule, work)
 $$;
 
@@ -1504,6 +1767,31 @@ ALTER FUNCTION private.push_reader_statuses(readers uuid[]) OWNER TO postgres;
 COMMENT ON FUNCTION private.push_reader_statuses(readers uuid[]) IS 'Broadcasts these readers'' card status (reader_id, status, message, last_seen_at) on the reader-presence topic.';
 
 --
+-- Name: push_reading(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.push_reading() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  payload jsonb := to_jsonb(private.reading_view(new));
+begin
+  perform realtime.send(payload, 'reading', 'readings:' || participant, true)
+  from unnest(array[new.client_id, new.reader_id]) as participant;
+  return null;
+end;
+$$;
+
+ALTER FUNCTION private.push_reading() OWNER TO postgres;
+
+--
+-- Name: FUNCTION push_reading(); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.push_reading() IS 'Broadcasts a new or changed reading (a reading_view) to both participants, on readings:<user id>, event reading.';
+
+--
 -- Name: push_recorded_transitions(); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -1524,6 +1812,136 @@ ALTER FUNCTION private.push_recorded_transitions() OWNER TO postgres;
 --
 
 COMMENT ON FUNCTION private.push_recorded_transitions() IS 'Pushes the statuses of the readers whose transitions a statement recorded.';
+
+--
+-- Name: reading_caller(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.reading_caller() RETURNS uuid
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $_$
+declare
+  session_claim text := auth.jwt() ->> 'session_id';
+begin
+  if auth.uid() is null then
+    raise exception 'sign in to take part in readings' using errcode = '42501';
+  end if;
+  if session_claim is null or session_claim !~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
+     or not private.session_is_active(auth.uid(), session_claim::uuid) then
+    raise exception 'this session has ended: sign in again' using errcode = '42501';
+  end if;
+  return auth.uid();
+end;
+$_$;
+
+ALTER FUNCTION private.reading_caller() OWNER TO postgres;
+
+--
+-- Name: reading_heartbeat_min_interval(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.reading_heartbeat_min_interval() RETURNS interval
+    LANGUAGE sql IMMUTABLE
+    RETURN '00:00:05'::interval;
+
+ALTER FUNCTION private.reading_heartbeat_min_interval() OWNER TO postgres;
+
+--
+-- Name: FUNCTION reading_heartbeat_min_interval(); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.reading_heartbeat_min_interval() IS 'Reading heartbeats of one side closer together than this write nothing.';
+
+--
+-- Name: reading_ring_timeout(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.reading_ring_timeout() RETURNS interval
+    LANGUAGE sql IMMUTABLE
+    RETURN '00:01:00'::interval;
+
+ALTER FUNCTION private.reading_ring_timeout() OWNER TO postgres;
+
+--
+-- Name: FUNCTION reading_ring_timeout(); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.reading_ring_timeout() IS 'A request rings this long; unanswered, it expires.';
+
+--
+-- Name: reading_silence_limit(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.reading_silence_limit() RETURNS interval
+    LANGUAGE sql IMMUTABLE
+    RETURN '00:02:00'::interval;
+
+ALTER FUNCTION private.reading_silence_limit() OWNER TO postgres;
+
+--
+-- Name: FUNCTION reading_silence_limit(); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.reading_silence_limit() IS 'A live reading one side has not sent a heartbeat for this long has been left by a crash: it ends.';
+
+--
+-- Name: reading_is_overdue(public.reading_state, timestamp with time zone, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.reading_is_overdue(state public.reading_state, requested_at timestamp with time zone, client_heard_at timestamp with time zone, reader_heard_at timestamp with time zone) RETURNS boolean
+    LANGUAGE sql STABLE
+    RETURN (((state = 'ringing'::public.reading_state) AND (requested_at <= (now() - private.reading_ring_timeout()))) OR ((state = 'live'::public.reading_state) AND (LEAST(client_heard_at, reader_heard_at) <= (now() - private.reading_silence_limit()))));
+
+ALTER FUNCTION private.reading_is_overdue(state public.reading_state, requested_at timestamp with time zone, client_heard_at timestamp with time zone, reader_heard_at timestamp with time zone) OWNER TO postgres;
+
+--
+-- Name: reading_of_topic(text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.reading_of_topic(topic text) RETURNS uuid
+    LANGUAGE sql IMMUTABLE
+    RETURN CASE WHEN (topic ~ '^reading:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'::text) THEN (substr(topic, 9))::uuid ELSE NULL::uuid END;
+
+ALTER FUNCTION private.reading_of_topic(topic text) OWNER TO postgres;
+
+--
+-- Name: reading_requests_allowed(uuid, uuid); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.reading_requests_allowed(client uuid, reader uuid) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select count(*) < 10 and count(*) filter (where r.reader_id = reader) < 3
+  from public.readings r
+  where r.client_id = client and r.requested_at > now() - interval '10 minutes';
+$$;
+
+ALTER FUNCTION private.reading_requests_allowed(client uuid, reader uuid) OWNER TO postgres;
+
+--
+-- Name: reading_view(public.readings); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.reading_view(r public.readings) RETURNS public.reading_view
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select row(r.id, r.state, r.client_id, c.display_name, r.reader_id, rd.display_name, r.price_per_minute, r.requested_at,
+             case when r.state = 'ringing' then r.requested_at + private.reading_ring_timeout() end,
+             r.started_at, r.ended_at, r.ended_by, r.end_reason, r.duration_seconds, r.amount, now())::public.reading_view
+  from public.users c, public.users rd
+  where c.id = r.client_id and rd.id = r.reader_id;
+$$;
+
+ALTER FUNCTION private.reading_view(r public.readings) OWNER TO postgres;
+
+--
+-- Name: FUNCTION reading_view(r public.readings); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.reading_view(r public.readings) IS 'The reading as its participants see it.';
 
 --
 -- Name: record_devices_left(); Type: FUNCTION; Schema: private; Owner: postgres
@@ -1842,6 +2260,38 @@ ALTER FUNCTION private.refuse_reader_card_writes() OWNER TO postgres;
 COMMENT ON FUNCTION private.refuse_reader_card_writes() IS 'Refuses writes to public.reader_cards (reached only by roles granted writes, which none is).';
 
 --
+-- Name: refuse_reading(text, text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.refuse_reading(reason text, message text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  raise exception '%', message using errcode = 'PT409', detail = reason;
+end;
+$$;
+
+ALTER FUNCTION private.refuse_reading(reason text, message text) OWNER TO postgres;
+
+--
+-- Name: refuse_unknown(text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.refuse_unknown(thing text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  raise sqlstate 'PGRST' using
+    message = json_build_object('code', 'P0002', 'message', 'no such ' || thing)::text,
+    detail = json_build_object('status', 404, 'headers', json_build_object())::text;
+end;
+$$;
+
+ALTER FUNCTION private.refuse_unknown(thing text) OWNER TO postgres;
+
+--
 -- Name: require_admin(text); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -1977,10 +2427,10 @@ begin
     return null;
   end if;
   if now_row.status <> now_row.recorded_status then
-    -- A device coming or going, or input bringing an auto-away reader back, is the writer's doing;
-    -- anything else its write finds (ten minutes without input, a choice ending) was time's, and is
-    -- recorded as the minute job would record it.
-    if cause <> 'reader_choice' and now_row.recorded_status <> 'offline'
+    -- A device coming or going, input bringing an auto-away reader back, or a reading starting or
+    -- ending is the writer's doing; anything else its write finds (ten minutes without input, a
+    -- choice ending) was time's, and is recorded as the minute job would record it.
+    if cause not in ('reader_choice', 'reading_started', 'reading_ended') and now_row.recorded_status <> 'offline'
        and not (now_row.recorded_status = 'away' and now_row.status = 'available'
                 and now_row.chosen_status is distinct from 'away') then
       cause := private.time_transition_cause(now_row.status, now_row.chosen_status, now_row.expires_at, cause);
@@ -2113,6 +2563,47 @@ ALTER FUNCTION private.touch_updated_at() OWNER TO postgres;
 COMMENT ON FUNCTION private.touch_updated_at() IS 'Keeps updated_at current when a profile changes.';
 
 --
+-- Name: answer_reading(uuid, boolean); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.answer_reading(reading_id uuid, accept boolean) RETURNS public.reading_view
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  caller uuid := private.reading_caller();
+  reading public.readings := private.own_reading(reading_id, caller);
+begin
+  if accept is null then
+    raise exception 'accept or decline' using errcode = '22023';
+  end if;
+  if reading.reader_id <> caller then
+    raise exception 'only the reader answers a reading request' using errcode = '42501';
+  end if;
+  if reading.state <> 'ringing' then
+    perform private.refuse_reading('reading_' || reading.state, format('this request is no longer ringing: it was %s', reading.state));
+  end if;
+  update public.readings r
+  set state = case when accept then 'live' else 'declined' end::public.reading_state,
+      answered_at = now(),
+      started_at = case when accept then now() end,
+      client_heard_at = case when accept then now() end,
+      reader_heard_at = case when accept then now() end
+  where r.id = reading.id
+  returning * into reading;
+  return private.reading_view(reading);
+end;
+$$;
+
+ALTER FUNCTION public.answer_reading(reading_id uuid, accept boolean) OWNER TO postgres;
+
+--
+-- Name: FUNCTION answer_reading(reading_id uuid, accept boolean); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.answer_reading(reading_id uuid, accept boolean) IS 'The reader accepts (the reading is live) or declines a ringing request.';
+
+--
 -- Name: reader_applications; Type: TABLE; Schema: public; Owner: postgres
 --
 
@@ -2173,6 +2664,36 @@ ALTER FUNCTION public.apply_as_reader() OWNER TO postgres;
 COMMENT ON FUNCTION public.apply_as_reader() IS 'The caller asks to be a reader (again, after a rejection); refused while pending or once approved.';
 
 --
+-- Name: cancel_reading(uuid); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.cancel_reading(reading_id uuid) RETURNS public.reading_view
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  caller uuid := private.reading_caller();
+  reading public.readings := private.own_reading(reading_id, caller);
+begin
+  if reading.client_id <> caller then
+    raise exception 'only the client cancels a reading request' using errcode = '42501';
+  end if;
+  if reading.state = 'ringing' then
+    update public.readings r set state = 'cancelled', answered_at = now() where r.id = reading.id returning * into reading;
+  end if;
+  return private.reading_view(reading);
+end;
+$$;
+
+ALTER FUNCTION public.cancel_reading(reading_id uuid) OWNER TO postgres;
+
+--
+-- Name: FUNCTION cancel_reading(reading_id uuid); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.cancel_reading(reading_id uuid) IS 'The client withdraws a ringing request; an answered one is returned as it is.';
+
+--
 -- Name: cleanup_reader_presence(); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -2202,6 +2723,34 @@ ALTER FUNCTION public.cleanup_reader_presence() OWNER TO postgres;
 --
 
 COMMENT ON FUNCTION public.cleanup_reader_presence() IS 'Safety net: readers silent for ten minutes are recorded offline, devices silent for a day forgotten. Returns the readers changed.';
+
+--
+-- Name: current_reading(); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.current_reading() RETURNS public.reading_view
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  caller uuid := private.reading_caller();
+  open_id uuid;
+begin
+  select r.id into open_id from public.readings r where r.state in ('ringing', 'live') and caller in (r.client_id, r.reader_id);
+  if not found then
+    return null;
+  end if;
+  return (select private.reading_view(r) from private.own_reading(open_id, caller) r where r.state in ('ringing', 'live'));
+end;
+$$;
+
+ALTER FUNCTION public.current_reading() OWNER TO postgres;
+
+--
+-- Name: FUNCTION current_reading(); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.current_reading() IS 'The signed-in user''s reading that is ringing or live, or null.';
 
 --
 -- Name: decide_reader_application(uuid, boolean, text); Type: FUNCTION; Schema: public; Owner: postgres
@@ -2252,6 +2801,41 @@ ALTER FUNCTION public.decide_reader_application(applicant uuid, approve boolean,
 --
 
 COMMENT ON FUNCTION public.decide_reader_application(applicant uuid, approve boolean, reason text) IS 'Approves (true) or rejects (false, with a reason) a reader application; admins only, never their own.';
+
+--
+-- Name: end_reading(uuid, public.reading_end_reason); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.end_reading(reading_id uuid, reason public.reading_end_reason DEFAULT 'hung_up'::public.reading_end_reason) RETURNS public.reading_view
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  caller uuid := private.reading_caller();
+  reading public.readings := private.own_reading(reading_id, caller);
+begin
+  if reason is null or reason = 'abandoned' then
+    raise exception 'a reading ends because someone hung up or the connection was lost' using errcode = '22023';
+  end if;
+  if reading.state = 'live' then
+    update public.readings r
+    set state = 'ended', ended_at = now(), ended_by = caller, end_reason = reason
+    where r.id = reading.id
+    returning * into reading;
+  elsif reading.state <> 'ended' then
+    perform private.refuse_reading('reading_' || reading.state, format('this reading did not start: it was %s', reading.state));
+  end if;
+  return private.reading_view(reading);
+end;
+$$;
+
+ALTER FUNCTION public.end_reading(reading_id uuid, reason public.reading_end_reason) OWNER TO postgres;
+
+--
+-- Name: FUNCTION end_reading(reading_id uuid, reason public.reading_end_reason); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.end_reading(reading_id uuid, reason public.reading_end_reason) IS 'A participant ends a live reading (hung_up or connection_lost); the server''s clock sets its end, duration and amount.';
 
 --
 -- Name: reader_cards; Type: VIEW; Schema: public; Owner: postgres
@@ -2458,6 +3042,38 @@ ALTER FUNCTION public.my_presence() OWNER TO postgres;
 --
 
 COMMENT ON FUNCTION public.my_presence() IS 'The signed-in reader''s own presence, without reporting anything.';
+
+--
+-- Name: my_readings(integer, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.my_readings(page_size integer DEFAULT 20, before timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS SETOF public.reading_view
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  caller uuid := private.reading_caller();
+begin
+  if page_size is null or page_size not between 1 and 100 then
+    raise exception 'page_size must be between 1 and 100, got %', page_size using errcode = '22023';
+  end if;
+  return query
+  select v.*
+  from public.readings r
+  cross join lateral private.reading_view(r) v
+  where caller in (r.client_id, r.reader_id) and r.state = 'ended' and r.started_at < coalesce(before, 'infinity')
+  order by r.started_at desc
+  limit page_size;
+end;
+$$;
+
+ALTER FUNCTION public.my_readings(page_size integer, before timestamp with time zone) OWNER TO postgres;
+
+--
+-- Name: FUNCTION my_readings(page_size integer, before timestamp with time zone); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.my_readings(page_size integer, before timestamp with time zone) IS 'The signed-in user''s past readings (as client or reader), newest first.';
 
 --
 -- Name: ops_availability_heatmap(text); Type: FUNCTION; Schema: public; Owner: postgres
@@ -2922,6 +3538,44 @@ ALTER FUNCTION public.reader_presence_stats(reader_id uuid, days integer) OWNER 
 COMMENT ON FUNCTION public.reader_presence_stats(reader_id uuid, days integer) IS 'A reader''s presence per local day (online minutes, sessions, longest session, peak hour) for the last days: their own, or anyone''s for admins.';
 
 --
+-- Name: reading_heartbeat(uuid); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.reading_heartbeat(reading_id uuid) RETURNS public.reading_view
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  caller uuid := private.reading_caller();
+  reading public.readings := private.own_reading(reading_id, caller);
+  heard public.readings;
+begin
+  if reading.state = 'live' then
+    update public.readings r
+    set client_heard_at = case when caller = r.client_id then now() else r.client_heard_at end,
+        reader_heard_at = case when caller = r.reader_id then now() else r.reader_heard_at end
+    where r.id = reading.id
+      and (case when caller = r.client_id then r.client_heard_at else r.reader_heard_at end)
+          < now() - private.reading_heartbeat_min_interval()
+    returning * into heard;
+    -- An absorbed heartbeat updated nothing (and RETURNING INTO would have nulled the reading).
+    if found then
+      reading := heard;
+    end if;
+  end if;
+  return private.reading_view(reading);
+end;
+$$;
+
+ALTER FUNCTION public.reading_heartbeat(reading_id uuid) OWNER TO postgres;
+
+--
+-- Name: FUNCTION reading_heartbeat(reading_id uuid); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.reading_heartbeat(reading_id uuid) IS 'A participant''s browser keeps a live reading going; returns the reading as it stands.';
+
+--
 -- Name: report_presence_failures(integer, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -2962,6 +3616,81 @@ ALTER FUNCTION public.report_presence_failures(failures integer, first_failed_at
 --
 
 COMMENT ON FUNCTION public.report_presence_failures(failures integer, first_failed_at timestamp with time zone, last_failed_at timestamp with time zone) IS 'A signed-in reader''s browser reports presence requests that failed (1 to 10000, within the last day); one report a minute (429 otherwise).';
+
+--
+-- Name: request_reading(uuid); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.request_reading(reader_id uuid) RETURNS public.reading_view
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  caller uuid := private.reading_caller();
+  reader record;
+  status public.presence_status;
+  requested public.readings;
+begin
+  if reader_id is null then
+    raise exception 'choose a reader' using errcode = '22023';
+  end if;
+  if reader_id = caller then
+    raise exception 'you cannot ask yourself for a reading' using errcode = '22023';
+  end if;
+  -- Requests that involve the caller or the reader take turns: both rows are locked until this one
+  -- is in, so neither a client ringing two readers from two tabs nor a reader rung while ringing
+  -- someone ends up in two readings. With them, the readers of their open readings, whose presence
+  -- settling one that is overdue writes: all in id order, as every presence writer takes them.
+  perform from public.users u
+  where u.id in (select unnest(array[caller, request_reading.reader_id])
+                 union
+                 select r.reader_id from public.readings r
+                 where r.state in ('ringing', 'live')
+                   and (r.reader_id in (caller, request_reading.reader_id) or r.client_id in (caller, request_reading.reader_id)))
+  order by u.id
+  for update;
+  select u.id, u.display_name, l.base_price_per_minute as price into reader
+  from public.users u
+  join public.reader_levels l on l.id = u.level_id
+  where u.id = request_reading.reader_id and u.is_reader;
+  if not found then
+    perform private.refuse_unknown('reader');
+  end if;
+  perform private.end_overdue_readings(r.id)
+  from public.readings r
+  where r.state in ('ringing', 'live') and (r.reader_id in (reader.id, caller) or r.client_id in (reader.id, caller));
+
+  if not private.reading_requests_allowed(caller, reader.id) then
+    raise exception 'too many reading requests: ask the same reader at most 3 times, and anyone at most 10 times, in 10 minutes'
+      using errcode = 'PT429';
+  end if;
+  if exists (select from public.readings r where r.state in ('ringing', 'live') and caller in (r.client_id, r.reader_id)) then
+    perform private.refuse_reading('caller_in_reading', 'you already have a reading under way: end it first');
+  end if;
+  if exists (select from public.readings r where r.state in ('ringing', 'live') and reader.id in (r.client_id, r.reader_id)) then
+    perform private.refuse_reading('reader_in_reading', format('%s is in another reading', reader.display_name));
+  end if;
+  select n.status into status from private.reader_presence_now n where n.reader_id = reader.id;
+  if status <> 'available' then
+    perform private.refuse_reading('reader_' || status,
+      format('%s is %s: readings are only with available readers', reader.display_name,
+             case status when 'busy' then 'busy' when 'away' then 'away' else 'offline' end));
+  end if;
+
+  insert into public.readings (client_id, reader_id, price_per_minute)
+  values (caller, reader.id, reader.price)
+  returning * into requested;
+  return private.reading_view(requested);
+end;
+$$;
+
+ALTER FUNCTION public.request_reading(reader_id uuid) OWNER TO postgres;
+
+--
+-- Name: FUNCTION request_reading(reader_id uuid); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.request_reading(reader_id uuid) IS 'A signed-in user asks an available reader for a video reading at the reader''s price now; their tabs ring for 60 seconds.';
 
 --
 -- Name: set_admin(uuid, boolean); Type: FUNCTION; Schema: public; Owner: postgres
@@ -3372,7 +4101,7 @@ CREATE TABLE public.presence_audit_log (
     new_status public.presence_status NOT NULL,
     changed_at timestamp with time zone DEFAULT now() NOT NULL,
     cause text NOT NULL,
-    CONSTRAINT presence_audit_log_cause_check CHECK ((cause = ANY (ARRAY['heartbeat'::text, 'sign_out'::text, 'inactivity'::text, 'cleanup'::text, 'reader_choice'::text, 'auto_away'::text, 'expiry'::text]))),
+    CONSTRAINT presence_audit_log_cause_check CHECK ((cause = ANY (ARRAY['heartbeat'::text, 'sign_out'::text, 'inactivity'::text, 'cleanup'::text, 'reader_choice'::text, 'auto_away'::text, 'expiry'::text, 'reading_started'::text, 'reading_ended'::text]))),
     CONSTRAINT presence_audit_log_check CHECK ((old_status <> new_status))
 );
 
@@ -3661,6 +4390,13 @@ ALTER TABLE ONLY public.reader_schedules
     ADD CONSTRAINT reader_schedules_pkey PRIMARY KEY (reader_id);
 
 --
+-- Name: readings readings_pkey; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.readings
+    ADD CONSTRAINT readings_pkey PRIMARY KEY (id);
+
+--
 -- Name: users users_pkey; Type: CONSTRAINT; Schema: public; Owner: postgres
 --
 
@@ -3710,6 +4446,12 @@ CREATE INDEX presence_failure_reports_reported_at_idx ON private.presence_failur
 CREATE INDEX reader_devices_reader_id_idx ON private.reader_devices USING btree (reader_id);
 
 --
+-- Name: reader_presence_reading_id_idx; Type: INDEX; Schema: private; Owner: postgres
+--
+
+CREATE INDEX reader_presence_reading_id_idx ON private.reader_presence USING btree (reading_id) WHERE (reading_id IS NOT NULL);
+
+--
 -- Name: availability_notifications_client_id_idx; Type: INDEX; Schema: public; Owner: postgres
 --
 
@@ -3750,6 +4492,30 @@ CREATE INDEX reader_applications_pending_idx ON public.reader_applications USING
 --
 
 CREATE INDEX reader_schedules_refresh_idx ON public.reader_schedules USING btree (next_window_refresh_at) WHERE (next_window_refresh_at IS NOT NULL);
+
+--
+-- Name: readings_client_history_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX readings_client_history_idx ON public.readings USING btree (client_id, requested_at DESC);
+
+--
+-- Name: readings_one_open_per_client; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE UNIQUE INDEX readings_one_open_per_client ON public.readings USING btree (client_id) WHERE (state = ANY (ARRAY['ringing'::public.reading_state, 'live'::public.reading_state]));
+
+--
+-- Name: readings_one_open_per_reader; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE UNIQUE INDEX readings_one_open_per_reader ON public.readings USING btree (reader_id) WHERE (state = ANY (ARRAY['ringing'::public.reading_state, 'live'::public.reading_state]));
+
+--
+-- Name: readings_reader_history_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX readings_reader_history_idx ON public.readings USING btree (reader_id, requested_at DESC);
 
 --
 -- Name: users_directory_idx; Type: INDEX; Schema: public; Owner: postgres
@@ -3812,6 +4578,12 @@ CREATE TRIGGER check_reader_hours_limit BEFORE INSERT OR UPDATE OF reader_id, we
 CREATE TRIGGER delete_presence_audit_of_deleted_users AFTER DELETE ON public.users REFERENCING OLD TABLE AS deleted_users FOR EACH STATEMENT EXECUTE FUNCTION private.delete_presence_audit_of_deleted_users();
 
 --
+-- Name: readings follow_reading_in_presence; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER follow_reading_in_presence AFTER UPDATE OF state ON public.readings FOR EACH ROW WHEN (((old.state = 'live'::public.reading_state) <> (new.state = 'live'::public.reading_state))) EXECUTE FUNCTION private.follow_reading_in_presence();
+
+--
 -- Name: presence_audit_log notify_followers_of_available_readers; Type: TRIGGER; Schema: public; Owner: postgres
 --
 
@@ -3822,6 +4594,12 @@ CREATE TRIGGER notify_followers_of_available_readers AFTER INSERT ON public.pres
 --
 
 CREATE TRIGGER push_availability_notifications AFTER INSERT ON public.availability_notifications REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION private.push_availability_notifications();
+
+--
+-- Name: readings push_reading; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER push_reading AFTER INSERT OR UPDATE OF state ON public.readings FOR EACH ROW EXECUTE FUNCTION private.push_reading();
 
 --
 -- Name: presence_audit_log push_recorded_transitions; Type: TRIGGER; Schema: public; Owner: postgres
@@ -3956,6 +4734,13 @@ ALTER TABLE ONLY private.reader_presence
     ADD CONSTRAINT reader_presence_reader_id_fkey FOREIGN KEY (reader_id) REFERENCES public.users(id) ON DELETE CASCADE;
 
 --
+-- Name: reader_presence reader_presence_reading_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.reader_presence
+    ADD CONSTRAINT reader_presence_reading_id_fkey FOREIGN KEY (reading_id) REFERENCES public.readings(id) ON DELETE SET NULL;
+
+--
 -- Name: availability_notifications availability_notifications_client_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
 --
 
@@ -4017,6 +4802,20 @@ ALTER TABLE ONLY public.reader_hours
 
 ALTER TABLE ONLY public.reader_schedules
     ADD CONSTRAINT reader_schedules_reader_id_fkey FOREIGN KEY (reader_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: readings readings_client_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.readings
+    ADD CONSTRAINT readings_client_id_fkey FOREIGN KEY (client_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: readings readings_reader_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.readings
+    ADD CONSTRAINT readings_reader_id_fkey FOREIGN KEY (reader_id) REFERENCES public.users(id) ON DELETE CASCADE;
 
 --
 -- Name: users users_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
@@ -4097,6 +4896,12 @@ CREATE POLICY "Clients can read their own favourites" ON public.favourites FOR S
 --
 
 CREATE POLICY "Clients can remove their own favourites" ON public.favourites FOR DELETE TO authenticated USING ((( SELECT auth.uid() AS uid) = client_id));
+
+--
+-- Name: readings Participants read their own readings; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "Participants read their own readings" ON public.readings FOR SELECT TO authenticated USING (((( SELECT auth.uid() AS uid) = client_id) OR (( SELECT auth.uid() AS uid) = reader_id)));
 
 --
 -- Name: reader_days_off Readers can add their own days off; Type: POLICY; Schema: public; Owner: postgres
@@ -4215,6 +5020,12 @@ ALTER TABLE public.reader_levels ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.reader_schedules ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: readings; Type: ROW SECURITY; Schema: public; Owner: postgres
+--
+
+ALTER TABLE public.readings ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: users; Type: ROW SECURITY; Schema: public; Owner: postgres
 --
 
@@ -4323,6 +5134,12 @@ GRANT ALL ON FUNCTION private.device_is_live(last_seen_at timestamp with time zo
 GRANT ALL ON FUNCTION private.device_is_live(last_seen_at timestamp with time zone, at timestamp with time zone) TO service_role;
 
 --
+-- Name: FUNCTION end_overdue_readings(only_reading uuid); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.end_overdue_readings(only_reading uuid) FROM PUBLIC;
+
+--
 -- Name: FUNCTION end_presence_of_banned_user(); Type: ACL; Schema: private; Owner: postgres
 --
 
@@ -4339,6 +5156,12 @@ REVOKE ALL ON FUNCTION private.evaluate_presence_alerts() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION private.favourites_per_client_limit() FROM PUBLIC;
+
+--
+-- Name: FUNCTION follow_reading_in_presence(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.follow_reading_in_presence() FROM PUBLIC;
 
 --
 -- Name: FUNCTION handle_new_auth_user(); Type: ACL; Schema: private; Owner: postgres
@@ -4367,6 +5190,13 @@ GRANT ALL ON FUNCTION private.line_breaking_characters() TO service_role;
 --
 
 REVOKE ALL ON FUNCTION private.maintenance_job_status() FROM PUBLIC;
+
+--
+-- Name: FUNCTION may_signal_on(topic text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.may_signal_on(topic text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.may_signal_on(topic text) TO authenticated;
 
 --
 -- Name: FUNCTION next_reader_window(reader uuid, after timestamp with time zone); Type: ACL; Schema: private; Owner: postgres
@@ -4456,6 +5286,31 @@ GRANT UPDATE(specialties) ON TABLE public.users TO authenticated;
 --
 
 REVOKE ALL ON FUNCTION private.own_presence(n private.reader_presence_now) FROM PUBLIC;
+
+--
+-- Name: FUNCTION reading_amount(price_per_minute numeric, seconds integer); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.reading_amount(price_per_minute numeric, seconds integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION reading_seconds(started_at timestamp with time zone, ended_at timestamp with time zone); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.reading_seconds(started_at timestamp with time zone, ended_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: TABLE readings; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT SELECT ON TABLE public.readings TO authenticated;
+GRANT SELECT ON TABLE public.readings TO service_role;
+
+--
+-- Name: FUNCTION own_reading(reading uuid, caller uuid); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.own_reading(reading uuid, caller uuid) FROM PUBLIC;
 
 --
 -- Name: FUNCTION plain_display_name(raw text); Type: ACL; Schema: private; Owner: postgres
@@ -4556,10 +5411,65 @@ REVOKE ALL ON FUNCTION private.push_changed_message() FROM PUBLIC;
 REVOKE ALL ON FUNCTION private.push_reader_statuses(readers uuid[]) FROM PUBLIC;
 
 --
+-- Name: FUNCTION push_reading(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.push_reading() FROM PUBLIC;
+
+--
 -- Name: FUNCTION push_recorded_transitions(); Type: ACL; Schema: private; Owner: postgres
 --
 
 REVOKE ALL ON FUNCTION private.push_recorded_transitions() FROM PUBLIC;
+
+--
+-- Name: FUNCTION reading_caller(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.reading_caller() FROM PUBLIC;
+
+--
+-- Name: FUNCTION reading_heartbeat_min_interval(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.reading_heartbeat_min_interval() FROM PUBLIC;
+
+--
+-- Name: FUNCTION reading_ring_timeout(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.reading_ring_timeout() FROM PUBLIC;
+
+--
+-- Name: FUNCTION reading_silence_limit(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.reading_silence_limit() FROM PUBLIC;
+
+--
+-- Name: FUNCTION reading_is_overdue(state public.reading_state, requested_at timestamp with time zone, client_heard_at timestamp with time zone, reader_heard_at timestamp with time zone); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.reading_is_overdue(state public.reading_state, requested_at timestamp with time zone, client_heard_at timestamp with time zone, reader_heard_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION reading_of_topic(topic text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.reading_of_topic(topic text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.reading_of_topic(topic text) TO authenticated;
+
+--
+-- Name: FUNCTION reading_requests_allowed(client uuid, reader uuid); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.reading_requests_allowed(client uuid, reader uuid) FROM PUBLIC;
+
+--
+-- Name: FUNCTION reading_view(r public.readings); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.reading_view(r public.readings) FROM PUBLIC;
 
 --
 -- Name: FUNCTION record_devices_left(); Type: ACL; Schema: private; Owner: postgres
@@ -4614,6 +5524,18 @@ REVOKE ALL ON FUNCTION private.refresh_reader_next_windows() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION private.refuse_reader_card_writes() FROM PUBLIC;
+
+--
+-- Name: FUNCTION refuse_reading(reason text, message text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.refuse_reading(reason text, message text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION refuse_unknown(thing text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.refuse_unknown(thing text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION require_admin(action text); Type: ACL; Schema: private; Owner: postgres
@@ -4676,6 +5598,13 @@ REVOKE ALL ON FUNCTION private.time_transition_cause(new_status public.presence_
 REVOKE ALL ON FUNCTION private.touch_updated_at() FROM PUBLIC;
 
 --
+-- Name: FUNCTION answer_reading(reading_id uuid, accept boolean); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.answer_reading(reading_id uuid, accept boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.answer_reading(reading_id uuid, accept boolean) TO authenticated;
+
+--
 -- Name: TABLE reader_applications; Type: ACL; Schema: public; Owner: postgres
 --
 
@@ -4690,6 +5619,13 @@ REVOKE ALL ON FUNCTION public.apply_as_reader() FROM PUBLIC;
 GRANT ALL ON FUNCTION public.apply_as_reader() TO authenticated;
 
 --
+-- Name: FUNCTION cancel_reading(reading_id uuid); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.cancel_reading(reading_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.cancel_reading(reading_id uuid) TO authenticated;
+
+--
 -- Name: FUNCTION cleanup_reader_presence(); Type: ACL; Schema: public; Owner: postgres
 --
 
@@ -4697,11 +5633,25 @@ REVOKE ALL ON FUNCTION public.cleanup_reader_presence() FROM PUBLIC;
 GRANT ALL ON FUNCTION public.cleanup_reader_presence() TO service_role;
 
 --
+-- Name: FUNCTION current_reading(); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.current_reading() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.current_reading() TO authenticated;
+
+--
 -- Name: FUNCTION decide_reader_application(applicant uuid, approve boolean, reason text); Type: ACL; Schema: public; Owner: postgres
 --
 
 REVOKE ALL ON FUNCTION public.decide_reader_application(applicant uuid, approve boolean, reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.decide_reader_application(applicant uuid, approve boolean, reason text) TO authenticated;
+
+--
+-- Name: FUNCTION end_reading(reading_id uuid, reason public.reading_end_reason); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.end_reading(reading_id uuid, reason public.reading_end_reason) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.end_reading(reading_id uuid, reason public.reading_end_reason) TO authenticated;
 
 --
 -- Name: TABLE reader_cards; Type: ACL; Schema: public; Owner: postgres
@@ -4765,6 +5715,13 @@ GRANT ALL ON FUNCTION public.mark_inactive_readers_offline() TO service_role;
 
 REVOKE ALL ON FUNCTION public.my_presence() FROM PUBLIC;
 GRANT ALL ON FUNCTION public.my_presence() TO authenticated;
+
+--
+-- Name: FUNCTION my_readings(page_size integer, before timestamp with time zone); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.my_readings(page_size integer, before timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.my_readings(page_size integer, before timestamp with time zone) TO authenticated;
 
 --
 -- Name: FUNCTION ops_availability_heatmap(time_zone text); Type: ACL; Schema: public; Owner: postgres
@@ -4867,11 +5824,25 @@ REVOKE ALL ON FUNCTION public.reader_presence_stats(reader_id uuid, days integer
 GRANT ALL ON FUNCTION public.reader_presence_stats(reader_id uuid, days integer) TO authenticated;
 
 --
+-- Name: FUNCTION reading_heartbeat(reading_id uuid); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.reading_heartbeat(reading_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.reading_heartbeat(reading_id uuid) TO authenticated;
+
+--
 -- Name: FUNCTION report_presence_failures(failures integer, first_failed_at timestamp with time zone, last_failed_at timestamp with time zone); Type: ACL; Schema: public; Owner: postgres
 --
 
 REVOKE ALL ON FUNCTION public.report_presence_failures(failures integer, first_failed_at timestamp with time zone, last_failed_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.report_presence_failures(failures integer, first_failed_at timestamp with time zone, last_failed_at timestamp with time zone) TO authenticated;
+
+--
+-- Name: FUNCTION request_reading(reader_id uuid); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.request_reading(reader_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.request_reading(reader_id uuid) TO authenticated;
 
 --
 -- Name: FUNCTION set_admin(user_id uuid, admin boolean); Type: ACL; Schema: public; Owner: postgres

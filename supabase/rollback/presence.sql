@@ -1,4 +1,4 @@
--- Rolls back every migration in supabase/migrations (20251125000100 to 20251125001000): the pg_cron
+-- Rolls back every migration in supabase/migrations (20251125000100 to 20251125001100): the pg_cron
 -- jobs, the views, functions, triggers, tables, types and the private schema, and their lines in the
 -- Supabase CLI's history, so that `supabase db push` applies them again. Leaves auth users and
 -- sessions alone. Destroys profile, presence and audit data.
@@ -17,7 +17,7 @@ begin
       where jobname in ('mark-inactive-readers-offline', 'cleanup-reader-presence', 'purge-presence-audit-log',
                         'refresh-reader-directory-stats', 'purge-availability-notifications',
                         'refresh-reader-next-windows', 'record-presence-minute', 'purge-presence-observability',
-                        'evaluate-presence-alerts', 'rollup-presence-analytics')
+                        'evaluate-presence-alerts', 'rollup-presence-analytics', 'end-overdue-readings')
     loop
       perform cron.unschedule(job.jobname);
     end loop;
@@ -27,6 +27,9 @@ begin
   if to_regclass('realtime.messages') is not null then
     drop policy if exists "everyone receives reader presence" on realtime.messages;
     drop policy if exists "clients receive their own availability notifications" on realtime.messages;
+    drop policy if exists "users receive their own reading events" on realtime.messages;
+    drop policy if exists "participants receive their live reading's signals" on realtime.messages;
+    drop policy if exists "participants send signals in their live reading" on realtime.messages;
   end if;
 
   -- The triggers on auth tables, which stay.
@@ -59,8 +62,12 @@ begin
   drop function if exists public.ops_presence_now(), public.ops_maintenance_jobs(), public.ops_presence_series(text),
     public.ops_transition_series(text), public.ops_maintenance_series(text), public.ops_presence_alerts(text),
     public.ops_availability_heatmap(text);
+  drop function if exists public.request_reading(uuid), public.answer_reading(uuid, boolean), public.cancel_reading(uuid),
+    public.end_reading(uuid, public.reading_end_reason), public.reading_heartbeat(uuid), public.current_reading(),
+    public.my_readings(integer, timestamptz);
   drop schema if exists private cascade;
 
+  drop table if exists public.readings;
   drop table if exists public.reader_applications;
   drop table if exists public.availability_notifications;
   drop table if exists public.favourites;
@@ -71,6 +78,7 @@ begin
   drop table if exists public.users;
   drop table if exists public.reader_levels;
   drop type if exists public.own_presence;
+  drop type if exists public.reading_view, public.reading_state, public.reading_end_reason;
   drop type if exists public.presence_status;
   drop type if exists public.reader_application_status;
   drop domain if exists public.display_name, public.avatar_url, public.bio, public.specialty, public.status_message;
@@ -84,6 +92,6 @@ begin
   delete from supabase_migrations.schema_migrations
   where version in ('20251125000100', '20251125000200', '20251125000300', '20251125000400', '20251125000500',
                   '20251125000600', '20251125000700', '20251125000800', '20251125000900',
-                    '20251125001000');
+                    '20251125001000', '20251125001100');
 end;
 $rollback$;

@@ -46,6 +46,7 @@ test("the schedule migration created pg_cron's jobs from the job list, and the l
   expect(await scheduledJobs()).toEqual(await listedJobs());
   expect((await scheduledJobs()).map((job) => job.jobname)).toEqual([
     'cleanup-reader-presence',
+    'end-overdue-readings',
     'evaluate-presence-alerts',
     'mark-inactive-readers-offline',
     'purge-availability-notifications',
@@ -76,13 +77,19 @@ async function nextSuccessfulRun(jobName: string, since: Date): Promise<void> {
   throw new Error(`pg_cron did not run ${jobName} successfully in time: ${JSON.stringify(runs)}`);
 }
 
-test('pg_cron really runs the minute jobs: a silent reader goes offline by itself, and the counts are recorded', async () => {
+test('pg_cron really runs the minute jobs: a silent reader goes offline by itself, the counts are recorded, a request nobody answered expires', async () => {
   await resetPresence(db);
   // Seven minutes: past the five-minute rule, short of the ten-minute cleanup, so only the minute job may act.
   await giveDevice(db, DEMO_IDS.orion, { heardAgo: '7 minutes' });
   await recordStatus(db, DEMO_IDS.orion, 'available');
   await giveDevice(db, DEMO_IDS.luna);
   await recordStatus(db, DEMO_IDS.luna, 'available');
+  // The demo client's request to Selene has rung for 61 seconds with nobody answering.
+  const [ringing] = await sql<{ id: string }>(
+    stack,
+    "insert into public.readings (client_id, reader_id, price_per_minute, requested_at) values ($1, $2, 5.99, now() - interval '61 seconds') returning id",
+    [DEMO_IDS.client, DEMO_IDS.selene],
+  );
   const startedAt = (await sql<{ now: Date }>(stack, 'select now()'))[0]!.now;
 
   await nextSuccessfulRun('mark-inactive-readers-offline', startedAt);
@@ -94,15 +101,19 @@ test('pg_cron really runs the minute jobs: a silent reader goes offline by itsel
   expect(await sql(stack, 'select available::int, computed_at >= $1 as fresh from private.reader_directory_stats', [startedAt])).toEqual([
     { available: 1, fresh: true },
   ]);
-  // Both runs are in the run log, as the local scheduler's would be: pg_cron ran the logged command.
+  await nextSuccessfulRun('end-overdue-readings', startedAt);
+  expect(await sql(stack, 'select state::text from public.readings where id = $1', [ringing!.id])).toEqual([{ state: 'expired' }]);
+  // The runs are in the run log, as the local scheduler's would be: pg_cron ran the logged command.
   expect(
     await sql(
       stack,
       `select job_name, bool_and(error is null) as ok from private.maintenance_runs
-       where started_at >= $1 and job_name in ('mark-inactive-readers-offline', 'record-presence-minute') group by job_name order by job_name`,
+       where started_at >= $1 and job_name in ('mark-inactive-readers-offline', 'record-presence-minute', 'end-overdue-readings')
+       group by job_name order by job_name`,
       [startedAt],
     ),
   ).toEqual([
+    { job_name: 'end-overdue-readings', ok: true },
     { job_name: 'mark-inactive-readers-offline', ok: true },
     { job_name: 'record-presence-minute', ok: true },
   ]);

@@ -131,6 +131,19 @@ const DASHBOARD = [
 // A reader's own presence statistics, or anyone's for an admin (the function checks which).
 const STATISTICS = ['reader_presence_stats(uuid,integer)'];
 
+// Video readings, each acting on the caller's own readings only; and the check of a reading's
+// signalling topic, which Realtime's policies call as the user joining or sending.
+const READINGS = [
+  'answer_reading(uuid,boolean)',
+  'cancel_reading(uuid)',
+  'current_reading()',
+  'end_reading(uuid,reading_end_reason)',
+  'my_readings(integer,timestamp with time zone)',
+  'reading_heartbeat(uuid)',
+  'request_reading(uuid)',
+];
+const THE_SIGNALLING_TOPIC = ['private.may_signal_on(text)', 'private.reading_of_topic(text)'];
+
 // Ops through the API: the jobs an operator may run with the service key.
 const OPS = [
   'cleanup_reader_presence()',
@@ -147,9 +160,20 @@ describe('who may execute what', () => {
     expect(await executableBy('anon')).toEqual(sorted([...PUBLIC_READS, ...THE_PUSH_TOPIC]));
   });
 
-  test('authenticated executes the public reads, the pure rules and the presence path', async () => {
+  test('authenticated executes the public reads, the pure rules, the presence path and the readings', async () => {
     expect(await executableBy('authenticated')).toEqual(
-      sorted([...PUBLIC_READS, ...THE_PUSH_TOPIC, ...PRESENCE_PATH, ...CLIENT_PATH, ...APPLICATIONS, ...DASHBOARD, ...STATISTICS, ...THE_TIME_ZONE_RULE]),
+      sorted([
+        ...PUBLIC_READS,
+        ...THE_PUSH_TOPIC,
+        ...PRESENCE_PATH,
+        ...CLIENT_PATH,
+        ...APPLICATIONS,
+        ...DASHBOARD,
+        ...STATISTICS,
+        ...THE_TIME_ZONE_RULE,
+        ...READINGS,
+        ...THE_SIGNALLING_TOPIC,
+      ]),
     );
   });
 
@@ -213,6 +237,8 @@ describe('who may read and write which tables', () => {
       reader_days_off: ['DELETE', 'INSERT', 'SELECT'],
       reader_hours: ['DELETE', 'INSERT', 'SELECT'],
       reader_schedules: ['DELETE', 'SELECT'],
+      // Their own readings (written through the RPCs only).
+      readings: ['SELECT'],
     });
   });
 
@@ -247,6 +273,7 @@ describe('who may read and write which tables', () => {
       reader_hours: ['DELETE', 'INSERT', 'SELECT', 'UPDATE'],
       reader_levels: ['SELECT'],
       reader_schedules: ['DELETE', 'INSERT', 'SELECT', 'UPDATE'],
+      readings: ['SELECT'],
       users: ['DELETE', 'INSERT', 'SELECT', 'UPDATE'],
     });
   });

@@ -246,7 +246,7 @@ describe('deleting a user', () => {
 });
 
 describe('the job list', () => {
-  test('private.presence_maintenance_jobs() lists the nine jobs, each run through the run log; without pg_cron the migration scheduled nothing', async () => {
+  test('private.presence_maintenance_jobs() lists the ten jobs, each run through the run log; without pg_cron the migration scheduled nothing', async () => {
     expect(await sql(stack, "select to_regnamespace('cron') is null as absent")).toEqual([{ absent: true }]);
     const logged = (name: string) => `select private.run_maintenance_job('${name}')`;
     expect(await sql(stack, 'select job_name, schedule, command, work from private.presence_maintenance_jobs() order by job_name')).toEqual([
@@ -255,6 +255,12 @@ describe('the job list', () => {
         schedule: '*/10 * * * *',
         command: logged('cleanup-reader-presence'),
         work: 'select public.cleanup_reader_presence()',
+      },
+      {
+        job_name: 'end-overdue-readings',
+        schedule: '* * * * *',
+        command: logged('end-overdue-readings'),
+        work: 'select private.end_overdue_readings()',
       },
       {
         job_name: 'evaluate-presence-alerts',
@@ -465,6 +471,70 @@ describe('at 100,000 readers the presence reads are index-served', () => {
     ]);
   });
 
+  test("a reading from request to end, the participants' reads and the minute job find their rows by index among 100,000 readings", async () => {
+    // A ninth of the readers were clients of nine past readings each; a thousand requests ring now.
+    await sql(
+      stack,
+      `alter table public.readings disable trigger push_reading;
+       insert into public.readings (client_id, reader_id, price_per_minute, state, requested_at, answered_at, started_at, ended_at, ended_by,
+                                    end_reason, client_heard_at, reader_heard_at)
+       select c.id, r.id, 1.99, 'ended', t.at, t.at, t.at, t.at + interval '10 minutes', c.id, 'hung_up', t.at + interval '10 minutes', t.at + interval '10 minutes'
+       from (select id, row_number() over (order by id) as n from public.users where display_name like 'Bulk 3%') c
+       join (select id, row_number() over (order by id) as n from public.users where display_name like 'Bulk 4%') r on r.n = c.n
+       cross join generate_series(1, 9) as k
+       cross join lateral (select now() - (k * 3 + c.n % 3) * interval '1 day' as at) t;
+       insert into public.readings (client_id, reader_id, price_per_minute)
+       select c.id, r.id, 1.99
+       from (select id, row_number() over (order by id) as n from public.users where display_name like 'Bulk 5%' limit 1000) c
+       join (select id, row_number() over (order by id) as n from public.users where display_name like 'Bulk 6%') r on r.n = c.n;
+       alter table public.readings enable trigger push_reading;
+       analyze public.readings;`,
+    );
+    const [pair] = await sql<{ client: string; reader: string }>(
+      stack,
+      `select (select id from public.users where display_name = 'Bulk 31234') as client,
+              (select n.reader_id from private.reader_presence_now n join public.users u on u.id = n.reader_id
+               where u.display_name like 'Bulk 1%' and n.status = 'available'
+                 and not exists (select from public.readings r where r.state in ('ringing', 'live') and n.reader_id in (r.client_id, r.reader_id))
+               limit 1) as reader`,
+    );
+    const db = new pg.Client({ connectionString: stack.dbUrl });
+    await db.connect();
+    /** Runs a statement as the signed-in user, as PostgREST would. */
+    const as = async (userId: string, statement: string, values: unknown[] = []) => {
+      await db.query('begin');
+      await db.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify({ sub: userId, role: 'authenticated' })]);
+      await db.query('set local role authenticated');
+      const { rows } = await db.query<Record<string, unknown>>(statement, values);
+      await db.query('commit');
+      return rows;
+    };
+    let plans: string[];
+    try {
+      plans = await autoExplained(db, async () => {
+        const [asked] = await as(pair!.client, 'select (public.request_reading($1)).id', [pair!.reader]);
+        const readingId = asked!.id as string;
+        await as(pair!.reader, 'select public.answer_reading($1, true)', [readingId]);
+        await as(pair!.client, 'select public.reading_heartbeat($1)', [readingId]);
+        await as(pair!.reader, 'select public.current_reading()');
+        await as(pair!.client, 'select id from public.readings where id = $1', [readingId]);
+        expect((await as(pair!.reader, 'select (public.end_reading($1)).state', [readingId]))[0]).toEqual({ state: 'ended' });
+        expect(await as(pair!.client, 'select id from public.my_readings(20)')).toHaveLength(10);
+        await db.query('select private.end_overdue_readings()');
+      });
+    } finally {
+      await db.end();
+    }
+    const everything = plans.join('\n');
+    expect(everything).not.toMatch(/Seq Scan on (readings|users)\b/);
+    // A participant's reading under way: the open readings of either role, by the two partial indexes.
+    expect(everything).toMatch(/Index (Only )?Scan (using|on) readings_one_open_per_reader/);
+    expect(everything).toMatch(/Index (Only )?Scan (using|on) readings_one_open_per_client/);
+    // The request limit and the history: a short range of one user's readings.
+    expect(everything).toMatch(/(Index|Bitmap Index) (Only )?Scan (using|on) readings_client_history_idx/);
+    expect(everything).toMatch(/(Index|Bitmap Index) (Only )?Scan (using|on) readings_reader_history_idx/);
+  }, 60_000);
+
   test("after the app's and the jobs' queries have run, every index was used and Supabase's advisors report nothing for our schemas but the accepted findings", async () => {
     const [reader] = await sql<{ id: string }>(stack, "select id from public.users where display_name = 'Bulk 12345'");
     await sql(stack, 'select * from public.reader_cards order by recorded_status, average_rating desc, id limit 24');
@@ -564,6 +634,15 @@ describe('at 100,000 readers the presence reads are index-served', () => {
       'public_last_seen_at',
       'own_presence',
       'time_transition_cause',
+      // The readings' timings, their duration and amount (generated columns), the overdue rule and
+      // the signalling topic's reading (20251125001100_video_readings.sql).
+      'reading_ring_timeout',
+      'reading_silence_limit',
+      'reading_heartbeat_min_interval',
+      'reading_seconds',
+      'reading_amount',
+      'reading_is_overdue',
+      'reading_of_topic',
     ];
     expect(ours.sort()).toEqual(
       [

@@ -42,7 +42,7 @@ const presenceObjects = `
 test('the documented rollback removes everything the migrations add, and they apply again', async () => {
   const [applied] = await sql(stack, presenceObjects);
   expect(applied).toMatchObject({
-    public_tables: 9, // users, reader_levels, presence_audit_log, favourites, availability_notifications, reader_schedules, reader_hours, reader_days_off, reader_applications
+    public_tables: 10, // users, reader_levels, presence_audit_log, favourites, availability_notifications, reader_schedules, reader_hours, reader_days_off, reader_applications, readings
     public_views: 1, // reader_cards
     private_schema: 1,
     // reader_devices, reader_presence, reader_directory_stats; maintenance_runs, presence_tally,
@@ -51,11 +51,13 @@ test('the documented rollback removes everything the migrations add, and they ap
     private_tables: 11,
     private_views: 1, // reader_presence_now
     domains: 7, // display_name, avatar_url, bio, specialty, status_message, time_zone_name, decision_reason
-    enums: 2, // presence_status, reader_application_status
-    composite_types: 1, // own_presence
+    enums: 4, // presence_status, reader_application_status, reading_state, reading_end_reason
+    composite_types: 2, // own_presence, reading_view
     auth_triggers: 2, // on_auth_user_created, end_presence_of_banned_user
-    realtime_policies: 2, // everyone receives reader presence, clients receive their own availability notifications
-    history: 10,
+    // everyone receives reader presence, clients receive their own availability notifications, users receive
+    // their own reading events, participants receive and send their live reading's signals
+    realtime_policies: 5,
+    history: 11,
     function_defaults: 1,
   });
   expect(applied!.public_functions).toBeGreaterThanOrEqual(13);
@@ -72,6 +74,7 @@ test('the documented rollback removes everything the migrations add, and they ap
       '20251125000800',
       '20251125000900',
       '20251125001000',
+      '20251125001100',
     ].map((version) => ({ version })),
   );
 
