@@ -58,6 +58,21 @@ export default tseslint.config(
     ['@/features/readers/*', '@/features/presence/*', '@/features/auth/*', '@/features/favourites/*', '@/app/*'],
     'hours must not depend on another feature or on the app: the app puts the editor on the profile page',
   ),
+  boundary(
+    ['src/features/readings/**'],
+    [
+      '@/features/readers/*',
+      '@/features/presence/*',
+      '@/features/auth/*',
+      '@/features/favourites/*',
+      '@/features/hours/*',
+      '@/features/applications/*',
+      '@/features/ops/*',
+      '@/features/presence-stats/*',
+      '@/app/*',
+    ],
+    'readings must not depend on another feature or on the app: the app puts the Video button, the ring and the room in place',
+  ),
   boundary(['src/features/auth/**'], ['@/features/readers/*', '@/features/presence/*', '@/app/*'], 'auth must not depend on another feature or on the app'),
   boundary(
     ['src/features/applications/**'],

@@ -14,6 +14,11 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // Video readings: a fake camera and microphone, allowed without a prompt, and real local addresses
+  // (not mDNS names) in ICE candidates, since two browsers on one machine call each other.
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
 ];
 
 /** CHROMIUM_PATH, else Debian's Chromium, else Playwright's own download; never silently none. */

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type Browser, type BrowserContext, type BrowserServer, type Locator, type Page } from '@playwright/test';
 import pg from 'pg';
 import { giveDevice, recordAsIs, resetPresence, setChoice } from '../tests/support/presence-fixtures.ts';
@@ -84,7 +85,9 @@ async function restoreSeed(db: Database) {
   // Accounts made by earlier scenarios (sign-ups) go, and their applications with them; the seed's
   // demo accounts stay, without the favourites, notifications and hours earlier scenarios gave them.
   await db.query("delete from auth.users where email not like '%@demo.test'");
-  await db.query('delete from public.favourites; delete from public.availability_notifications; delete from public.reader_schedules');
+  await db.query(
+    'delete from public.readings; delete from public.favourites; delete from public.availability_notifications; delete from public.reader_schedules',
+  );
   await restoreSeedAccounts(db);
   const query = (text: string, values?: unknown[]) => db.query(text, values);
   await resetPresence(query);
@@ -214,7 +217,9 @@ export async function expectStatus(card: Locator, name: string, status: Status) 
   await expect(card.getByText(WORDS[status], { exact: true })).toBeVisible({ timeout: ONE_POLL_MS });
   await expect(card.getByRole('img', { name: WORDS[status] })).toBeVisible();
   if (status === 'available') {
-    await expect(card.getByRole('link', { name: `Video reading with ${name}` })).toBeVisible();
+    // A visitor's leads to the reader's page; a signed-in person's asks for the reading.
+    const video = card.getByRole('link', { name: `Video reading with ${name}` }).or(card.getByRole('button', { name: `Video reading with ${name}` }));
+    await expect(video).toBeEnabled();
     return;
   }
   const video = card.getByRole('button', { name: `Video reading with ${name}` });
@@ -276,4 +281,11 @@ export async function closeTab(page: Page) {
   const closed = page.waitForEvent('close');
   await page.close({ runBeforeUnload: true });
   await closed;
+}
+
+/** axe's WCAG 2.1 A and AA rules find nothing serious or critical on the page as it is. */
+export async function expectNoSeriousAxeViolations(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const serious = violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+  expect(serious.map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join('; ')})`)).toEqual([]);
 }

@@ -1,14 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
-import { ADMIN, APPLICANT, expect, signIn, test, type Database } from '../fixtures.ts';
+import { ADMIN, APPLICANT, expect, expectNoSeriousAxeViolations, signIn, test, type Database } from '../fixtures.ts';
 
 const REASON = 'Please add a photo and say how you read: clients choose by both.';
-
-async function expectNoSeriousAxeViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const serious = violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-  expect(serious.map((violation) => `${violation.id}: ${violation.help}`)).toEqual([]);
-}
 
 const applicationOf = (db: Database, applicantId: string) =>
   db.query<{ status: string; reason: string | null }>('select status::text, reason from public.reader_applications where applicant_id = $1', [applicantId]);

@@ -1,18 +1,23 @@
-import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
 import { giveDevice, recordAsIs, resetPresence } from '../../tests/support/presence-fixtures.ts';
-import { ADMIN, expect, expectNotReloaded, markPage, ownStatus, READERS, signIn, test, type Database, type People } from '../fixtures.ts';
+import {
+  ADMIN,
+  expect,
+  expectNoSeriousAxeViolations,
+  expectNotReloaded,
+  markPage,
+  ownStatus,
+  READERS,
+  signIn,
+  test,
+  type Database,
+  type People,
+} from '../fixtures.ts';
 
 const luna = READERS.luna;
 
 // The dashboard polls now, jobs and alerts every 30 seconds: a change shows within that, and a slow machine's while.
 const ALERTS_POLL_MS = 40_000;
-
-async function expectNoSeriousAxeViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const serious = violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-  expect(serious.map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join('; ')})`)).toEqual([]);
-}
 
 const presenceQuery = (db: Database) => (text: string, values?: unknown[]) => db.query(text, values);
 

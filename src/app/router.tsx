@@ -7,6 +7,7 @@ import { OpsRoute } from '@/app/routes/ops';
 import { ProfileRoute } from '@/app/routes/profile';
 import { ReaderRoute } from '@/app/routes/reader';
 import { ReadersRoute } from '@/app/routes/readers';
+import { ReadingRoomRoute } from '@/app/routes/reading-room';
 import { RouteError } from '@/app/routes/route-error';
 import { SignInRoute } from '@/app/routes/sign-in';
 import { SignUpRoute } from '@/app/routes/sign-up';
@@ -31,6 +32,7 @@ export const routes: RouteObject[] = [
           { path: 'readers/:readerId', element: <ReaderRoute /> },
           { path: 'sign-in', element: <SignInRoute /> },
           { path: 'sign-up', element: <SignUpRoute /> },
+          { path: 'readings/:readingId', element: <ReadingRoomRoute /> },
           { path: 'profile', element: <ProfileRoute /> },
           { path: 'ops', element: <OpsRoute /> },
           { path: 'ops/applications', element: <ApplicationsRoute /> },

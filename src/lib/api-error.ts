@@ -27,10 +27,10 @@ export interface ApiAnswer<T> {
   status: number;
 }
 
-// Raised by our own SQL functions with wording meant for people (22023 a bad argument, 54000 a rate
-// limit): passed through as they are. A broken limit (23514) names a constraint, which forms map to
+// Raised by our own SQL functions with wording meant for people (22023 a bad argument, 54000 and
+// PT429 a rate limit, PT409 a refusal that says why): passed through as they are. A broken limit (23514) names a constraint, which forms map to
 // the field to fix.
-const WORDED_BY_THE_DATABASE = new Set(['22023', '54000']);
+const WORDED_BY_THE_DATABASE = new Set(['22023', '54000', 'PT409', 'PT429']);
 
 function personMessage(status: number, code: string, serverMessage: string): string {
   if (status === 0) {

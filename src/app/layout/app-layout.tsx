@@ -3,14 +3,19 @@ import { Link, NavLink, Outlet } from 'react-router-dom';
 import { WithFavourites } from '@/app/favourites';
 import { AccountMenu, navLinkClassName } from '@/app/layout/account-menu';
 import { useReaderApprovalFollow } from '@/app/reader-approval';
+import { WithReadings } from '@/app/readings';
 import { useAuthStore } from '@/features/auth/stores/auth-store';
 import { AvailabilityToasts } from '@/features/favourites/components/availability-toasts';
 import { NotificationsMenu } from '@/features/favourites/components/notifications-menu';
+import { IncomingReadingAlert } from '@/features/readings/components/incoming-reading-alert';
+import { OutgoingReadingPanel } from '@/features/readings/components/outgoing-reading-panel';
 
 export function AppLayout() {
   return (
     <WithFavourites>
-      <LayoutFrame />
+      <WithReadings>
+        <LayoutFrame />
+      </WithReadings>
     </WithFavourites>
   );
 }
@@ -66,11 +71,13 @@ function LayoutFrame() {
           </nav>
         </div>
       </header>
+      <IncomingReadingAlert />
       {/* tabIndex -1 lets the skip link move keyboard focus into main, not just scroll to it. */}
       <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 px-4 py-8 focus:outline-none">
         <Outlet />
       </main>
       <AvailabilityToasts />
+      <OutgoingReadingPanel />
     </div>
   );
 }

@@ -10,6 +10,7 @@ import { ProfileForm } from '@/features/auth/components/profile-form';
 import { useAuthStore } from '@/features/auth/stores/auth-store';
 import { HoursSection } from '@/features/hours/components/hours-section';
 import { readerKeys } from '@/features/readers/api/query-keys';
+import { ReadingHistory } from '@/features/readings/components/reading-history';
 import { getSupabase } from '@/lib/supabase';
 
 // A reader's statistics come with a chart library: loaded only when a reader opens their profile, not in the main bundle.
@@ -85,6 +86,9 @@ function ProfilePage({ profile }: { profile: Profile }) {
           <HoursSection client={getSupabase()} readerId={profile.id} onSaved={() => void queryClient.invalidateQueries({ queryKey: readerKeys.all })} />
         </div>
       )}
+      <div className="mt-8 border-t border-night-700 pt-6">
+        <ReadingHistory />
+      </div>
       {profile.is_reader && (
         <div className="mt-8 border-t border-night-700 pt-6">
           <Suspense

@@ -1,4 +1,5 @@
 import { useParams } from 'react-router-dom';
+import { useAuthStore } from '@/features/auth/stores/auth-store';
 import { readerUpdates } from '@/app/server-state';
 import { fetchReader } from '@/features/readers/api/fetch-reader';
 import { FavouriteToggle } from '@/features/favourites/components/favourite-toggle';
@@ -6,6 +7,7 @@ import { NotifyToggle } from '@/features/favourites/components/notify-toggle';
 import type { ReaderDetail } from '@/features/readers/api/fetch-reader-page';
 import { ReaderDetailPage } from '@/features/readers/components/reader-detail-page';
 import type { ReaderSnapshot } from '@/features/readers/hooks/use-reader';
+import { useRequestReading } from '@/features/readings/hooks/use-request-reading';
 import { serverTimeFrom } from '@/lib/server-time';
 import { getSupabase } from '@/lib/supabase';
 
@@ -25,5 +27,15 @@ function favouriteActions(reader: ReaderDetail) {
 
 export function ReaderRoute() {
   const { readerId = '' } = useParams();
-  return <ReaderDetailPage readerId={readerId} loadReader={loadReader} updates={readerUpdates()} actions={favouriteActions} />;
+  const requestReading = useRequestReading();
+  const signedIn = useAuthStore((state) => state.status === 'signed-in');
+  return (
+    <ReaderDetailPage
+      readerId={readerId}
+      loadReader={loadReader}
+      updates={readerUpdates()}
+      actions={favouriteActions}
+      onVideo={signedIn ? (reader) => requestReading({ id: reader.id, name: reader.display_name }) : undefined}
+    />
+  );
 }

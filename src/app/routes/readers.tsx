@@ -4,6 +4,7 @@ import { fetchReaderPage, type Reader, type ReaderPageQuery } from '@/features/r
 import { FavouriteToggle } from '@/features/favourites/components/favourite-toggle';
 import { useFavourites } from '@/features/favourites/hooks/use-favourites';
 import { ReadersPage } from '@/features/readers/components/readers-page';
+import { useRequestReading } from '@/features/readings/hooks/use-request-reading';
 import type { ReadersSnapshot } from '@/features/readers/hooks/use-reader-directory';
 import { serverTimeFrom } from '@/lib/server-time';
 import { getSupabase } from '@/lib/supabase';
@@ -21,6 +22,7 @@ const starOf = (reader: Reader) => <FavouriteToggle readerId={reader.id} readerN
 export function ReadersRoute() {
   const { userId, favourites } = useFavourites();
   const ids = favourites?.map((favourite) => favourite.readerId);
+  const requestReading = useRequestReading();
   return (
     <ReadersPage
       loadReaders={loadReaders}
@@ -28,6 +30,8 @@ export function ReadersRoute() {
       updates={readerUpdates()}
       favourites={userId === undefined ? undefined : { ids }}
       cardActions={starOf}
+      // Visitors' Video leads to the reader's page, which asks them to sign in.
+      onVideo={userId === undefined ? undefined : (reader) => requestReading({ id: reader.id, name: reader.display_name })}
     />
   );
 }

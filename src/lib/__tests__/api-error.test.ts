@@ -57,6 +57,16 @@ describe('the message a person reads', () => {
     );
   });
 
+  test("the database's own words for a refusal that says why (PT409) and a rate limit (PT429) are passed through as a sentence", () => {
+    const refused = apiError(409, { message: 'luna Starweaver is in another reading', code: 'PT409' });
+    expect(refused.message).toBe('Luna Starweaver is in another reading.');
+    expect(refused.serverMessage).toBe('luna Starweaver is in another reading');
+    expect(
+      apiError(429, { message: 'too many reading requests: ask the same reader at most 3 times, and anyone at most 10 times, in 10 minutes', code: 'PT429' })
+        .message,
+    ).toBe('Too many reading requests: ask the same reader at most 3 times, and anyone at most 10 times, in 10 minutes.');
+  });
+
   test('a broken limit (23514) gets a general message: the constraint name is for forms to map', () => {
     const failure = apiError(400, { message: 'value for domain status_message violates check constraint "reader_status_message_length"', code: '23514' });
     expect(failure.message).toBe('A value is outside its limits. Check what you entered and try again.');

@@ -15,9 +15,11 @@ interface ReaderCardProps {
   serverNow: Date;
   /** Shown beside the name, for the person looking (the favourite star). */
   actions?: ReactNode;
+  /** Asks for a video reading with this reader. */
+  onVideo?: () => void;
 }
 
-export function ReaderCard({ reader, serverNow, actions }: ReaderCardProps) {
+export function ReaderCard({ reader, serverNow, actions, onVideo }: ReaderCardProps) {
   const headingId = `reader-${reader.id}-name`;
   return (
     <article
@@ -68,7 +70,7 @@ export function ReaderCard({ reader, serverNow, actions }: ReaderCardProps) {
             </div>
           )}
         </dl>
-        <VideoButton readerId={reader.id} readerName={reader.display_name} status={reader.status} />
+        <VideoButton readerId={reader.id} readerName={reader.display_name} status={reader.status} onRequest={onVideo} />
       </div>
     </article>
   );

@@ -11,6 +11,7 @@ import { LevelBadge } from '@/features/readers/components/level-badge';
 import { LiveIndicator } from '@/features/readers/components/live-indicator';
 import { NextWindowLine } from '@/features/readers/components/next-window-line';
 import { ReaderAvatar } from '@/features/readers/components/reader-avatar';
+import { VideoButton } from '@/features/readers/components/video-button';
 import { Rating } from '@/features/readers/components/rating';
 import type { ReaderUpdates } from '@/features/readers/hooks/use-live-reader-status';
 import { useReader, type LoadReader } from '@/features/readers/hooks/use-reader';
@@ -22,6 +23,8 @@ interface ReaderDetailPageProps {
   updates: ReaderUpdates;
   /** What the person looking can do with this reader (the favourite star, "Notify me when available"). */
   actions?: (reader: ReaderDetail) => ReactNode;
+  /** Asks this reader for a video reading. */
+  onVideo?: (reader: ReaderDetail) => void;
 }
 
 function BackLink() {
@@ -33,7 +36,7 @@ function BackLink() {
   );
 }
 
-export function ReaderDetailPage({ readerId, loadReader, updates, actions }: ReaderDetailPageProps) {
+export function ReaderDetailPage({ readerId, loadReader, updates, actions, onVideo }: ReaderDetailPageProps) {
   const { data: snapshot, error, isLoading, isRefreshing, refresh, isLive } = useReader(readerId, loadReader, updates);
   const { hash } = useLocation();
   const readerShown = Boolean(snapshot?.reader);
@@ -147,6 +150,16 @@ export function ReaderDetailPage({ readerId, loadReader, updates, actions }: Rea
               ? `${name} is available now for a video reading.`
               : `${name} ${UNAVAILABLE_BECAUSE[reader.status]}. Video readings open when they are available again; this page updates by itself.`}
           </p>
+          {onVideo ? (
+            <VideoButton readerId={reader.id} readerName={name} status={reader.status} onRequest={() => onVideo(reader)} className="w-full" />
+          ) : (
+            <Link
+              to={`/sign-in?next=${encodeURIComponent(`/readers/${reader.id}`)}`}
+              className="inline-block rounded text-sm text-gold-400 underline underline-offset-4 hover:text-gold-300"
+            >
+              Sign in to ask {name} for a video reading
+            </Link>
+          )}
         </section>
       </div>
     </article>

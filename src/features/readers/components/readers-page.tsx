@@ -25,6 +25,8 @@ interface ReadersPageProps {
   favourites?: FavouritesFilter;
   /** What a card shows beside the reader's name for the person looking (the favourite star). */
   cardActions?: (reader: Reader) => ReactNode;
+  /** Asks an available reader for a video reading (the Video button). */
+  onVideo?: (reader: Reader) => void;
 }
 
 // Filters live in the address, so a filtered list can be shared and survives a reload.
@@ -60,7 +62,7 @@ function errorText(error: unknown, updatedAt: number | undefined) {
   return `The list could not be refreshed, so it may be out of date (last updated ${time}). ${reason} It will try again by itself.`;
 }
 
-export function ReadersPage({ loadReaders, loadSummary, updates, favourites, cardActions }: ReadersPageProps) {
+export function ReadersPage({ loadReaders, loadSummary, updates, favourites, cardActions, onVideo }: ReadersPageProps) {
   const [filters, setFilters, waitingForFavourites] = useFiltersInUrl(favourites);
   const { data, error, updatedAt, isLoading, isRefreshing, refresh, isLive, isStale, isLoadingMore, showMore } = useReaderDirectory(
     loadReaders,
@@ -133,7 +135,7 @@ export function ReadersPage({ loadReaders, loadSummary, updates, favourites, car
         <ul aria-label="Readers" aria-busy={isStale} className={`grid gap-4 transition-opacity sm:grid-cols-2 lg:grid-cols-3 ${isStale ? 'opacity-60' : ''}`}>
           {shown.map((reader) => (
             <li key={reader.id}>
-              <ReaderCard reader={reader} serverNow={serverNow} actions={cardActions?.(reader)} />
+              <ReaderCard reader={reader} serverNow={serverNow} actions={cardActions?.(reader)} onVideo={onVideo && (() => onVideo(reader))} />
             </li>
           ))}
         </ul>

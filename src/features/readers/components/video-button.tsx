@@ -6,12 +6,27 @@ interface VideoButtonProps {
   readerId: string;
   readerName: string;
   status: PresenceStatus;
+  /** Asks for the reading; without it the button leads to the reader's page. */
+  onRequest?: () => void;
   className?: string;
 }
 
 /** Video readings only with readers who are available; otherwise a disabled button that says why. */
-export function VideoButton({ readerId, readerName, status, className = '' }: VideoButtonProps) {
+export function VideoButton({ readerId, readerName, status, onRequest, className = '' }: VideoButtonProps) {
   const base = `inline-flex items-center justify-center gap-1.5 rounded-md px-3 py-2 text-sm font-medium ${className}`;
+  if (status === 'available' && onRequest) {
+    return (
+      <button
+        type="button"
+        onClick={onRequest}
+        aria-label={`Video reading with ${readerName}`}
+        className={`${base} bg-gold-400 text-night-950 transition-colors hover:bg-gold-300`}
+      >
+        <Video aria-hidden="true" className="size-4" />
+        Video
+      </button>
+    );
+  }
   if (status === 'available') {
     return (
       <Link

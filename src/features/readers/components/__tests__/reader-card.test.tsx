@@ -1,6 +1,7 @@
 import { cleanup, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router-dom';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import type { Reader } from '@/features/readers/api/fetch-reader-page';
 import { ReaderCard } from '@/features/readers/components/reader-card';
 
@@ -25,10 +26,10 @@ function makeReader(overrides: Partial<Reader> = {}): Reader {
   };
 }
 
-function renderCard(reader: Reader) {
+function renderCard(reader: Reader, onVideo?: () => void) {
   render(
     <MemoryRouter>
-      <ReaderCard reader={reader} serverNow={serverNow} />
+      <ReaderCard reader={reader} serverNow={serverNow} onVideo={onVideo} />
     </MemoryRouter>,
   );
   return screen.getByRole('article', { name: reader.display_name });
@@ -46,6 +47,23 @@ describe('ReaderCard', () => {
     const video = within(card).getByRole('link', { name: 'Video reading with Luna Starweaver' });
     expect(video).toHaveAttribute('href', '/readers/11111111-1111-4111-8111-111111111111#video');
     expect(within(card).queryByRole('button', { name: /video/i })).not.toBeInTheDocument();
+  });
+
+  test('with onVideo, Video on an available reader asks for the reading', async () => {
+    const onVideo = vi.fn();
+    const card = renderCard(makeReader(), onVideo);
+
+    expect(within(card).queryByRole('link', { name: /video/i })).not.toBeInTheDocument();
+    await userEvent.setup().click(within(card).getByRole('button', { name: 'Video reading with Luna Starweaver' }));
+    expect(onVideo).toHaveBeenCalledTimes(1);
+  });
+
+  test('with onVideo, Video on a busy reader stays disabled with the reason', () => {
+    const card = renderCard(makeReader({ status: 'busy' }), vi.fn());
+
+    const video = within(card).getByRole('button', { name: 'Video reading with Luna Starweaver' });
+    expect(video).toBeDisabled();
+    expect(video).toHaveAccessibleDescription('Unavailable: Luna Starweaver is in a reading');
   });
 
   test('a reader in a reading: their message, and Video disabled with the reason', () => {

@@ -1,4 +1,4 @@
-import { act, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { MemoryRouter } from 'react-router-dom';
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import type { ReaderDetail } from '@/features/readers/api/fetch-reader-page';
@@ -28,12 +28,12 @@ const luna: ReaderDetail = {
 /** What the route makes of an answer: the reader, and the server's time from the answer itself. */
 const answer = (reader: ReaderDetail | null): ReaderSnapshot => ({ reader, serverTime: reader ? serverTimeFrom(reader.server_time) : undefined });
 
-function renderPage(loadReader: (id: string) => Promise<ReaderSnapshot>, refreshIntervalMs = 60_000) {
+function renderPage(loadReader: (id: string) => Promise<ReaderSnapshot>, refreshIntervalMs = 60_000, onVideo?: (reader: ReaderDetail) => void) {
   const server = testServerState({ refreshIntervalMs });
   render(
     <WithQueryClient client={server.queryClient}>
       <MemoryRouter>
-        <ReaderDetailPage readerId="luna" loadReader={loadReader} updates={server.updates} />
+        <ReaderDetailPage readerId="luna" loadReader={loadReader} updates={server.updates} onVideo={onVideo} />
       </MemoryRouter>
     </WithQueryClient>,
   );
@@ -84,6 +84,42 @@ test.each([
   expect(screen.getByText('“Back at 3pm”')).toBeInTheDocument();
   expect(screen.getByText(new RegExp(`^${why} Video readings open when they are available again`))).toBeInTheDocument();
   expect(screen.queryByText(/last seen/)).not.toBeInTheDocument();
+});
+
+const videoSection = () => screen.getByRole('region', { name: 'Video reading' });
+
+test('nobody signed in: the video section offers to sign in, and comes back to this reader after', async () => {
+  renderPage(() => Promise.resolve(answer({ ...luna, status: 'available' })));
+  await act(() => vi.advanceTimersByTimeAsync(0));
+
+  expect(within(videoSection()).getByRole('link', { name: 'Sign in to ask Luna Starweaver for a video reading' })).toHaveAttribute(
+    'href',
+    '/sign-in?next=%2Freaders%2Fluna',
+  );
+  expect(within(videoSection()).queryByRole('button')).not.toBeInTheDocument();
+});
+
+test('signed in: the video section has the Video button, which asks this reader for a reading', async () => {
+  const onVideo = vi.fn<(reader: ReaderDetail) => void>();
+  renderPage(() => Promise.resolve(answer({ ...luna, status: 'available' })), 60_000, onVideo);
+  await act(() => vi.advanceTimersByTimeAsync(0));
+
+  expect(within(videoSection()).queryByRole('link', { name: /sign in/i })).not.toBeInTheDocument();
+  fireEvent.click(within(videoSection()).getByRole('button', { name: 'Video reading with Luna Starweaver' }));
+  expect(onVideo).toHaveBeenCalledTimes(1);
+  expect(onVideo).toHaveBeenCalledWith(expect.objectContaining({ id: 'luna', display_name: 'Luna Starweaver' }));
+});
+
+test('signed in, with the reader offline: the Video button is disabled and says why', async () => {
+  const onVideo = vi.fn<(reader: ReaderDetail) => void>();
+  renderPage(() => Promise.resolve(answer(luna)), 60_000, onVideo);
+  await act(() => vi.advanceTimersByTimeAsync(0));
+
+  const video = within(videoSection()).getByRole('button', { name: 'Video reading with Luna Starweaver' });
+  expect(video).toBeDisabled();
+  expect(video).toHaveAccessibleDescription('Unavailable: Luna Starweaver is offline');
+  fireEvent.click(video);
+  expect(onVideo).not.toHaveBeenCalled();
 });
 
 test('"last seen" keeps counting on the server\'s clock between refreshes', async () => {

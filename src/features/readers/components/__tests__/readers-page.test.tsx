@@ -71,9 +71,12 @@ function manyReaders(count: number): Reader[] {
   return Array.from({ length: count }, (_, index) => reader(`r${index}`, `Reader ${index}`, 'offline', ['Tarot']));
 }
 
-function renderPage(loadReaders: LoadReaders, { path = '/readers', loadSummary = counts([]) }: { path?: string; loadSummary?: LoadDirectorySummary } = {}) {
+function renderPage(
+  loadReaders: LoadReaders,
+  { path = '/readers', loadSummary = counts([]), onVideo }: { path?: string; loadSummary?: LoadDirectorySummary; onVideo?: (reader: Reader) => void } = {},
+) {
   const server = testServerState();
-  const page = <ReadersPage loadReaders={loadReaders} loadSummary={loadSummary} updates={server.updates} />;
+  const page = <ReadersPage loadReaders={loadReaders} loadSummary={loadSummary} updates={server.updates} onVideo={onVideo} />;
   const router = createMemoryRouter([{ path: '/readers', element: page }], { initialEntries: [path] });
   render(
     <WithQueryClient client={server.queryClient}>
@@ -149,6 +152,18 @@ describe('ReadersPage', () => {
     expect(within(card('Luna Starweaver')).getByText('Offline')).toBeInTheDocument();
     expect(within(card('Luna Starweaver')).getByText('· last seen 20 minutes ago')).toBeInTheDocument();
     expect(within(card('Luna Starweaver')).getByRole('button', { name: 'Video reading with Luna Starweaver' })).toBeDisabled();
+  });
+
+  test('for someone who can ask, Video on an available reader asks for a reading with that reader', async () => {
+    const onVideo = vi.fn<(reader: Reader) => void>();
+    renderPage(directory([selene, orion, luna]), { onVideo });
+    await settle();
+
+    expect(within(card('Selene Ashgrove')).queryByRole('link', { name: /video/i })).not.toBeInTheDocument();
+    expect(within(card('Orion Vale')).getByRole('button', { name: 'Video reading with Orion Vale' })).toBeDisabled();
+    await setUpUser().click(within(card('Selene Ashgrove')).getByRole('button', { name: 'Video reading with Selene Ashgrove' }));
+    expect(onVideo).toHaveBeenCalledTimes(1);
+    expect(onVideo).toHaveBeenCalledWith(selene);
   });
 
   test('"last seen" is measured on the server\'s clock, not the browser\'s', async () => {
