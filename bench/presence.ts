@@ -32,6 +32,7 @@ import { describeMachine, type Machine } from './lib/machine.ts';
 import { addAuditHistory, measureRollup, type RollupMeasure } from './lib/analytics.ts';
 import { measureFollowedTransitions, type FollowedTransitionMeasure } from './lib/followers.ts';
 import { measurePush, presencePushCount, type PushMeasure } from './lib/push.ts';
+import { measureReadings, type ReadingsMeasure } from './lib/readings.ts';
 import { measureReads, type ReadMeasure } from './lib/reads.ts';
 import { renderReport, growthSeries } from './lib/report.ts';
 import { freeResultsName, newestResults } from './lib/results-files.ts';
@@ -78,6 +79,8 @@ export interface BenchResults {
   followedTransition?: FollowedTransitionMeasure;
   /** The daily presence_analytics rollup of one day, with a month of audit history; absent before issue 15. */
   rollup?: RollupMeasure;
+  /** Video readings: each step's cost, the overdue-readings job, a call's signalling; absent before issue 16. */
+  readings?: ReadingsMeasure;
 }
 
 const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'supabase', 'migrations');
@@ -203,6 +206,15 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
     log('Analytics: a month of audit history for one reader in ten, then one day rolled up for every reader');
     await addAuditHistory(db);
     const rollup = await measureRollup(db);
+    log(
+      `Video readings: ${config.readings} through each path among ${config.finishedReadings} finished ones, a call's signalling in each, then the overdue-readings job`,
+    );
+    const readings = await measureReadings(
+      stack,
+      db,
+      readers.map((reader) => reader.id),
+      { readings: config.readings, finishedReadings: config.finishedReadings },
+    );
     const { resultsDir: _, resultsName: __, previousResults: ___, schemaPatch: ____, ...recorded } = config;
     return {
       model: PRESENCE_MODEL,
@@ -221,6 +233,7 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
       push,
       followedTransition,
       rollup,
+      readings,
     };
   } finally {
     await db.end().catch(() => {});

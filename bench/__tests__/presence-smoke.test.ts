@@ -49,6 +49,8 @@ test('a tiny benchmark runs end to end and writes its report, JSON and chart', a
       BENCH_PUSH_TRANSITIONS: '5',
       BENCH_PUSH_BURST: '10',
       BENCH_FOLLOWERS: '30',
+      BENCH_READINGS: '2',
+      BENCH_FINISHED_READINGS: '2000',
     },
     resultsDir,
   );
@@ -146,6 +148,33 @@ test('a tiny benchmark runs end to end and writes its report, JSON and chart', a
   expect(rollup.readersOnline).toBe(Math.floor(rollup.readers / 10));
   expect(rollup.auditRows).toBeGreaterThanOrEqual(rollup.readersOnline * 30 * 4);
 
+  // Video readings: each step through both paths; the pushes of each state change; heartbeats that
+  // write, one absorbed that writes less; the overdue job by the partial indexes; the call's signals.
+  const readings = results.readings!;
+  expect(readings.steps.map((step) => [step.step, step.messages])).toEqual([
+    ['request', 2],
+    ['accept', 3],
+    ['heartbeat-client', 0],
+    ['heartbeat-reader', 0],
+    ['heartbeat-absorbed', 0],
+    ['end', 3],
+  ]);
+  expect(readings.steps.find((step) => step.step === 'accept')!.topics).toEqual({ 'readings:<id>': 2, 'reader-presence': 1 });
+  for (const step of readings.steps) {
+    expect(step.httpMs.p50, step.step).toBeGreaterThan(0);
+    expect(step.postgresMs.p50, step.step).toBeGreaterThan(0);
+    expect(step.walBytes.p50, step.step).toBeGreaterThan(0);
+  }
+  const wal = (name: string) => readings.steps.find((step) => step.step === name)!.walBytes.p50;
+  expect(wal('heartbeat-absorbed')).toBeLessThan(wal('heartbeat-client'));
+  const [quiet, busy] = readings.overdueJob.runs;
+  expect(quiet).toMatchObject({ ended: 0, seqScan: false });
+  expect(busy).toMatchObject({ overdue: { ringing: 3, live: 3 }, ended: 6, seqScan: false });
+  expect(busy!.indexes.some((index) => index.startsWith('readings_one_open_per_'))).toBe(true);
+  expect(quiet!.buffers).toBeLessThan(readings.overdueJob.tablePages);
+  expect(readings.signalling).toMatchObject({ calls: 2, lost: 0, checksPerCall: { joins: 2, sends: 2 } });
+  expect(readings.signalling.wireBytesPerCall.sent).toBeGreaterThan(readings.signalling.payloadBytesPerCall / 2);
+
   const reportPath = writeResults(results, resultsDir);
   const report = fs.readFileSync(reportPath, 'utf8');
   expect(report).toMatch(/^# Presence benchmark, \d{4}-\d{2}-\d{2}/);
@@ -159,6 +188,7 @@ test('a tiny benchmark runs end to end and writes its report, JSON and chart', a
     '## 6. Push',
     '## 7. A transition with followers',
     '## 8. The daily analytics rollup',
+    '## 9. Video readings',
   ]) {
     expect(report).toContain(section);
   }

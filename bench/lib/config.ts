@@ -22,6 +22,10 @@ export interface BenchConfig {
   pushBurst: number;
   /** Clients who asked to be told when one reader becomes available. */
   followers: number;
+  /** Video readings measured through each path (HTTP, and in PostgreSQL), one after another. */
+  readings: number;
+  /** Ended readings in the table while readings and the job that ends overdue ones are measured. */
+  finishedReadings: number;
   /** Where the report, its JSON and the chart are written. */
   resultsDir: string;
   /** Their file name without extension; the run's date when unset. An existing report is never overwritten. */
@@ -84,6 +88,8 @@ export function benchConfigFromEnv(env: NodeJS.ProcessEnv, defaultResultsDir: st
     pushTransitions: positiveInteger(env, 'BENCH_PUSH_TRANSITIONS', 100),
     pushBurst: positiveInteger(env, 'BENCH_PUSH_BURST', 200),
     followers: positiveInteger(env, 'BENCH_FOLLOWERS', 1_000),
+    readings: positiveInteger(env, 'BENCH_READINGS', 20),
+    finishedReadings: positiveInteger(env, 'BENCH_FINISHED_READINGS', 100_000),
     resultsDir: env.BENCH_RESULTS_DIR || defaultResultsDir,
     ...(env.BENCH_RESULTS_NAME ? { resultsName: resultsName(env.BENCH_RESULTS_NAME) } : {}),
     ...(env.BENCH_PREVIOUS ? { previousResults: env.BENCH_PREVIOUS } : {}),

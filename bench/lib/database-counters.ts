@@ -73,6 +73,38 @@ export async function transactionWalBetween(db: pg.Client, xid: string, from: st
 }
 
 /**
+ * Transactions rolled back between two positions that had inserted into `relation` (by themselves
+ * or in a subtransaction): Realtime's authorisation checks, each a transaction of its own that
+ * inserts a probe into realtime.messages and always rolls back. Only transactions that wrote count
+ * (a rollback of nothing logs nothing).
+ */
+export async function rolledBackInsertsInto(db: pg.Client, relation: string, from: string, to: string): Promise<number> {
+  if (from === to) return 0;
+  await waitForFlush(db, to);
+  const {
+    rows: [counted],
+  } = await db.query<{ transactions: string }>(
+    `with records as (select * from pg_get_wal_records_info($1::pg_lsn, $2::pg_lsn)),
+          aborted as (
+            select r.xid as top, r.xid as member from records r where r.resource_manager = 'Transaction' and r.record_type = 'ABORT'
+            union all
+            select r.xid, sub::xid from records r,
+                   regexp_split_to_table(substring(r.description from 'subxacts:((?: [0-9]+)+)'), ' ') as sub
+            where r.resource_manager = 'Transaction' and r.record_type = 'ABORT' and sub <> ''
+          )
+     select count(distinct a.top::text) as transactions
+     from aborted a
+     where exists (
+       select from records i
+       where i.xid = a.member and i.resource_manager = 'Heap' and i.record_type like 'INSERT%'
+         and i.block_ref ~ ('rel [0-9]+/[0-9]+/' || pg_relation_filenode($3::regclass) || ' ')
+     )`,
+    [from, to, relation],
+  );
+  return Number(counted!.transactions);
+}
+
+/**
  * Counted from WAL records rather than pg_stat_user_tables, whose counters backends report up to
  * ten seconds late; between the two positions only the load being measured writes.
  */
@@ -121,10 +153,12 @@ export interface RequestClaims {
   role: 'anon' | 'authenticated' | 'service_role';
   /** The signed-in user, for a query that reads auth.uid(). */
   sub?: string;
+  /** Their auth session, for a function that checks it is still active. */
+  session_id?: string;
 }
 
 /** For the rest of the transaction, as PostgREST does for a request. */
-async function actAs(db: pg.Client, claims: RequestClaims): Promise<void> {
+export async function actAs(db: pg.Client, claims: RequestClaims): Promise<void> {
   await db.query(`select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`, [claims.role, JSON.stringify(claims)]);
 }
 

@@ -8,6 +8,8 @@ import { otherCpuSeconds } from './process-cpu.ts';
 import type { RollupMeasure } from './analytics.ts';
 import type { FollowedTransitionMeasure } from './followers.ts';
 import type { PushMeasure } from './push.ts';
+import { readingLifeCycle, type LifeCyclePart, type ReadingStep, type ReadingStepMeasure } from './reading-life-cycle.ts';
+import type { OverdueJobRun, ReadingsMeasure } from './readings.ts';
 import type { ReadMeasure } from './reads.ts';
 
 // The names the reads are recorded under (reads.ts); kept here so the report reads old results too.
@@ -687,6 +689,41 @@ const FIGURES: Figure[] = [
     value: (r) => r.rollup?.ms.median,
   },
   {
+    what: 'Video reading of 30 minutes, time in PostgreSQL (computed from its steps)',
+    better: 'lower',
+    noise: 0.25,
+    noiseAbsolute: 2,
+    format: (v) => `${ms(v)} ms`,
+    value: (r) => (r.readings ? readingLifeCycle(r.readings.steps).total.postgresMs : undefined),
+  },
+  {
+    what: 'Video reading of 30 minutes, WAL (computed from its steps)',
+    better: 'lower',
+    noise: 0.05,
+    format: (v) => `${fixed(v / 1024, 1)} KiB`,
+    value: (r) => (r.readings ? readingLifeCycle(r.readings.steps).total.walBytes : undefined),
+  },
+  {
+    what: 'end_overdue_readings() with a few overdue among the finished readings',
+    better: 'lower',
+    noise: 0.25,
+    noiseAbsolute: 0.5,
+    format: (v) => `${ms(v)} ms`,
+    value: (r) => r.readings?.overdueJob.runs.at(-1)?.ms.median,
+    why: (a, b) => {
+      const [before, now] = [a.readings?.overdueJob.runs.at(-1), b.readings?.overdueJob.runs.at(-1)];
+      return before && now ? `buffers ${fixed(before.buffers)} → ${fixed(now.buffers)}; indexes ${now.indexes.join(', ') || 'none'}` : '';
+    },
+  },
+  {
+    what: 'Reading signalling delivery p95, send to the other participant',
+    better: 'lower',
+    noise: 0.25,
+    noiseAbsolute: 10,
+    format: (v) => `${ms(v)} ms`,
+    value: (r) => r.readings?.signalling.latencyMs.p95,
+  },
+  {
     what: 'Capacity: readers online at the 60-second interval',
     better: 'higher',
     noise: 0.1,
@@ -954,7 +991,95 @@ ${growthTable(results)}
 ${results.push ? pushSection(results.push, results.heartbeatPushes) : ''}
 ${results.followedTransition ? followersSection(results.followedTransition) : ''}
 ${results.rollup ? rollupSection(results.rollup) : ''}
-${notes ? `\n## ${5 + Number(Boolean(results.push)) + Number(Boolean(results.followedTransition)) + Number(Boolean(results.rollup)) + 1}. Investigation\n\n${notes.trim()}\n` : ''}`;
+${results.readings ? readingsSection(results.readings) : ''}
+${notes ? `\n## ${5 + [results.push, results.followedTransition, results.rollup, results.readings].filter(Boolean).length + 1}. Investigation\n\n${notes.trim()}\n` : ''}`;
+}
+
+const STEP_NAMES: Record<ReadingStep, string> = {
+  request: 'Request',
+  accept: 'Accept',
+  'heartbeat-client': 'Heartbeat, client',
+  'heartbeat-reader': 'Heartbeat, reader',
+  'heartbeat-absorbed': 'Heartbeat absorbed',
+  end: 'End',
+};
+
+const bytesText = (value: number) => (value < 10 * 1024 ? `${fixed(value)} B` : `${fixed(value / 1024, 1)} KiB`);
+
+/** "3: `readings:<id>` ×2, `reader-presence` ×1" */
+function messagesText(step: ReadingStepMeasure): string {
+  const topics = Object.entries(step.topics).map(([topic, count]) => `\`${topic}\` ×${count}`);
+  return topics.length === 0 ? fixed(step.messages) : `${fixed(step.messages)}: ${topics.join(', ')}`;
+}
+
+function lifeCyclePartName(part: LifeCyclePart, perMinute: number): string {
+  if (part.step === 'heartbeat-client') return `\`reading_heartbeat\`, client (${perMinute} a minute)`;
+  if (part.step === 'heartbeat-reader') return `\`reading_heartbeat\`, reader (${perMinute} a minute)`;
+  return { request: '`request_reading`', accept: '`answer_reading` (accept)', end: '`end_reading`' }[part.step as 'request' | 'accept' | 'end'];
+}
+
+function overdueRow(run: OverdueJobRun): string {
+  const overdue = run.overdue.ringing + run.overdue.live === 0 ? 'none' : `${run.overdue.ringing} rang out, ${run.overdue.live} left live`;
+  return `| ${overdue} | ${fixed(run.ended)} | ${ms(run.ms.median)} ms | ${ms(run.ms.min)}–${ms(run.ms.max)} ms | ${fixed(run.buffers)} | ${run.indexes.map((index) => `\`${index}\``).join(', ') || 'none'} | ${run.seqScan ? '**yes**' : 'no'} |`;
+}
+
+function readingsSection({ readings, finishedReadings, steps, overdueJob, signalling }: ReadingsMeasure): string {
+  const cycle = readingLifeCycle(steps);
+  const perMinute = cycle.heartbeatsPerMinutePerSide;
+  const checks = signalling.checksPerCall.joins + signalling.checksPerCall.sends;
+  const events = Object.entries(signalling.messagesPerCall)
+    .map(([event, count]) => `${count} ${event}`)
+    .join(', ');
+  const messagesPerCall = Object.values(signalling.messagesPerCall).reduce((total, count) => total + count, 0);
+  return `
+## 9. Video readings
+
+${fixed(readings)} readings through each path, one after another, each between a fresh client and an available reader with a live device, on a table holding ${fixed(finishedReadings)} finished readings; the first reading of each path warmed up and is not counted. **Over HTTP**: each call as the browsers make it, \`POST /rest/v1/rpc/<function>\` through the gateway and PostgREST with the user's token, from sending it to reading the answer. **In PostgreSQL**: the same call as PostgREST runs it (role and JWT claims set) in a transaction of its own: the statement's time seen from 127.0.0.1, its COMMIT (synchronous, fsync on) apart, the WAL records of the transaction and its subtransactions (whole-page images left out), and the \`realtime.messages\` rows it inserted (what it pushed). Before the measured heartbeats both sides' last heartbeats are set 15 s back (committed apart), as on the 15-second interval, so each is a write; the absorbed one is the client's again at once.
+
+| Step | Call | HTTP p50 | HTTP p95 | PostgreSQL p50 | PostgreSQL p95 | COMMIT p50 | WAL p50 | WAL p95 | Messages pushed |
+|---|---|---|---|---|---|---|---|---|---|
+${steps
+  .map(
+    (step) =>
+      `| ${STEP_NAMES[step.step]} | ${step.call} | ${ms(step.httpMs.p50)} ms | ${ms(step.httpMs.p95)} ms | ${ms(step.postgresMs.p50)} ms | ${ms(step.postgresMs.p95)} ms | ${ms(step.commitMs.p50)} ms | ${fixed(step.walBytes.p50)} B | ${fixed(step.walBytes.p95)} B | ${messagesText(step)} |`,
+  )
+  .join('\n')}
+
+**A ${cycle.minutes}-minute reading**, computed from the medians above (not measured as one reading): requested, accepted, a heartbeat from each side every 15 seconds (${perMinute} a minute each, every one a write), ended by a participant.
+
+| Part | Calls | In PostgreSQL | COMMITs | WAL | Messages |
+|---|---|---|---|---|---|
+${cycle.parts.map((part) => `| ${lifeCyclePartName(part, perMinute)} | ${fixed(part.count)} | ${ms(part.postgresMs)} ms | ${ms(part.commitMs)} ms | ${bytesText(part.walBytes)} | ${fixed(part.messages)} |`).join('\n')}
+| **Whole reading** | **${fixed(cycle.total.statements)}** | **${ms(cycle.total.postgresMs)} ms** | ${ms(cycle.total.commitMs)} ms | **${bytesText(cycle.total.walBytes)}** | ${fixed(cycle.total.messages)} |
+
+While it is live a reading costs, each minute, ${cycle.perLiveMinute.statements} heartbeats: ${ms(cycle.perLiveMinute.postgresMs)} ms in PostgreSQL and ${bytesText(cycle.perLiveMinute.walBytes)} of WAL. Its call adds ${fixed(checks)} authorisation checks by the Realtime service (below, ${ms(signalling.checkMs.read)} and ${ms(signalling.checkMs.write)} ms each), more if a browser joins again; the job below runs every minute whatever is live.
+
+### The job that ends overdue readings
+
+\`private.end_overdue_readings()\` as the every-minute job calls it, among the ${fixed(finishedReadings)} finished readings (the table: ${fixed(overdueJob.tablePages)} pages of 8 KiB): with nothing overdue (nearly every minute), then with requests that rang out and live readings one side left, made through the functions and set back in time. Five runs each, each rolled back so each finds the same; buffers and indexes are those of its two statements that find overdue readings, and end them when there are some (their new row versions and index entries; auto_explain, one more run); its time also includes what ending them sets off (presence, audit, pushes).
+
+| Overdue | Ended | Median | Range | Buffers | Indexes read | Reads \`readings\` whole |
+|---|---|---|---|---|---|---|
+${overdueJob.runs.map(overdueRow).join('\n')}
+
+<details><summary>Plans of the job's statements that look for overdue readings</summary>
+
+${overdueJob.runs.map((run) => `**${run.overdue.ringing + run.overdue.live === 0 ? 'Nothing overdue' : `${run.overdue.ringing + run.overdue.live} overdue`}**\n\n\`\`\`\n${run.plan}\n\`\`\``).join('\n\n')}
+
+</details>
+
+### A call's signalling
+
+Two supabase-js clients (this process, \`ws\` transport), the participants signed in, join \`reading:<id>\` through the gateway with the app's options (\`private\`, \`broadcast: { self: false, ack: true }\`) while the reading is live, and exchange a typical call: ${events} (SDPs of about 4 KB); each message is sent once the one before reached the other side. Over ${fixed(signalling.calls)} calls:
+
+| Messages per call | Payload bytes per call | Socket bytes per call, sent / received | Delivery p50 | p95 | max | Lost | Join p50 | Join p95 |
+|---|---|---|---|---|---|---|---|---|
+| ${fixed(messagesPerCall)} | ${bytesText(signalling.payloadBytesPerCall)} | ${bytesText(signalling.wireBytesPerCall.sent)} / ${bytesText(signalling.wireBytesPerCall.received)} | ${ms(signalling.latencyMs.p50)} ms | ${ms(signalling.latencyMs.p95)} ms | ${ms(signalling.latencyMs.max)} ms | ${fixed(signalling.lost)} | ${ms(signalling.joinMs.p50)} ms | ${ms(signalling.joinMs.p95)} ms |
+
+Payload bytes: what the app hands supabase-js (\`{ type, event, payload }\` as JSON); socket bytes: the frames both participants' sockets sent and received from the first hello to the bye's acknowledgement (acknowledgements included, WebSocket headers not). A join runs from \`subscribe()\` to SUBSCRIBED: the socket opened, the join, its read check.
+
+**Authorisation in PostgreSQL:** per call the Realtime service ran ${fixed(signalling.checksPerCall.joins)} checks on the joins and ${fixed(signalling.checksPerCall.sends)} on the sends (medians), counted in the WAL as rolled-back transactions that inserted into \`realtime.messages\`: a read check per join (a probe row inserted, read back as the user through the policy that calls \`private.may_signal_on()\`, rolled back) and a write check per channel at its first send (the user's insert, rolled back; later sends reuse the answer). Each is five statements: begin, the probe's insert, the claims, the read, rollback; or begin, the claims, a savepoint, the insert, rollback. Run as the service runs them (its own code, timed from this process over 127.0.0.1), a read check takes ${ms(signalling.checkMs.read)} ms and a write check ${ms(signalling.checkMs.write)} ms (medians).
+`;
 }
 
 function rollupSection({ readers, auditRows, day, readersOnline, ms: runMs }: RollupMeasure): string {

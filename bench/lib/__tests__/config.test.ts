@@ -18,6 +18,8 @@ describe('benchConfigFromEnv', () => {
       pushTransitions: 100,
       pushBurst: 200,
       followers: 1_000,
+      readings: 20,
+      finishedReadings: 100_000,
       resultsDir: '/results',
     });
   });

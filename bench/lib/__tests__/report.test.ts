@@ -3,6 +3,8 @@ import type { BenchResults } from '../../presence.ts';
 import { parseLoggedPlan, type HeartbeatRound } from '../heartbeats.ts';
 import type { CleanupMeasure } from '../cleanup.ts';
 import { functionsCalledIn } from '../database-counters.ts';
+import { READING_STEPS } from '../reading-life-cycle.ts';
+import type { ReadingsMeasure } from '../readings.ts';
 import type { ReadMeasure } from '../reads.ts';
 import {
   compareRates,
@@ -119,6 +121,8 @@ function results(): BenchResults {
       pushTransitions: 100,
       pushBurst: 200,
       followers: 1_000,
+      readings: 20,
+      finishedReadings: 100_000,
     },
     growth: [
       { readers: 1_000, online: 100, stale: 100, reads: reads(1_000), cleanups: cleanups(100, 5) },
@@ -463,4 +467,113 @@ test("a failed request is summed up by its status and PostgreSQL's message", () 
   ).toBe('HTTP 500 canceling statement due to statement timeout');
   expect(errorSummary('project heartbeat: HTTP 401 unauthorized')).toBe('HTTP 401 unauthorized');
   expect(errorSummary(undefined)).toBe('');
+});
+
+function readingsMeasure(): ReadingsMeasure {
+  const figures = {
+    request: [5, 2_400, 2],
+    accept: [10, 4_400, 3],
+    'heartbeat-client': [2, 224, 0],
+    'heartbeat-reader': [2, 224, 0],
+    'heartbeat-absorbed': [1, 142, 0],
+    end: [5, 3_700, 3],
+  };
+  return {
+    readings: 20,
+    finishedReadings: 100_000,
+    steps: READING_STEPS.map((step) => {
+      const [ms, wal, messages] = figures[step];
+      return {
+        step,
+        call: `\`${step}(reading_id)\` by the client`,
+        httpMs: { p50: ms! * 10, p95: ms! * 20 },
+        postgresMs: { p50: ms!, p95: ms! * 2 },
+        commitMs: { p50: 4, p95: 8 },
+        walBytes: { p50: wal!, p95: wal! * 2 },
+        messages: messages!,
+        topics: messages === 0 ? {} : { 'readings:<id>': 2, ...(messages === 3 ? { 'reader-presence': 1 } : {}) },
+      };
+    }),
+    overdueJob: {
+      finishedReadings: 100_000,
+      tablePages: 2_300,
+      runs: [
+        {
+          overdue: { ringing: 0, live: 0 },
+          ended: 0,
+          ms: { median: 0.4, min: 0.2, max: 0.7 },
+          buffers: 2,
+          indexes: ['readings_one_open_per_reader'],
+          seqScan: false,
+          plan: 'Index Scan using readings_one_open_per_reader on readings r',
+        },
+        {
+          overdue: { ringing: 3, live: 3 },
+          ended: 6,
+          ms: { median: 15, min: 11, max: 20 },
+          buffers: 116,
+          indexes: ['readings_one_open_per_client', 'users_pkey'],
+          seqScan: false,
+          plan: 'Bitmap Index Scan on readings_one_open_per_client',
+        },
+      ],
+    },
+    signalling: {
+      calls: 20,
+      messagesPerCall: { hello: 2, offer: 1, answer: 1, ice: 16, bye: 1 },
+      payloadBytesPerCall: 14_300,
+      wireBytesPerCall: { sent: 14_800, received: 17_000 },
+      latencyMs: { p50: 1.3, p95: 18, max: 27 },
+      lost: 0,
+      joinMs: { p50: 48, p95: 64 },
+      checksPerCall: { joins: 2, sends: 2 },
+      checkMs: { read: 10.1, write: 5.8 },
+    },
+  };
+}
+
+describe('video readings', () => {
+  test('results from before issue 16 have no readings section and still render', () => {
+    const report = renderReport(results(), 'chart.svg');
+    expect(report).not.toContain('Video readings');
+    expect(report).not.toMatch(/Infinity|NaN|undefined/);
+  });
+
+  test('each step, the 30-minute reading computed from them, the overdue job and the signalling', () => {
+    const report = renderReport({ ...results(), readings: readingsMeasure() }, 'chart.svg');
+    expect(report).toContain('## 9. Video readings');
+    expect(report).toContain('20 readings through each path');
+    expect(report).toContain('among the 100,000 finished readings (the table: 2,300 pages of 8 KiB)');
+    expect(report).toContain(
+      '| Accept | `accept(reading_id)` by the client | 100 ms | 200 ms | 10.0 ms | 20.0 ms | 4.00 ms | 4,400 B | 8,800 B | 3: `readings:<id>` ×2, `reader-presence` ×1 |',
+    );
+    expect(report).toContain('| Heartbeat absorbed |');
+    // 5 + 10 + 120 × 2 + 120 × 2 + 5 ms; 2,400 + 4,400 + 240 × 224 + 3,700 B.
+    expect(report).toContain('| **Whole reading** | **243** | **500 ms** | 972 ms | **62.8 KiB** | 8 |');
+    expect(report).toContain('each minute, 8 heartbeats: 16.0 ms in PostgreSQL and 1,792 B of WAL');
+    expect(report).toContain('| none | 0 | 0.40 ms | 0.20–0.70 ms | 2 | `readings_one_open_per_reader` | no |');
+    expect(report).toContain('| 3 rang out, 3 left live | 6 | 15.0 ms | 11.0–20.0 ms | 116 | `readings_one_open_per_client`, `users_pkey` | no |');
+    expect(report).toContain('2 hello, 1 offer, 1 answer, 16 ice, 1 bye');
+    expect(report).toContain('| 21 | 14.0 KiB | 14.5 KiB / 16.6 KiB | 1.30 ms | 18.0 ms | 27.0 ms | 0 | 48.0 ms | 64.0 ms |');
+    expect(report).toContain('ran 2 checks on the joins and 2 on the sends');
+    expect(report).not.toMatch(/Infinity|NaN|undefined/);
+  });
+
+  test('a job that read the whole table says so', () => {
+    const measure = readingsMeasure();
+    measure.overdueJob.runs[1] = { ...measure.overdueJob.runs[1]!, seqScan: true, indexes: [] };
+    expect(renderReport({ ...results(), readings: measure }, 'chart.svg')).toContain(
+      '| 3 rang out, 3 left live | 6 | 15.0 ms | 11.0–20.0 ms | 116 | none | **yes** |',
+    );
+  });
+
+  test('against results without readings the figures are new; notes come after the section', () => {
+    const now = { ...results(), readings: readingsMeasure() };
+    const changes = Object.fromEntries(compareWithPrevious(now, results()).map((c) => [c.what, c]));
+    expect(changes['Video reading of 30 minutes, time in PostgreSQL (computed from its steps)']).toMatchObject({ nowText: '500 ms', verdict: 'new' });
+    expect(changes['Video reading of 30 minutes, WAL (computed from its steps)']).toMatchObject({ nowText: '62.8 KiB', verdict: 'new' });
+    expect(changes['end_overdue_readings() with a few overdue among the finished readings']).toMatchObject({ nowText: '15.0 ms', verdict: 'new' });
+    expect(compareWithPrevious(results(), results()).some((c) => c.what.includes('reading'))).toBe(false);
+    expect(renderReport(now, 'chart.svg', undefined, 'Findings.\n')).toMatch(/## 9\. Video readings[\s\S]*## 7\. Investigation\n\nFindings\.\n$/);
+  });
 });
