@@ -700,14 +700,14 @@ CREATE FUNCTION private.follow_reading_in_presence() RETURNS trigger
     SET search_path TO ''
     AS $$
 begin
-  if new.state = 'live' then
+  if tg_op = 'UPDATE' and new.state = 'live' then
     insert into private.reader_presence as p (reader_id, reading_id)
     values (new.reader_id, new.id)
     on conflict (reader_id) do update set reading_id = excluded.reading_id;
     perform private.settle_presence(new.reader_id, 'reading_started');
   else
-    update private.reader_presence p set reading_id = null where p.reader_id = new.reader_id and p.reading_id = new.id;
-    perform private.settle_presence(new.reader_id, 'reading_ended');
+    update private.reader_presence p set reading_id = null where p.reader_id = old.reader_id and p.reading_id = old.id;
+    perform private.settle_presence(old.reader_id, 'reading_ended');
   end if;
   return null;
 end;
@@ -3673,8 +3673,7 @@ begin
   select n.status into status from private.reader_presence_now n where n.reader_id = reader.id;
   if status <> 'available' then
     perform private.refuse_reading('reader_' || status,
-      format('%s is %s: readings are only with available readers', reader.display_name,
-             case status when 'busy' then 'busy' when 'away' then 'away' else 'offline' end));
+      format('%s is %s: readings are only with available readers', reader.display_name, status));
   end if;
 
   insert into public.readings (client_id, reader_id, price_per_minute)
@@ -4576,6 +4575,12 @@ CREATE TRIGGER check_reader_hours_limit BEFORE INSERT OR UPDATE OF reader_id, we
 --
 
 CREATE TRIGGER delete_presence_audit_of_deleted_users AFTER DELETE ON public.users REFERENCING OLD TABLE AS deleted_users FOR EACH STATEMENT EXECUTE FUNCTION private.delete_presence_audit_of_deleted_users();
+
+--
+-- Name: readings follow_deleted_reading_in_presence; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER follow_deleted_reading_in_presence AFTER DELETE ON public.readings FOR EACH ROW WHEN ((old.state = 'live'::public.reading_state)) EXECUTE FUNCTION private.follow_reading_in_presence();
 
 --
 -- Name: readings follow_reading_in_presence; Type: TRIGGER; Schema: public; Owner: postgres

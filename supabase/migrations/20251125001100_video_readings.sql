@@ -232,21 +232,22 @@ end;
 $$;
 
 -- Every reading going live or leaving it moves its reader's presence, whichever function or job did
--- it. Writers lock the reader's users row first, as every presence writer does.
+-- it, and so does a live one deleted with the client's account. Writers lock the reader's users row
+-- first, as every presence writer does.
 create function private.follow_reading_in_presence()
 returns trigger
 language plpgsql
 set search_path = ''
 as $$
 begin
-  if new.state = 'live' then
+  if tg_op = 'UPDATE' and new.state = 'live' then
     insert into private.reader_presence as p (reader_id, reading_id)
     values (new.reader_id, new.id)
     on conflict (reader_id) do update set reading_id = excluded.reading_id;
     perform private.settle_presence(new.reader_id, 'reading_started');
   else
-    update private.reader_presence p set reading_id = null where p.reader_id = new.reader_id and p.reading_id = new.id;
-    perform private.settle_presence(new.reader_id, 'reading_ended');
+    update private.reader_presence p set reading_id = null where p.reader_id = old.reader_id and p.reading_id = old.id;
+    perform private.settle_presence(old.reader_id, 'reading_ended');
   end if;
   return null;
 end;
@@ -257,6 +258,12 @@ create trigger follow_reading_in_presence
   after update of state on public.readings
   for each row
   when ((old.state = 'live') <> (new.state = 'live'))
+  execute function private.follow_reading_in_presence();
+
+create trigger follow_deleted_reading_in_presence
+  after delete on public.readings
+  for each row
+  when (old.state = 'live')
   execute function private.follow_reading_in_presence();
 
 -- ============================================================================================
@@ -495,8 +502,7 @@ begin
   select n.status into status from private.reader_presence_now n where n.reader_id = reader.id;
   if status <> 'available' then
     perform private.refuse_reading('reader_' || status,
-      format('%s is %s: readings are only with available readers', reader.display_name,
-             case status when 'busy' then 'busy' when 'away' then 'away' else 'offline' end));
+      format('%s is %s: readings are only with available readers', reader.display_name, status));
   end if;
 
   insert into public.readings (client_id, reader_id, price_per_minute)

@@ -1025,13 +1025,16 @@ describe('hostile input', () => {
 });
 
 describe('readings go with either account', () => {
-  test("deleting a client's account removes their readings; a reader in a live one is busy no longer", async () => {
+  test("deleting a client's account removes their readings; a reader in a live one is busy no longer, recorded at once", async () => {
     const client = await signUpClient('account-client');
     const reader = await availableReader('account-reader');
     const live = await liveReading(client, reader);
     await sql(stack, 'delete from auth.users where id = $1', [client.userId]);
     expect(await readingsOf(reader.userId)).toEqual([]);
     expect((await cardOf(anon, reader.userId)).status).toBe('available');
+    // Recorded with its audit row by the deletion itself, not a minute later by the job.
+    expect(await sql(stack, 'select recorded_status::text from public.users where id = $1', [reader.userId])).toEqual([{ recorded_status: 'available' }]);
+    expect((await auditOf(db, reader.userId)).at(-1)).toMatchObject({ old_status: 'busy', new_status: 'available', cause: 'reading_ended' });
     expect(await sql(stack, 'select reading_id from private.reader_presence where reader_id = $1', [reader.userId])).toEqual([{ reading_id: null }]);
     expect(await sql(stack, 'select count(*)::int as n from public.readings where id = $1', [live.id])).toEqual([{ n: 0 }]);
   });

@@ -1,5 +1,5 @@
 import { PhoneOutgoing, X } from 'lucide-react';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useLocation, useNavigate } from 'react-router-dom';
 import { ApiError } from '@/lib/api-error';
 import { useReadingsContext } from '@/features/readings/hooks/readings-context';
@@ -36,7 +36,7 @@ export function OutgoingReadingPanel() {
     }
   }, [asClient, roomPath, pathname, navigate]);
 
-  let body: React.ReactNode = null;
+  let body: ReactNode = null;
   if (request.sending || request.error) {
     body = request.error ? (
       <Outcome text={request.error} onClose={request.finish} />
