@@ -10,8 +10,8 @@ import { REALTIME_SUBSCRIBE_STATES, type RealtimeChannel, type SupabaseClient } 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunningStack } from '../../../local-stack/stack.ts';
 import { ageDevice, giveDevice, resetPresence, type PresenceQuery } from '../../support/presence-fixtures.ts';
-import { clientFor, dbOf, sql, startTestStack, uniqueEmail } from '../../support/test-stack.ts';
-import { heartbeat, setStatus, signUpReader, type Reader } from './presence-clients.ts';
+import { clientFor, dbOf, sql, startTestStack } from '../../support/test-stack.ts';
+import { heartbeat, setStatus, signUpReader, type Reader, signUpClient as signUpClientOf, type SignedUpClient } from './presence-clients.ts';
 
 interface Notification {
   id: number;
@@ -28,10 +28,7 @@ interface Push {
   available_at: string;
 }
 
-interface Client {
-  client: SupabaseClient;
-  userId: string;
-}
+type Client = SignedUpClient;
 
 let stack: RunningStack;
 let db: PresenceQuery;
@@ -51,16 +48,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function signUpClient(label: string): Promise<Client> {
-  const client = clientFor(stack);
-  const { data, error } = await client.auth.signUp({
-    email: uniqueEmail(label),
-    password: 'client-password-1',
-    options: { data: { display_name: `Client ${label}` } },
-  });
-  if (error || !data.session) throw error ?? new Error('sign-up gave no session');
-  return { client, userId: data.user!.id };
-}
+const signUpClient = (label: string) => signUpClientOf(stack, label);
 
 /** The client stars the reader through the API, with or without "notify me when available". */
 async function follow(client: Client, readerId: string, notify: boolean): Promise<void> {

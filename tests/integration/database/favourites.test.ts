@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunningStack } from '../../../local-stack/stack.ts';
 import { approveReaderApplications } from '../../support/presence-fixtures.ts';
 import { clientFor, dbOf, sql, startTestStack, uniqueEmail } from '../../support/test-stack.ts';
-import { signUpReader, type Reader } from './presence-clients.ts';
+import { signUpReader, type Reader, signUpClient as signUpClientOf, type SignedUpClient } from './presence-clients.ts';
 
 interface Favourite {
   client_id: string;
@@ -20,10 +20,7 @@ interface Favourite {
   created_at: string;
 }
 
-interface Client {
-  client: SupabaseClient;
-  userId: string;
-}
+type Client = SignedUpClient;
 
 let stack: RunningStack;
 let anon: SupabaseClient;
@@ -37,17 +34,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** A client (not a reader), signed up through Auth as the sign-up page does. */
-async function signUpClient(label: string): Promise<Client> {
-  const client = clientFor(stack);
-  const { data, error } = await client.auth.signUp({
-    email: uniqueEmail(label),
-    password: 'client-password-1',
-    options: { data: { display_name: `Client ${label}` } },
-  });
-  if (error || !data.session) throw error ?? new Error('sign-up gave no session');
-  return { client, userId: data.user!.id };
-}
+const signUpClient = (label: string) => signUpClientOf(stack, label);
 
 /** A client's favourites as they read them. */
 async function favouritesOf(client: SupabaseClient): Promise<Favourite[]> {

@@ -58,6 +58,23 @@ export async function anotherDevice(stack: RunningStack, reader: Pick<Reader, 'e
   return client;
 }
 
+/** A signed-up user who is not a reader, and their signed-in client. */
+export interface SignedUpClient {
+  client: SupabaseClient;
+  userId: string;
+}
+
+/** A client (not a reader), signed up through Auth as the sign-up page does; on `client` if given. */
+export async function signUpClient(stack: RunningStack, label: string, client: SupabaseClient = clientFor(stack)): Promise<SignedUpClient> {
+  const { data, error } = await client.auth.signUp({
+    email: uniqueEmail(label),
+    password: 'client-password-1',
+    options: { data: { display_name: `Client ${label}` } },
+  });
+  if (error || !data.session) throw error ?? new Error('sign-up gave no session');
+  return { client, userId: data.user!.id };
+}
+
 /** A client that sends this bearer token as it is (no refresh, no session of its own). */
 export function clientWithToken(stack: RunningStack, token: string): SupabaseClient {
   // Typed by its own arguments: inferred from the return type, the schema parameter would become any.

@@ -11,6 +11,7 @@ import { runSupabaseCli } from '../../../local-stack/migrations.ts';
 import type { RunningStack } from '../../../local-stack/stack.ts';
 import {
   auditOf,
+  FIXTURE_SESSION_TAG,
   createReader,
   giveDevice,
   presenceNow,
@@ -500,10 +501,22 @@ describe('at 100,000 readers the presence reads are index-served', () => {
     );
     const db = new pg.Client({ connectionString: stack.dbUrl });
     await db.connect();
+    // Each participant signed in: a session of their own, which reading calls check.
+    const sessionOf = new Map<string, string>();
+    for (const userId of [pair!.client, pair!.reader]) {
+      const [session] = await sql<{ id: string }>(
+        stack,
+        `insert into auth.sessions (id, user_id, created_at, updated_at, aal, tag)
+         values (gen_random_uuid(), $1, now(), now(), 'aal1', $2) returning id`,
+        [userId, FIXTURE_SESSION_TAG],
+      );
+      sessionOf.set(userId, session!.id);
+    }
     /** Runs a statement as the signed-in user, as PostgREST would. */
     const as = async (userId: string, statement: string, values: unknown[] = []) => {
       await db.query('begin');
-      await db.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify({ sub: userId, role: 'authenticated' })]);
+      const claims = { sub: userId, role: 'authenticated', session_id: sessionOf.get(userId) };
+      await db.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify(claims)]);
       await db.query('set local role authenticated');
       const { rows } = await db.query<Record<string, unknown>>(statement, values);
       await db.query('commit');

@@ -8,8 +8,9 @@
 import { REALTIME_SUBSCRIBE_STATES, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { RunningStack } from '../../../local-stack/stack.ts';
-import { clientFor, sql, startTestStack, uniqueEmail } from '../../support/test-stack.ts';
-import { heartbeat, signUpReader, type Reader } from './presence-clients.ts';
+import { clientFor, sql, startTestStack } from '../../support/test-stack.ts';
+import { heartbeat, signUpReader, type Reader, signUpClient as signUpClientOf } from './presence-clients.ts';
+import { collector } from '../../support/collector.ts';
 
 interface ReadingView {
   id: string;
@@ -23,11 +24,6 @@ interface ReadingView {
   end_reason: string | null;
   duration_seconds: number | null;
   amount: number | null;
-}
-
-interface Client {
-  client: SupabaseClient;
-  userId: string;
 }
 
 let stack: RunningStack;
@@ -51,16 +47,7 @@ function tracked(client: SupabaseClient): SupabaseClient {
   return client;
 }
 
-async function signUpClient(label: string): Promise<Client> {
-  const client = tracked(clientFor(stack));
-  const { data, error } = await client.auth.signUp({
-    email: uniqueEmail(label),
-    password: 'client-password-1',
-    options: { data: { display_name: `Client ${label}` } },
-  });
-  if (error || !data.session) throw error ?? new Error('sign-up gave no session');
-  return { client, userId: data.user!.id };
-}
+const signUpClient = (label: string) => signUpClientOf(stack, label, tracked(clientFor(stack)));
 
 async function availableReader(label: string): Promise<Reader> {
   const reader = await signUpReader(stack, label);
@@ -73,23 +60,6 @@ async function call(client: SupabaseClient, fn: string, args: Record<string, unk
   const { data, error } = (await client.rpc(fn, args)) as { data: unknown; error: { code?: string; message: string } | null };
   if (error) throw new Error(`${fn} failed: ${error.code} ${error.message}`);
   return data as ReadingView;
-}
-
-/** Collects what a listener receives and waits, with a deadline, until a condition holds. */
-function collector<T>() {
-  const items: T[] = [];
-  return {
-    items,
-    push: (item: T) => items.push(item),
-    async until(predicate: (items: T[]) => boolean, timeoutMs = 5_000): Promise<T[]> {
-      const deadline = Date.now() + timeoutMs;
-      while (!predicate(items)) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting; got ${JSON.stringify(items)}`);
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-      return items;
-    },
-  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

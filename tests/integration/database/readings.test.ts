@@ -11,7 +11,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunningStack } from '../../../local-stack/stack.ts';
 import { auditOf, type PresenceQuery } from '../../support/presence-fixtures.ts';
-import { clientFor, dbOf, DEMO_IDS, sql, startTestStack, uniqueEmail } from '../../support/test-stack.ts';
+import { clientFor, dbOf, DEMO_IDS, sql, startTestStack } from '../../support/test-stack.ts';
 import {
   accessTokenOf,
   cardOf,
@@ -24,6 +24,8 @@ import {
   signUpApplicant,
   signUpReader,
   type Reader,
+  signUpClient as signUpClientOf,
+  type SignedUpClient,
 } from './presence-clients.ts';
 
 type ReadingState = 'ringing' | 'declined' | 'expired' | 'cancelled' | 'live' | 'ended';
@@ -66,10 +68,7 @@ interface Stored {
   reader_heard_at: Date | null;
 }
 
-interface Client {
-  client: SupabaseClient;
-  userId: string;
-}
+type Client = SignedUpClient;
 
 type Answer = { data: unknown; error: { code?: string; message: string; details?: string | null } | null; status: number };
 
@@ -92,17 +91,7 @@ afterAll(async () => {
 // Actors and calls
 // ---------------------------------------------------------------------------------------------
 
-/** A client (not a reader), signed up through Auth as the sign-up page does. */
-async function signUpClient(label: string): Promise<Client> {
-  const client = clientFor(stack);
-  const { data, error } = await client.auth.signUp({
-    email: uniqueEmail(label),
-    password: 'client-password-1',
-    options: { data: { display_name: `Client ${label}` } },
-  });
-  if (error || !data.session) throw error ?? new Error('sign-up gave no session');
-  return { client, userId: data.user!.id };
-}
+const signUpClient = (label: string) => signUpClientOf(stack, label);
 
 /** A reader signed up, approved and online: one device heard just now, so Available. */
 async function availableReader(label: string): Promise<Reader> {

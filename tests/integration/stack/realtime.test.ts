@@ -10,6 +10,7 @@ import WebSocket from 'ws';
 import { signJwt } from '../../../local-stack/jwt.ts';
 import type { RunningStack } from '../../../local-stack/stack.ts';
 import { clientFor, sql, startTestStack, uniqueEmail } from '../../support/test-stack.ts';
+import { collector } from '../../support/collector.ts';
 
 const IDLE_TIMEOUT_MS = 2_000;
 const MAX_PAYLOAD_BYTES = 4_096;
@@ -62,23 +63,6 @@ function subscribe(channel: RealtimeChannel): Promise<SubscribeResult> {
   return new Promise((resolve) => {
     channel.subscribe((status, error) => resolve({ status, error }));
   });
-}
-
-/** Collects what a listener receives and waits, with a deadline, until a condition holds. */
-function collector<T>() {
-  const items: T[] = [];
-  return {
-    items,
-    push: (item: T) => items.push(item),
-    async until(predicate: (items: T[]) => boolean, timeoutMs = 5_000): Promise<T[]> {
-      const deadline = Date.now() + timeoutMs;
-      while (!predicate(items)) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting; got ${JSON.stringify(items)}`);
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-      return items;
-    },
-  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
