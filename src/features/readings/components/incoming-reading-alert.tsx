@@ -1,10 +1,10 @@
 import { PhoneIncoming, Video, Volume2, VolumeX } from 'lucide-react';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
 import { ApiError } from '@/lib/api-error';
-import { serverNow, serverTimeFrom } from '@/lib/server-time';
 import type { Reading } from '@/features/readings/api/readings-api';
 import { useReadingsContext } from '@/features/readings/hooks/readings-context';
+import { useReadingServerNow } from '@/features/readings/hooks/use-reading-clock';
 import { useFollowedReading } from '@/features/readings/hooks/use-reading-events';
 import { ringSoundEnabled, setRingSoundEnabled, startRingTone } from '@/features/readings/services/ring-tone';
 import { formatMoney } from '@/features/readings/utils/reading-clock';
@@ -42,7 +42,8 @@ function RingingRequest({ reading }: { reading: Reading }) {
   const [sound, setSound] = useState(() => ringSoundEnabled());
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const secondsLeft = useSecondsUntil(reading.expiresAt, reading.serverTime);
+  const now = useReadingServerNow(reading);
+  const secondsLeft = reading.expiresAt ? Math.max(0, Math.ceil((Date.parse(reading.expiresAt) - now) / 1_000)) : 0;
 
   useEffect(() => (sound ? startRingTone() : undefined), [sound]);
 
@@ -101,16 +102,4 @@ function RingingRequest({ reading }: { reading: Reading }) {
       </div>
     </div>
   );
-}
-
-/** Whole seconds from the server's now until `until`, ticking every second. */
-function useSecondsUntil(until: string | null, serverTime: string): number {
-  const time = useMemo(() => serverTimeFrom(serverTime), [serverTime]);
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 1_000);
-    return () => clearInterval(timer);
-  }, []);
-  if (!until) return 0;
-  return Math.max(0, Math.ceil((Date.parse(until) - serverNow(time, now).getTime()) / 1_000));
 }

@@ -1,11 +1,11 @@
 import { Mic, MicOff, PhoneOff, Video, VideoOff } from 'lucide-react';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { RetryButton, StatusMessage } from '@/components/ui/status-message';
 import { ApiError } from '@/lib/api-error';
-import { serverNow, serverTimeFrom } from '@/lib/server-time';
 import type { Reading } from '@/features/readings/api/readings-api';
 import { useReadingsContext } from '@/features/readings/hooks/readings-context';
+import { useReadingServerNow } from '@/features/readings/hooks/use-reading-clock';
 import { useReadingRoom } from '@/features/readings/hooks/use-reading-room';
 import { mediaErrorText, mediaNoticeText } from '@/features/readings/services/reading-media';
 import { formatMoney, formatReadingDuration, runningCost } from '@/features/readings/utils/reading-clock';
@@ -130,13 +130,8 @@ function LiveReading({ reading, other, room }: { reading: Reading; other: string
 
 /** The time since the reading started and its cost so far, on the server's clock, every second. */
 function ReadingClock({ reading }: { reading: Reading }) {
-  const time = useMemo(() => serverTimeFrom(reading.serverTime), [reading.serverTime]);
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 1_000);
-    return () => clearInterval(timer);
-  }, []);
-  const seconds = Math.max(0, Math.floor((serverNow(time, now).getTime() - Date.parse(reading.startedAt ?? reading.serverTime)) / 1_000));
+  const now = useReadingServerNow(reading);
+  const seconds = Math.max(0, Math.floor((now - Date.parse(reading.startedAt ?? reading.serverTime)) / 1_000));
   return (
     <p className="flex flex-wrap gap-x-6 gap-y-1 text-lg text-mist-100">
       <span>
