@@ -46,18 +46,26 @@ export async function currentTransactionId(db: pg.Client): Promise<string> {
   return current!.xid;
 }
 
+/** The WAL one transaction wrote: all of it, and the part that went into some tables and their indexes. */
+export interface TransactionWal {
+  bytes: number;
+  bytesInto: number;
+}
+
 /**
- * Bytes of the WAL records one transaction wrote between two positions, its subtransactions' too
- * (an exception block in PL/pgSQL is one, as in realtime.send), whole-page images left out: a plain
+ * The WAL records one transaction wrote between two positions, its subtransactions' too (an
+ * exception block in PL/pgSQL is one, as in realtime.send), whole-page images left out: a plain
  * position difference also counts other backends' records and the first write to each page after
- * a checkpoint, which follow the machine rather than the statement measured.
+ * a checkpoint, which follow the machine rather than the statement measured. `bytesInto` is the
+ * part written to `into` (tables, with their indexes): unlike the total, which moves by hundreds
+ * of bytes with where a row's new version lands, it isolates one statement's own writes.
  */
-export async function transactionWalBetween(db: pg.Client, xid: string, from: string, to: string): Promise<number> {
+export async function transactionWalBetween(db: pg.Client, xid: string, from: string, to: string, into: readonly string[] = []): Promise<TransactionWal> {
   await waitForFlush(db, to);
   // The commit record lists the subtransactions that wrote: "...; subxacts: 812 813".
   const {
     rows: [wal],
-  } = await db.query<{ bytes: string }>(
+  } = await db.query<{ bytes: string; bytes_into: string }>(
     `with records as (select * from pg_get_wal_records_info($1::pg_lsn, $2::pg_lsn)),
           ours as (
             select $3::xid as xid
@@ -65,11 +73,18 @@ export async function transactionWalBetween(db: pg.Client, xid: string, from: st
             select sub::xid from records r,
                    regexp_split_to_table(substring(r.description from 'subxacts:((?: [0-9]+)+)'), ' ') as sub
             where r.xid = $3::xid and r.resource_manager = 'Transaction' and r.record_type = 'COMMIT' and sub <> ''
+          ),
+          targets as (
+            select pg_relation_filenode(c.oid)::text as filenode from pg_class c
+            where c.oid = any($4::regclass[]) or c.oid in (select indexrelid from pg_index where indrelid = any($4::regclass[]))
           )
-     select coalesce(sum(r.record_length - r.fpi_length), 0) as bytes from records r where r.xid in (select xid from ours)`,
-    [from, to, xid],
+     select coalesce(sum(r.record_length - r.fpi_length), 0) as bytes,
+            coalesce(sum(r.record_length - r.fpi_length) filter (
+              where substring(r.block_ref from 'rel [0-9]+/[0-9]+/([0-9]+)') in (select filenode from targets)), 0) as bytes_into
+     from records r where r.xid in (select xid from ours)`,
+    [from, to, xid, into],
   );
-  return Number(wal!.bytes);
+  return { bytes: Number(wal!.bytes), bytesInto: Number(wal!.bytes_into) };
 }
 
 /**

@@ -21,9 +21,14 @@ export interface PushMeasure {
   /** Transitions committed as fast as four connections can, and every delivery of them counted. */
   burst: { transitions: number; deliveries: number; seconds: number; deliveriesPerSecond: number };
   /** One transition in PostgreSQL with its broadcast and with the broadcast trigger disabled (medians). */
-  transitionCost: { withPush: { ms: number; walBytes: number }; withoutPush: { ms: number; walBytes: number } };
-  /** realtime.send of one status payload on its own: the broadcast row's WAL. */
-  broadcastRowWalBytes: number;
+  /** Medians; `broadcastWalBytes` is the part of the transaction's WAL that went into realtime.messages. */
+  transitionCost: { withPush: TransitionCost; withoutPush: TransitionCost };
+}
+
+export interface TransitionCost {
+  ms: number;
+  walBytes: number;
+  broadcastWalBytes: number;
 }
 
 /** Longest wait for one transition's deliveries before it counts the missing ones as lost. */
@@ -82,11 +87,7 @@ const CHOOSE = `
 const SETTLE = `select (private.settle_presence($1, 'reader_choice')).status::text as status`;
 
 /** One transition of one reader in its own transaction: when its COMMIT was sent, its time in PostgreSQL, its WAL. */
-export async function transition(
-  db: pg.Client,
-  readerId: string,
-  status: 'busy' | 'available',
-): Promise<{ committedAt: number; ms: number; walBytes: number }> {
+export async function transition(db: pg.Client, readerId: string, status: 'busy' | 'available'): Promise<TransitionCost & { committedAt: number }> {
   const from = await walPosition(db);
   await db.query('begin');
   const started = performance.now();
@@ -99,8 +100,8 @@ export async function transition(
   const xid = await currentTransactionId(db);
   const committedAt = performance.now();
   await db.query('commit');
-  const walBytes = await transactionWalBetween(db, xid, from, await walPosition(db));
-  return { committedAt, ms, walBytes };
+  const wal = await transactionWalBetween(db, xid, from, await walPosition(db), ['realtime.messages']);
+  return { committedAt, ms, walBytes: wal.bytes, broadcastWalBytes: wal.bytesInto };
 }
 
 async function waitFor(received: number[], count: number, deadline: number): Promise<void> {
@@ -108,6 +109,12 @@ async function waitFor(received: number[], count: number, deadline: number): Pro
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+const medianCost = (made: readonly TransitionCost[]): TransitionCost => ({
+  ms: median(made.map((one) => one.ms)),
+  walBytes: median(made.map((one) => one.walBytes)),
+  broadcastWalBytes: median(made.map((one) => one.broadcastWalBytes)),
+});
 
 /** Messages of realtime.messages on the presence topic: heartbeats must add none. */
 export async function presencePushCount(db: pg.Client): Promise<number> {
@@ -132,7 +139,7 @@ export async function measurePush(
   const subscribers = await subscribeAll(stack, subscriberCount, deliveries);
   try {
     const latencies: number[] = [];
-    const withPush: Array<{ ms: number; walBytes: number }> = [];
+    const withPush: TransitionCost[] = [];
     let lost = 0;
     for (const readerId of readers.slice(0, transitions)) {
       const received: number[] = [];
@@ -145,22 +152,13 @@ export async function measurePush(
       deliveries.delete(keyOf(readerId, 'busy'));
     }
 
-    const withoutPush: Array<{ ms: number; walBytes: number }> = [];
+    const withoutPush: TransitionCost[] = [];
     await db.query('alter table public.presence_audit_log disable trigger push_recorded_transitions');
     try {
       for (const readerId of readers.slice(transitions, 2 * transitions)) withoutPush.push(await transition(db, readerId, 'busy'));
     } finally {
       await db.query('alter table public.presence_audit_log enable trigger push_recorded_transitions');
     }
-
-    const broadcastFrom = await walPosition(db);
-    await db.query('begin');
-    await db.query(`select realtime.send($1::jsonb, 'status', private.presence_push_topic(), true)`, [
-      JSON.stringify({ reader_id: readers[0], status: 'busy', message: null, last_seen_at: new Date().toISOString() }),
-    ]);
-    const broadcastXid = await currentTransactionId(db);
-    await db.query('commit');
-    const broadcastRowWalBytes = await transactionWalBetween(db, broadcastXid, broadcastFrom, await walPosition(db));
 
     const burstReaders = readers.slice(2 * transitions, 2 * transitions + burst);
     const burstReceived: number[] = [];
@@ -192,11 +190,7 @@ export async function measurePush(
         seconds: burstSeconds,
         deliveriesPerSecond: burstSeconds > 0 ? burstReceived.length / burstSeconds : 0,
       },
-      transitionCost: {
-        withPush: { ms: median(withPush.map((made) => made.ms)), walBytes: median(withPush.map((made) => made.walBytes)) },
-        withoutPush: { ms: median(withoutPush.map((made) => made.ms)), walBytes: median(withoutPush.map((made) => made.walBytes)) },
-      },
-      broadcastRowWalBytes,
+      transitionCost: { withPush: medianCost(withPush), withoutPush: medianCost(withoutPush) },
     };
   } finally {
     await Promise.all(subscribers.map(({ client }) => client.disconnect()));

@@ -215,7 +215,7 @@ async function stepInPostgres(db: pg.Client, step: ReadingStep, participants: Pa
   const committing = performance.now();
   await db.query('commit');
   const commitMs = performance.now() - committing;
-  const walBytes = await transactionWalBetween(db, xid, from, await walPosition(db));
+  const { bytes: walBytes } = await transactionWalBetween(db, xid, from, await walPosition(db));
   return { view: expectState(step, view), postgresMs, commitMs, walBytes, topics: await messagesSince(db, since) };
 }
 

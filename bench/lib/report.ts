@@ -1116,7 +1116,7 @@ ${fixed(push.subscribers)} supabase-js Realtime clients (this process, \`ws\` tr
 
 **Throughput:** ${fixed(push.burst.transitions)} transitions committed by four connections as fast as they could made ${fixed(push.burst.deliveries)} deliveries in ${fixed(push.burst.seconds, 1)} s: **${fixed(push.burst.deliveriesPerSecond)} deliveries/s**.
 
-**Cost in the database per transition** (medians; WAL is the records the transaction wrote, whole-page images left out): ${ms(withPush.ms)} ms and ${fixed(withPush.walBytes)} B of WAL with the broadcast, ${ms(withoutPush.ms)} ms and ${fixed(withoutPush.walBytes)} B with the broadcast trigger disabled; the broadcast row alone (\`realtime.send\` of one status payload, its own transaction) writes ${fixed(push.broadcastRowWalBytes)} B.
+**Cost in the database per transition** (medians; WAL is the records the transaction wrote, whole-page images left out): ${ms(withPush.ms)} ms and ${fixed(withPush.walBytes)} B of WAL with the broadcast, of which ${fixed(withPush.broadcastWalBytes)} B into \`realtime.messages\` (the broadcast row and its index entries); ${ms(withoutPush.ms)} ms and ${fixed(withoutPush.walBytes)} B with the broadcast trigger disabled (${fixed(withoutPush.broadcastWalBytes)} B into \`realtime.messages\`). The totals move by hundreds of bytes from reader to reader with whether the user row's new version fits on its page, so the broadcast's own part is the figure to compare.
 
 **Heartbeats push nothing:** ${heartbeatPushes === undefined ? 'not counted in this run' : `the heartbeat rounds added ${fixed(heartbeatPushes)} messages to the topic (the run stops if any does)`}.
 `;
