@@ -240,6 +240,7 @@ CREATE TYPE public.reading_view AS (
 	end_reason public.reading_end_reason,
 	duration_seconds integer,
 	amount numeric,
+	charged_until timestamp with time zone,
 	server_time timestamp with time zone
 );
 
@@ -1196,12 +1197,22 @@ ALTER FUNCTION private.own_presence(n private.reader_presence_now) OWNER TO post
 COMMENT ON FUNCTION private.own_presence(n private.reader_presence_now) IS 'A reader''s presence as they see it themselves.';
 
 --
+-- Name: reading_minutes(integer); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.reading_minutes(seconds integer) RETURNS integer
+    LANGUAGE sql IMMUTABLE
+    RETURN (ceil(((seconds)::numeric / 60.0)))::integer;
+
+ALTER FUNCTION private.reading_minutes(seconds integer) OWNER TO postgres;
+
+--
 -- Name: reading_amount(numeric, integer); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
 CREATE FUNCTION private.reading_amount(price_per_minute numeric, seconds integer) RETURNS numeric
     LANGUAGE sql IMMUTABLE
-    RETURN (price_per_minute * ceil(((seconds)::numeric / 60.0)));
+    RETURN (price_per_minute * (private.reading_minutes(seconds))::numeric);
 
 ALTER FUNCTION private.reading_amount(price_per_minute numeric, seconds integer) OWNER TO postgres;
 
@@ -1930,8 +1941,11 @@ CREATE FUNCTION private.reading_view(r public.readings) RETURNS public.reading_v
     AS $$
   select row(r.id, r.state, r.client_id, c.display_name, r.reader_id, rd.display_name, r.price_per_minute, r.requested_at,
              case when r.state = 'ringing' then r.requested_at + private.reading_ring_timeout() end,
-             r.started_at, r.ended_at, r.ended_by, r.end_reason, r.duration_seconds, r.amount, now())::public.reading_view
-  from public.users c, public.users rd
+             r.started_at, r.ended_at, r.ended_by, r.end_reason, r.duration_seconds,
+             case when r.state = 'live' then private.reading_amount(r.price_per_minute, so_far.seconds) else r.amount end,
+             case when r.state = 'live' then r.started_at + private.reading_minutes(so_far.seconds) * interval '1 minute' end,
+             now())::public.reading_view
+  from public.users c, public.users rd, lateral (select private.reading_seconds(r.started_at, now()) as seconds) so_far
   where c.id = r.client_id and rd.id = r.reader_id;
 $$;
 
@@ -5291,6 +5305,12 @@ GRANT UPDATE(specialties) ON TABLE public.users TO authenticated;
 --
 
 REVOKE ALL ON FUNCTION private.own_presence(n private.reader_presence_now) FROM PUBLIC;
+
+--
+-- Name: FUNCTION reading_minutes(seconds integer); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.reading_minutes(seconds integer) FROM PUBLIC;
 
 --
 -- Name: FUNCTION reading_amount(price_per_minute numeric, seconds integer); Type: ACL; Schema: private; Owner: postgres

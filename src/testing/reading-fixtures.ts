@@ -25,6 +25,7 @@ export function readingRow(overrides: Record<string, unknown> = {}): Record<stri
     end_reason: null,
     duration_seconds: null,
     amount: null,
+    charged_until: null,
     server_time: '2026-11-25T21:00:00+00:00',
     ...overrides,
   };
@@ -48,14 +49,23 @@ export function reading(overrides: Partial<Reading> = {}): Reading {
     endReason: null,
     durationSeconds: null,
     amount: null,
+    chargedUntil: null,
     serverTime: '2026-11-25T21:00:00Z',
     ...overrides,
   };
 }
 
-/** The reading accepted at 21:00:20 and live since then. */
+/** The reading accepted at 21:00:20, as the accept answers it: nothing charged yet, which changes at once. */
 export const liveReading = (overrides: Partial<Reading> = {}) =>
-  reading({ state: 'live', expiresAt: null, startedAt: '2026-11-25T21:00:20Z', serverTime: '2026-11-25T21:00:20Z', ...overrides });
+  reading({
+    state: 'live',
+    expiresAt: null,
+    startedAt: '2026-11-25T21:00:20Z',
+    amount: 0,
+    chargedUntil: '2026-11-25T21:00:20Z',
+    serverTime: '2026-11-25T21:00:20Z',
+    ...overrides,
+  });
 
 /** The reading ended after 1:05, hung up by `endedBy`, at $9.98 (two started minutes at $4.99). */
 export const endedReading = (overrides: Partial<Reading> = {}) =>

@@ -45,14 +45,19 @@ comment on type public.reading_end_reason is
   'Why a reading ended: a participant hung up, a browser gave up on its lost peer, or the database found it abandoned.';
 
 -- The time a reading lasted, in whole seconds (a started second counts), and its price: every started
--- minute at the price agreed when it was requested. The browser shows the same rule running.
+-- minute at the price agreed when it was requested. The browser shows what these answer, live or
+-- ended (reading_view), and never computes a price itself.
 create function private.reading_seconds(started_at timestamptz, ended_at timestamptz) returns integer
   language sql immutable
   return ceil(extract(epoch from ended_at - started_at))::integer;
 
+create function private.reading_minutes(seconds integer) returns integer
+  language sql immutable
+  return ceil(seconds / 60.0)::integer;
+
 create function private.reading_amount(price_per_minute numeric, seconds integer) returns numeric
   language sql immutable
-  return price_per_minute * ceil(seconds / 60.0);
+  return price_per_minute * private.reading_minutes(seconds);
 
 create table public.readings (
   id uuid primary key default gen_random_uuid(),
@@ -130,7 +135,10 @@ create type public.reading_view as (
   ended_by uuid,
   end_reason public.reading_end_reason,
   duration_seconds integer,
+  -- Ended: the amount charged. Live: the amount so far, which next grows at charged_until (the end
+  -- of the minutes begun), when the browser asks again.
   amount numeric,
+  charged_until timestamptz,
   server_time timestamptz
 );
 comment on type public.reading_view is 'A reading as its participants see it, with the server''s time.';
@@ -143,8 +151,11 @@ set search_path = ''
 as $$
   select row(r.id, r.state, r.client_id, c.display_name, r.reader_id, rd.display_name, r.price_per_minute, r.requested_at,
              case when r.state = 'ringing' then r.requested_at + private.reading_ring_timeout() end,
-             r.started_at, r.ended_at, r.ended_by, r.end_reason, r.duration_seconds, r.amount, now())::public.reading_view
-  from public.users c, public.users rd
+             r.started_at, r.ended_at, r.ended_by, r.end_reason, r.duration_seconds,
+             case when r.state = 'live' then private.reading_amount(r.price_per_minute, so_far.seconds) else r.amount end,
+             case when r.state = 'live' then r.started_at + private.reading_minutes(so_far.seconds) * interval '1 minute' end,
+             now())::public.reading_view
+  from public.users c, public.users rd, lateral (select private.reading_seconds(r.started_at, now()) as seconds) so_far
   where c.id = r.client_id and rd.id = r.reader_id;
 $$;
 comment on function private.reading_view(public.readings) is 'The reading as its participants see it.';
@@ -727,7 +738,7 @@ $$;
 
 revoke execute on function private.reading_ring_timeout(), private.reading_silence_limit(), private.reading_heartbeat_min_interval(),
   private.reading_requests_allowed(uuid, uuid), private.reading_seconds(timestamptz, timestamptz),
-  private.reading_amount(numeric, integer), private.reading_view(public.readings), private.follow_reading_in_presence(),
+  private.reading_minutes(integer), private.reading_amount(numeric, integer), private.reading_view(public.readings), private.follow_reading_in_presence(),
   private.push_reading(), private.reading_is_overdue(public.reading_state, timestamptz, timestamptz, timestamptz),
   private.end_overdue_readings(uuid), private.refuse_reading(text, text), private.refuse_unknown(text), private.reading_caller(),
   private.own_reading(uuid, uuid) from public;

@@ -653,6 +653,7 @@ describe('at 100,000 readers the presence reads are index-served', () => {
       'reading_silence_limit',
       'reading_heartbeat_min_interval',
       'reading_seconds',
+      'reading_minutes',
       'reading_amount',
       'reading_is_overdue',
       'reading_of_topic',

@@ -47,6 +47,7 @@ interface ReadingView {
   end_reason: 'hung_up' | 'connection_lost' | 'abandoned' | null;
   duration_seconds: number | null;
   amount: number | null;
+  charged_until: string | null;
   server_time: string;
 }
 
@@ -469,10 +470,12 @@ describe('the reader answering', () => {
     const asked = await view(request(client.client, reader.userId));
 
     const accepted = await view(answer(reader.client, asked.id, true));
-    expect(accepted).toMatchObject({ id: asked.id, state: 'live', expires_at: null, ended_at: null, duration_seconds: null, amount: null });
+    // At its very start nothing is charged yet, and that lasts no longer than the start itself.
+    expect(accepted).toMatchObject({ id: asked.id, state: 'live', expires_at: null, ended_at: null, duration_seconds: null, amount: 0 });
     const live = await stored(asked.id);
     expect(live.state).toBe('live');
     expect(live.started_at!.getTime()).toBe(new Date(accepted.started_at!).getTime());
+    expect(new Date(accepted.charged_until!).getTime()).toBe(live.started_at!.getTime());
     // Answered, started and heard from both sides at the same moment: the reader's accept.
     for (const at of [live.answered_at, live.client_heard_at, live.reader_heard_at]) expect(at!.getTime()).toBe(live.started_at!.getTime());
 
@@ -775,6 +778,28 @@ describe('the record of a reading', () => {
     expect([row.duration_seconds, row.amount]).toEqual([seconds, (minutes * APPRENTICE_PRICE).toFixed(2)]);
     const record = await view(beat(client.client, live.id));
     expect([record.duration_seconds, record.amount]).toEqual([seconds, Number((minutes * APPRENTICE_PRICE).toFixed(2))]);
+  });
+
+  test('while live, both sides are told the cost so far and when it next grows, by the same rule', async () => {
+    const client = await signUpClient('record-so-far');
+    const reader = await availableReader('record-so-far');
+    const price = await setLevel(reader.userId, 'Master');
+    const live = await liveReading(client, reader);
+    for (const [age, minutes] of [
+      ['59 seconds', 1],
+      ['61 seconds', 2],
+      ['10 minutes 30 seconds', 11],
+    ] as const) {
+      await turnBack(live.id, { started: age, clientHeard: '1 second', readerHeard: '1 second' });
+      const started = (await stored(live.id)).started_at!.getTime();
+      for (const told of [await view(beat(client.client, live.id)), await view(beat(reader.client, live.id)), await view(current(client.client))]) {
+        expect(told).toMatchObject({ state: 'live', amount: Number((minutes * price).toFixed(2)), duration_seconds: null });
+        expect(new Date(told.charged_until!).getTime() - started).toBe(minutes * 60_000);
+      }
+    }
+    // Once ended, the amount is the record's and nothing grows any more.
+    const ended = await view(end(client.client, live.id));
+    expect(ended).toMatchObject({ state: 'ended', amount: Number((11 * price).toFixed(2)), charged_until: null });
   });
 
   test("a reader hanging up: ended now by the server's clock, by them, hung_up; a started second and minute count", async () => {

@@ -23,7 +23,10 @@ export interface Reading {
   endedBy: string | null;
   endReason: ReadingEndReason | null;
   durationSeconds: number | null;
+  /** Ended: the amount charged. Live: the amount so far, as the database counts it. */
   amount: number | null;
+  /** Live: when the amount so far next grows (the end of the minutes begun), and the room asks again. */
+  chargedUntil: string | null;
   /** The database's clock when it answered. */
   serverTime: string;
 }
@@ -52,8 +55,9 @@ export function parseReading(value: unknown): Reading | null {
   const expiresAt = instantOrNull(row.expires_at);
   const startedAt = instantOrNull(row.started_at);
   const endedAt = instantOrNull(row.ended_at);
+  const chargedUntil = instantOrNull(row.charged_until);
   if (pricePerMinute === null || !requestedAt || !serverTime) return null;
-  if (expiresAt === undefined || startedAt === undefined || endedAt === undefined) return null;
+  if (expiresAt === undefined || startedAt === undefined || endedAt === undefined || chargedUntil === undefined) return null;
   if (ended_by !== null && !isId(ended_by)) return null;
   if (end_reason !== null && (typeof end_reason !== 'string' || !END_REASONS.has(end_reason))) return null;
   const durationSeconds = row.duration_seconds === null ? null : toNumber(row.duration_seconds);
@@ -75,6 +79,7 @@ export function parseReading(value: unknown): Reading | null {
     endReason: end_reason as ReadingEndReason | null,
     durationSeconds,
     amount,
+    chargedUntil,
     serverTime,
   };
 }

@@ -8,7 +8,7 @@ import { useReadingsContext } from '@/features/readings/hooks/readings-context';
 import { useReadingServerNow } from '@/features/readings/hooks/use-reading-clock';
 import { useReadingRoom } from '@/features/readings/hooks/use-reading-room';
 import { mediaErrorText, mediaNoticeText } from '@/features/readings/services/reading-media';
-import { formatMoney, formatReadingDuration, runningCost } from '@/features/readings/utils/reading-clock';
+import { formatMoney, formatReadingDuration } from '@/features/readings/utils/reading-clock';
 import { counterpartName, endedBecauseText, requestOutcomeText } from '@/features/readings/utils/reading-outcome';
 
 // Someone else's reading and none at all answer alike; so does an address that is no reading id.
@@ -128,7 +128,7 @@ function LiveReading({ reading, other, room }: { reading: Reading; other: string
   );
 }
 
-/** The time since the reading started and its cost so far, on the server's clock, every second. */
+/** The time since the reading started, on the server's clock, every second; its cost so far as the database last said. */
 function ReadingClock({ reading }: { reading: Reading }) {
   const now = useReadingServerNow(reading);
   const seconds = Math.max(0, Math.floor((now - Date.parse(reading.startedAt ?? reading.serverTime)) / 1_000));
@@ -141,7 +141,7 @@ function ReadingClock({ reading }: { reading: Reading }) {
         </span>
       </span>
       <span>
-        <span data-testid="reading-cost">{formatMoney(runningCost(reading.pricePerMinute, seconds))}</span>
+        <span data-testid="reading-cost">{formatMoney(reading.amount ?? 0)}</span>
         <span className="text-sm text-mist-300"> so far at {formatMoney(reading.pricePerMinute)}/min</span>
       </span>
     </p>

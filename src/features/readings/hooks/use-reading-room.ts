@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { ApiError } from '@/lib/api-error';
+import { serverNow, serverTimeFrom } from '@/lib/server-time';
 import type { Reading } from '@/features/readings/api/readings-api';
 import { useReadingsContext } from '@/features/readings/hooks/readings-context';
 import { useFollowedReading } from '@/features/readings/hooks/use-reading-events';
@@ -80,8 +81,8 @@ function lockReading(readingId: string, hold: Promise<void>): Promise<boolean> {
 }
 
 /**
- * One reading room: the reading as the database says it (read at once and every 15 seconds, which
- * keeps it going, and as pushed), the camera and microphone, and the call while the reading is live.
+ * One reading room: the reading as the database says it (read at once, every 15 seconds, which
+ * keeps it going, and when its cost so far grows; and as pushed), the camera and microphone, and the call while the reading is live.
  * A call that cannot get its peer back within 30 seconds ends the reading as connection_lost.
  */
 export function useReadingRoom(readingId: string) {
@@ -129,6 +130,17 @@ export function useReadingRoom(readingId: string) {
       clearInterval(timer);
     };
   }, [api, readingId, live, take]);
+
+  // The cost so far is the database's: once the minutes it covers have passed, ask for it again.
+  // The server's now as estimated here trails the database's, so the answer always covers more.
+  const chargedUntil = live ? shown.chargedUntil : null;
+  const serverTime = shown?.serverTime;
+  useEffect(() => {
+    if (!chargedUntil || !serverTime) return;
+    const due = Date.parse(chargedUntil) - serverNow(serverTimeFrom(serverTime)).getTime();
+    const timer = setTimeout(() => void api.heartbeat(readingId).then(take, () => undefined), Math.max(0, due));
+    return () => clearTimeout(timer);
+  }, [api, readingId, take, chargedUntil, serverTime]);
 
   // The camera and microphone, asked for once the reading is live and this tab holds it; given back when it is not.
   useEffect(() => {

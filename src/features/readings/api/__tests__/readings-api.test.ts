@@ -39,6 +39,17 @@ describe('parseReading', () => {
     );
   });
 
+  test("reads a live row's cost so far and when it next grows", () => {
+    const live = readingRow({
+      state: 'live',
+      expires_at: null,
+      started_at: '2026-11-25T21:00:20+00:00',
+      amount: '9.98',
+      charged_until: '2026-11-25T21:02:20+00:00',
+    });
+    expect(parseReading(live)).toMatchObject({ state: 'live', amount: 9.98, chargedUntil: '2026-11-25T21:02:20+00:00' });
+  });
+
   test('reads every state and end reason the database has', () => {
     for (const state of ['ringing', 'declined', 'expired', 'cancelled', 'live', 'ended']) expect(parseReading(readingRow({ state }))?.state).toBe(state);
     for (const reason of ['hung_up', 'connection_lost', 'abandoned']) expect(parseReading({ ...endedRow, end_reason: reason })?.endReason).toBe(reason);
@@ -65,6 +76,8 @@ describe('parseReading', () => {
     ['a missing requested_at', { requested_at: undefined }],
     ['an unreadable expires_at', { expires_at: 'soon' }],
     ['a numeric started_at', { started_at: 1_700_000_000 }],
+    ['a missing charged_until', { charged_until: undefined }],
+    ['an unreadable charged_until', { charged_until: 'next minute' }],
     ['a missing price', { price_per_minute: null }],
     ['a price that is not a number', { price_per_minute: 'four' }],
     ['a client name that is not text', { client_name: 7 }],

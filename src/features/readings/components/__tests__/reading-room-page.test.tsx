@@ -93,7 +93,7 @@ describe('ReadingRoomPage', () => {
   describe('a live reading, in a browser that cannot give a camera or microphone', () => {
     // jsdom has neither getUserMedia nor RTCPeerConnection: the room says so and makes no call; the
     // call itself is covered by reading-call's tests and the end-to-end spec.
-    const live = () => liveReading({ serverTime: '2026-11-25T21:00:30Z' });
+    const live = () => liveReading({ amount: 4.99, chargedUntil: '2026-11-25T21:01:20Z', serverTime: '2026-11-25T21:00:30Z' });
 
     test('shows the time and the cost so far on the server’s clock, and why there is no video', async () => {
       const { openSignalling } = renderRoom(CLIENT_ID, (heartbeat) => heartbeat.mockResolvedValue(live()));
@@ -106,6 +106,27 @@ describe('ReadingRoomPage', () => {
       expect(screen.getByRole('button', { name: 'Mute' })).toBeDisabled();
       expect(screen.getByRole('button', { name: 'Camera off' })).toBeDisabled();
       expect(openSignalling).not.toHaveBeenCalled();
+    });
+
+    test('shows the cost the database counts, and asks for it again as soon as the minute it covers has passed', async () => {
+      const nextMinute = liveReading({ amount: 9.98, chargedUntil: '2026-11-25T21:02:20Z', serverTime: '2026-11-25T21:01:20.004Z' });
+      const opened = Date.now();
+      // 50 seconds after the first answer the database's minute is over; before that it answers as before.
+      const { api } = renderRoom(CLIENT_ID, (heartbeat) =>
+        heartbeat.mockImplementation(() => Promise.resolve(Date.now() - opened < 50_000 ? live() : nextMinute)),
+      );
+      await settle();
+      expect(screen.getByTestId('reading-cost')).toHaveTextContent('$4.99');
+
+      // The heartbeats every 15 seconds change nothing meanwhile.
+      await act(() => vi.advanceTimersByTimeAsync(49_500));
+      expect(screen.getByTestId('reading-cost')).toHaveTextContent('$4.99');
+      const asked = api.heartbeat.mock.calls.length;
+
+      // Not the next heartbeat (at 60 seconds): the minute's end itself.
+      await act(() => vi.advanceTimersByTimeAsync(1_000));
+      expect(api.heartbeat).toHaveBeenCalledTimes(asked + 1);
+      expect(screen.getByTestId('reading-cost')).toHaveTextContent('$9.98');
     });
 
     test('a blocked camera and microphone are told so, with a retry that asks again', async () => {
