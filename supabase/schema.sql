@@ -756,6 +756,21 @@ ALTER FUNCTION private.handle_new_auth_user() OWNER TO postgres;
 COMMENT ON FUNCTION private.handle_new_auth_user() IS 'Creates the marketplace profile of a new auth user from its sign-up metadata (display_name), and their reader application when is_reader is true.';
 
 --
+-- Name: ice_urls_kind(text[]); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.ice_urls_kind(urls text[]) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $_$
+  select case when count(*) filter (where u ~ '^turns?:') = count(*) then 'turn' when count(*) filter (where u ~ '^stuns?:') = count(*) then 'stun' end
+  from unnest(urls) u
+  having count(*) between 1 and 8 and bool_and(u ~ '^(stuns?|turns?):[^\s]{1,250}$');
+$_$;
+
+ALTER FUNCTION private.ice_urls_kind(urls text[]) OWNER TO postgres;
+
+--
 -- Name: is_admin(); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -1930,6 +1945,16 @@ CREATE FUNCTION private.reading_requests_allowed(client uuid, reader uuid) RETUR
 $$;
 
 ALTER FUNCTION private.reading_requests_allowed(client uuid, reader uuid) OWNER TO postgres;
+
+--
+-- Name: reading_turn_credential_ttl(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.reading_turn_credential_ttl() RETURNS interval
+    LANGUAGE sql IMMUTABLE
+    RETURN '1 day'::interval;
+
+ALTER FUNCTION private.reading_turn_credential_ttl() OWNER TO postgres;
 
 --
 -- Name: reading_view(public.readings); Type: FUNCTION; Schema: private; Owner: postgres
@@ -3590,6 +3615,41 @@ ALTER FUNCTION public.reading_heartbeat(reading_id uuid) OWNER TO postgres;
 COMMENT ON FUNCTION public.reading_heartbeat(reading_id uuid) IS 'A participant''s browser keeps a live reading going; returns the reading as it stands.';
 
 --
+-- Name: reading_ice_servers(uuid); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.reading_ice_servers(reading_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  caller uuid := private.reading_caller();
+  reading public.readings := private.own_reading(reading_id, caller);
+  username text := extract(epoch from date_trunc('second', now() + private.reading_turn_credential_ttl()))::bigint || ':' || caller;
+begin
+  if reading.state <> 'live' then
+    perform private.refuse_reading('reading_' || reading.state, format('this reading is not under way: it is %s', reading.state));
+  end if;
+  return coalesce(
+    (select jsonb_agg(
+              case when s.turn_secret is null then jsonb_build_object('urls', s.urls)
+                   else jsonb_build_object('urls', s.urls, 'username', username,
+                                           'credential', encode(extensions.hmac(username, s.turn_secret, 'sha1'), 'base64'))
+              end order by s.id)
+     from private.reading_ice_servers s),
+    '[]'::jsonb);
+end;
+$$;
+
+ALTER FUNCTION public.reading_ice_servers(reading_id uuid) OWNER TO postgres;
+
+--
+-- Name: FUNCTION reading_ice_servers(reading_id uuid); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.reading_ice_servers(reading_id uuid) IS 'The STUN and TURN servers for a live reading''s call, as RTCIceServer objects; TURN ones with a credential of the caller''s own, valid for a day.';
+
+--
 -- Name: report_presence_failures(integer, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -4033,6 +4093,40 @@ ALTER TABLE private.reader_directory_stats OWNER TO postgres;
 COMMENT ON TABLE private.reader_directory_stats IS 'The readers page''s counts, recorded every minute by private.refresh_reader_directory_stats(); one row.';
 
 --
+-- Name: reading_ice_servers; Type: TABLE; Schema: private; Owner: postgres
+--
+
+CREATE TABLE private.reading_ice_servers (
+    id smallint NOT NULL,
+    urls text[] NOT NULL,
+    turn_secret text,
+    CONSTRAINT reading_ice_servers_secret_for_turn CHECK (((turn_secret IS NOT NULL) = (private.ice_urls_kind(urls) = 'turn'::text))),
+    CONSTRAINT reading_ice_servers_turn_secret_length CHECK (((length(turn_secret) >= 16) AND (length(turn_secret) <= 512))),
+    CONSTRAINT reading_ice_servers_urls_valid CHECK ((private.ice_urls_kind(urls) IS NOT NULL))
+);
+
+ALTER TABLE private.reading_ice_servers OWNER TO postgres;
+
+--
+-- Name: TABLE reading_ice_servers; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON TABLE private.reading_ice_servers IS 'STUN and TURN servers for the video readings'' calls; TURN rows keep the secret shared with the relay, never sent to a browser.';
+
+--
+-- Name: reading_ice_servers_id_seq; Type: SEQUENCE; Schema: private; Owner: postgres
+--
+
+ALTER TABLE private.reading_ice_servers ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME private.reading_ice_servers_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: availability_notifications; Type: TABLE; Schema: public; Owner: postgres
 --
 
@@ -4331,6 +4425,13 @@ ALTER TABLE ONLY private.reader_directory_stats
 
 ALTER TABLE ONLY private.reader_presence
     ADD CONSTRAINT reader_presence_pkey PRIMARY KEY (reader_id);
+
+--
+-- Name: reading_ice_servers reading_ice_servers_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.reading_ice_servers
+    ADD CONSTRAINT reading_ice_servers_pkey PRIMARY KEY (id);
 
 --
 -- Name: availability_notifications availability_notifications_pkey; Type: CONSTRAINT; Schema: public; Owner: postgres
@@ -5189,6 +5290,12 @@ REVOKE ALL ON FUNCTION private.follow_reading_in_presence() FROM PUBLIC;
 REVOKE ALL ON FUNCTION private.handle_new_auth_user() FROM PUBLIC;
 
 --
+-- Name: FUNCTION ice_urls_kind(urls text[]); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.ice_urls_kind(urls text[]) FROM PUBLIC;
+
+--
 -- Name: FUNCTION is_admin(); Type: ACL; Schema: private; Owner: postgres
 --
 
@@ -5489,6 +5596,12 @@ GRANT ALL ON FUNCTION private.reading_of_topic(topic text) TO authenticated;
 --
 
 REVOKE ALL ON FUNCTION private.reading_requests_allowed(client uuid, reader uuid) FROM PUBLIC;
+
+--
+-- Name: FUNCTION reading_turn_credential_ttl(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.reading_turn_credential_ttl() FROM PUBLIC;
 
 --
 -- Name: FUNCTION reading_view(r public.readings); Type: ACL; Schema: private; Owner: postgres
@@ -5854,6 +5967,13 @@ GRANT ALL ON FUNCTION public.reader_presence_stats(reader_id uuid, days integer)
 
 REVOKE ALL ON FUNCTION public.reading_heartbeat(reading_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.reading_heartbeat(reading_id uuid) TO authenticated;
+
+--
+-- Name: FUNCTION reading_ice_servers(reading_id uuid); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.reading_ice_servers(reading_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.reading_ice_servers(reading_id uuid) TO authenticated;
 
 --
 -- Name: FUNCTION report_presence_failures(failures integer, first_failed_at timestamp with time zone, last_failed_at timestamp with time zone); Type: ACL; Schema: public; Owner: postgres

@@ -114,6 +114,9 @@ test('29. a client asks Luna for a video reading, she accepts, both see each oth
   expect(sent.client + sent.reader).toBeLessThan(60);
   await expect(client.getByTestId('reading-timer')).not.toHaveText('0:00');
   await expect(client.getByText(/so far at \$\d+\.\d\d\/min/)).toBeVisible();
+  // The cost so far is the database's: the first started minute at the agreed price, on both sides.
+  const [live] = await readingsOf(db, luna.id);
+  for (const page of [client, reader]) await expect(page.getByTestId('reading-cost')).toHaveText(`$${live!.price_per_minute}`);
   // Mute and camera off are toggles the other side's stream follows.
   const mute = client.getByRole('button', { name: 'Mute' });
   await mute.click();

@@ -1,5 +1,4 @@
 import { useEffect, useMemo, type ReactNode } from 'react';
-import { env } from '@/config/env';
 import { useAuthStore } from '@/features/auth/stores/auth-store';
 import { createReadingsApi } from '@/features/readings/api/readings-api';
 import { ReadingsProvider } from '@/features/readings/hooks/readings-context';
@@ -43,6 +42,6 @@ export function useReadingEventsTracking(): void {
 /** What the readings feature's components use, for whoever is signed in. */
 export function WithReadings({ children }: { children: ReactNode }) {
   const userId = useSignedInUserId();
-  const value = useMemo(() => ({ api: readingsApi, userId, events: getReadingEvents(), openSignalling, iceServers: env.readingIceServers }), [userId]);
+  const value = useMemo(() => ({ api: readingsApi, userId, events: getReadingEvents(), openSignalling }), [userId]);
   return <ReadingsProvider value={value}>{children}</ReadingsProvider>;
 }

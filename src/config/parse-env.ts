@@ -8,8 +8,6 @@ export interface Env {
   presenceUpdateIntervalMs: number;
   /** How often a signed-in client's notifications are read while their live channel is down. */
   notificationsPollIntervalMs: number;
-  /** STUN and TURN servers for video readings; none are needed when both browsers are on one machine. */
-  readingIceServers: RTCIceServer[];
 }
 
 // Booleans because import.meta.env also carries Vite's DEV, PROD and SSR flags.
@@ -63,39 +61,6 @@ function readFlag(raw: RawEnv, name: string, fallback: boolean, problems: string
   return fallback;
 }
 
-const ICE_URL_SCHEMES = ['stun:', 'stuns:', 'turn:', 'turns:'];
-
-const isIceUrl = (url: unknown): url is string =>
-  typeof url === 'string' && ICE_URL_SCHEMES.some((scheme) => url.startsWith(scheme) && url.length > scheme.length);
-
-// Browsers refuse a TURN server without a username and credential (RTCPeerConnection throws), so it is caught here.
-function isIceServer(value: unknown): value is RTCIceServer {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const { urls, username, credential } = value as Record<string, unknown>;
-  const urlList: unknown[] = Array.isArray(urls) ? urls : [urls];
-  if (urlList.length === 0 || !urlList.every(isIceUrl)) return false;
-  const needsLogin = urlList.some((url) => url.startsWith('turn'));
-  const isLoginPart = (part: unknown) => (part === undefined && !needsLogin) || typeof part === 'string';
-  return isLoginPart(username) && isLoginPart(credential);
-}
-
-function readIceServers(raw: RawEnv, name: string, problems: string[]): RTCIceServer[] {
-  const value = readString(raw, name);
-  if (value === '') return [];
-  let servers: unknown;
-  try {
-    servers = JSON.parse(value);
-  } catch {
-    // Not JSON: refused below, as any other wrong value.
-  }
-  if (Array.isArray(servers) && servers.every(isIceServer)) return servers;
-  // The value is not repeated: it may hold a TURN password.
-  problems.push(
-    `${name} must be empty or a JSON array of servers, each {"urls": one URL or a list, "username": ..., "credential": ...} with URLs starting stun:, stuns:, turn: or turns: (username and credential are required for turn: and turns:), e.g. [{"urls":"stun:stun.example.org:3478"}]`,
-  );
-  return [];
-}
-
 /** Validates the VITE_* variables, naming every missing or invalid one in a single EnvError. */
 export function parseEnv(raw: RawEnv): Env {
   const problems: string[] = [];
@@ -115,7 +80,6 @@ export function parseEnv(raw: RawEnv): Env {
     readersLiveRefreshIntervalMs: readPositiveInteger(raw, 'VITE_READERS_LIVE_REFRESH_INTERVAL_MS', DEFAULT_READERS_LIVE_REFRESH_INTERVAL_MS, problems),
     presenceUpdateIntervalMs: readPositiveInteger(raw, 'VITE_PRESENCE_UPDATE_INTERVAL_MS', DEFAULT_PRESENCE_UPDATE_INTERVAL_MS, problems),
     notificationsPollIntervalMs: readPositiveInteger(raw, 'VITE_NOTIFICATIONS_POLL_INTERVAL_MS', DEFAULT_NOTIFICATIONS_POLL_INTERVAL_MS, problems),
-    readingIceServers: readIceServers(raw, 'VITE_READING_ICE_SERVERS', problems),
   };
   if (problems.length > 0) throw new EnvError(problems);
   return env;

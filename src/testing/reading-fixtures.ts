@@ -91,6 +91,7 @@ export function fakeReadingsApi() {
     cancel: vi.fn<ReadingsApi['cancel']>(never),
     end: vi.fn<ReadingsApi['end']>(never),
     heartbeat: vi.fn<ReadingsApi['heartbeat']>(never),
+    iceServers: vi.fn<ReadingsApi['iceServers']>(() => Promise.resolve([])),
     current: vi.fn<ReadingsApi['current']>(() => Promise.resolve(null)),
     history: vi.fn<ReadingsApi['history']>(never),
   } satisfies ReadingsApi;

@@ -32,7 +32,7 @@ export function renderWithReadings(
   const openSignalling = vi.fn((_readingId: string): SignallingChannel => {
     throw new Error('no call is made in these tests');
   });
-  const value: ReadingsContextValue = { api, userId, events, openSignalling, iceServers: [] };
+  const value: ReadingsContextValue = { api, userId, events, openSignalling };
   const queryClient = createQueryClient();
   const element = (
     <>

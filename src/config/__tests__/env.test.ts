@@ -28,7 +28,6 @@ describe('env', () => {
       readersLiveRefreshIntervalMs: 600_000,
       presenceUpdateIntervalMs: 5000,
       notificationsPollIntervalMs: 30_000,
-      readingIceServers: [],
     });
   });
 

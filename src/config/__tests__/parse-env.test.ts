@@ -23,7 +23,6 @@ describe('parseEnv', () => {
       readersLiveRefreshIntervalMs: 600_000,
       presenceUpdateIntervalMs: 60_000,
       notificationsPollIntervalMs: 30_000,
-      readingIceServers: [],
     });
   });
 
@@ -63,7 +62,6 @@ describe('parseEnv', () => {
       VITE_READERS_REFRESH_INTERVAL_MS: '-1',
       VITE_READERS_LIVE_REFRESH_INTERVAL_MS: 'never',
       VITE_PRESENCE_UPDATE_INTERVAL_MS: '1.5',
-      VITE_READING_ICE_SERVERS: 'stun.example.org',
     });
     expect(problems.map((problem) => problem.split(' ')[0])).toEqual([
       'VITE_SUPABASE_URL',
@@ -72,7 +70,6 @@ describe('parseEnv', () => {
       'VITE_READERS_REFRESH_INTERVAL_MS',
       'VITE_READERS_LIVE_REFRESH_INTERVAL_MS',
       'VITE_PRESENCE_UPDATE_INTERVAL_MS',
-      'VITE_READING_ICE_SERVERS',
     ]);
   });
 
@@ -95,37 +92,5 @@ describe('parseEnv', () => {
     expect(env.readersRefreshIntervalMs).toBe(2000);
     expect(env.readersLiveRefreshIntervalMs).toBe(30_000);
     expect(env.presenceUpdateIntervalMs).toBe(1000);
-  });
-
-  test('reads the ICE servers for video readings: none when empty, or a JSON array of STUN and TURN servers', () => {
-    expect(parseEnv({ ...valid, VITE_READING_ICE_SERVERS: '  ' }).readingIceServers).toEqual([]);
-    const servers = [
-      { urls: 'stun:stun.example.org:3478' },
-      { urls: ['turn:turn.example.org:3478?transport=udp', 'turns:turn.example.org:5349'], username: 'reader', credential: 's3cret' },
-      { urls: 'stuns:stun.example.org' },
-    ];
-    expect(parseEnv({ ...valid, VITE_READING_ICE_SERVERS: JSON.stringify(servers) }).readingIceServers).toEqual(servers);
-  });
-
-  test('refuses ICE servers that a browser would refuse, without repeating a possible password', () => {
-    for (const servers of [
-      'stun:stun.example.org',
-      '{"urls":"stun:stun.example.org"}',
-      '[{"urls":"stun:stun.example.org"}',
-      '["stun:stun.example.org"]',
-      '[null]',
-      '[{}]',
-      '[{"urls":[]}]',
-      '[{"urls":"stun:"}]',
-      '[{"urls":"https://stun.example.org"}]',
-      '[{"urls":["stun:stun.example.org","http://example.org"]}]',
-      '[{"urls":"stun:stun.example.org","username":7}]',
-      '[{"urls":"turn:turn.example.org","username":"reader"}]',
-      '[{"urls":"turns:turn.example.org","credential":"s3cret"}]',
-    ]) {
-      const problems = problemsOf({ ...valid, VITE_READING_ICE_SERVERS: servers });
-      expect(problems, servers).toEqual([expect.stringMatching(/^VITE_READING_ICE_SERVERS must be empty or a JSON array of servers/)]);
-      expect(problems[0]).not.toContain('s3cret');
-    }
   });
 });

@@ -140,6 +140,7 @@ const READINGS = [
   'end_reading(uuid,reading_end_reason)',
   'my_readings(integer,timestamp with time zone)',
   'reading_heartbeat(uuid)',
+  'reading_ice_servers(uuid)',
   'request_reading(uuid)',
 ];
 const THE_SIGNALLING_TOPIC = ['private.may_signal_on(text)', 'private.reading_of_topic(text)'];

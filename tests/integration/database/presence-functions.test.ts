@@ -657,6 +657,8 @@ describe('at 100,000 readers the presence reads are index-served', () => {
       'reading_amount',
       'reading_is_overdue',
       'reading_of_topic',
+      // How long a TURN credential lasts (20251125001200_reading_ice_servers.sql).
+      'reading_turn_credential_ttl',
     ];
     expect(ours.sort()).toEqual(
       [

@@ -7,6 +7,7 @@
  * Every refusal is also checked for what it did not write. Realtime: readings-realtime.test.ts.
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
+import { createHmac } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunningStack } from '../../../local-stack/stack.ts';
@@ -926,6 +927,103 @@ describe('who sees a reading', () => {
       expect(await refusal(call)).toMatchObject({ status: 401, code: '42501' });
     }
     expect((await stored(live.id)).state).toBe('live');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The call's ICE servers: TURN credentials for the participants of a live reading only
+// ---------------------------------------------------------------------------------------------
+
+describe('ICE servers for the call', () => {
+  const TURN_SECRET = 'shared-with-the-relay-0123456789';
+  const iceServers = (caller: SupabaseClient, readingId: unknown) => caller.rpc('reading_ice_servers', { reading_id: readingId }) as PromiseLike<Answer>;
+  const configure = (urls: string[] | null, secret: string | null) =>
+    sql(stack, 'insert into private.reading_ice_servers (urls, turn_secret) values ($1, $2)', [urls, secret]);
+
+  afterAll(async () => {
+    await sql(stack, 'delete from private.reading_ice_servers');
+  });
+
+  test('none configured (as locally): the participants of a live reading get an empty list', async () => {
+    const client = await signUpClient('ice-none');
+    const reader = await availableReader('ice-none');
+    const live = await liveReading(client, reader);
+    for (const participant of [client.client, reader.client]) expect(await iceServers(participant, live.id)).toMatchObject({ data: [], error: null });
+  });
+
+  test('STUN as configured; TURN with a day-long credential of each participant their own, which the relay can check with the secret', async () => {
+    await configure(['stun:stun.example.org:3478'], null);
+    await configure(['turn:turn.example.org:3478?transport=udp', 'turns:turn.example.org:5349'], TURN_SECRET);
+    try {
+      const client = await signUpClient('ice-turn');
+      const reader = await availableReader('ice-turn');
+      const live = await liveReading(client, reader);
+      for (const participant of [client, reader]) {
+        const before = Date.now();
+        const { data, error } = await iceServers(participant.client, live.id);
+        expect(error).toBeNull();
+        const [stun, turn] = data as [RTCIceServer, { urls: string[]; username: string; credential: string }];
+        expect(stun).toEqual({ urls: ['stun:stun.example.org:3478'] });
+        expect(turn.urls).toEqual(['turn:turn.example.org:3478?transport=udp', 'turns:turn.example.org:5349']);
+        const [expiry, userId] = turn.username.split(':');
+        expect(userId).toBe(participant.userId);
+        expect(Number(expiry) * 1000 - before).toBeGreaterThan(24 * 3600_000 - 10_000);
+        expect(Number(expiry) * 1000 - before).toBeLessThan(24 * 3600_000 + 10_000);
+        expect(turn.credential).toBe(createHmac('sha1', TURN_SECRET).update(turn.username).digest('base64'));
+        expect(JSON.stringify(data)).not.toContain(TURN_SECRET);
+      }
+    } finally {
+      await sql(stack, 'delete from private.reading_ice_servers');
+    }
+  });
+
+  test('a stranger gets "no such reading", anon is refused, and a reading not under way gets none, with why', async () => {
+    await configure(['turn:turn.example.org:3478'], TURN_SECRET);
+    try {
+      const client = await signUpClient('ice-refused');
+      const stranger = await signUpClient('ice-stranger');
+      const reader = await availableReader('ice-refused');
+      const asked = await view(request(client.client, reader.userId));
+      for (const participant of [client.client, reader.client]) {
+        expect(await refusal(iceServers(participant, asked.id))).toMatchObject({ status: 409, code: 'PT409', details: 'reading_ringing' });
+      }
+      await view(answer(reader.client, asked.id, true));
+      expect(await refusal(iceServers(stranger.client, asked.id))).toEqual({ status: 404, code: 'P0002', message: 'no such reading', details: null });
+      expect(await refusal(iceServers(anon, asked.id))).toMatchObject({ status: 401, code: '42501' });
+      for (const hostile of ['not-a-uuid', null, 42, 'x'.repeat(100_000)]) {
+        expect((await refusal(iceServers(client.client, hostile))).status).toBeGreaterThanOrEqual(400);
+      }
+      await view(end(reader.client, asked.id));
+      expect(await refusal(iceServers(client.client, asked.id))).toMatchObject({ status: 409, code: 'PT409', details: 'reading_ended' });
+      // The secret is not reachable through the API, not even with the service key.
+      const service = clientFor(stack, stack.serviceRoleKey);
+      expect(
+        (
+          await service
+            .schema('private' as 'public')
+            .from('reading_ice_servers')
+            .select('*')
+        ).error,
+      ).not.toBeNull();
+    } finally {
+      await sql(stack, 'delete from private.reading_ice_servers');
+    }
+  });
+
+  test.each([
+    ['no URL', [], null],
+    ['nine URLs', Array.from({ length: 9 }, (_, n) => `stun:stun${n}.example.org`), null],
+    ['an http URL', ['https://stun.example.org'], null],
+    ['a scheme alone', ['stun:'], null],
+    ['a URL with a space', ['stun:stun.example.org 3478'], null],
+    ['a null URL', ['stun:stun.example.org', null], null],
+    ['STUN and TURN in one row', ['stun:stun.example.org', 'turn:turn.example.org'], TURN_SECRET],
+    ['TURN without its secret', ['turn:turn.example.org'], null],
+    ['STUN with a secret', ['stun:stun.example.org'], TURN_SECRET],
+    ['a secret too short to keep anyone out', ['turn:turn.example.org'], 'short'],
+  ])('operations configuring %s are refused by the table, and nothing is stored', async (_case, urls, secret) => {
+    await expect(configure(urls as string[], secret)).rejects.toMatchObject({ code: '23514' });
+    expect(await sql(stack, 'select * from private.reading_ice_servers')).toEqual([]);
   });
 });
 

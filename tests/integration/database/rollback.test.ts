@@ -47,8 +47,8 @@ test('the documented rollback removes everything the migrations add, and they ap
     private_schema: 1,
     // reader_devices, reader_presence, reader_directory_stats; maintenance_runs, presence_tally,
     // presence_failure_reports, presence_minutes, presence_minute_transitions, presence_alert_rules,
-    // presence_alerts, presence_analytics
-    private_tables: 11,
+    // presence_alerts, presence_analytics; reading_ice_servers
+    private_tables: 12,
     private_views: 1, // reader_presence_now
     domains: 7, // display_name, avatar_url, bio, specialty, status_message, time_zone_name, decision_reason
     enums: 4, // presence_status, reader_application_status, reading_state, reading_end_reason
@@ -57,7 +57,7 @@ test('the documented rollback removes everything the migrations add, and they ap
     // everyone receives reader presence, clients receive their own availability notifications, users receive
     // their own reading events, participants receive and send their live reading's signals
     realtime_policies: 5,
-    history: 11,
+    history: 12,
     function_defaults: 1,
   });
   expect(applied!.public_functions).toBeGreaterThanOrEqual(13);
@@ -75,6 +75,7 @@ test('the documented rollback removes everything the migrations add, and they ap
       '20251125000900',
       '20251125001000',
       '20251125001100',
+      '20251125001200',
     ].map((version) => ({ version })),
   );
 

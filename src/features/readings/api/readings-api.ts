@@ -84,6 +84,32 @@ export function parseReading(value: unknown): Reading | null {
   };
 }
 
+const ICE_URL = /^(stuns?|turns?):\S+$/;
+// Both are the database's words (a day-long credential): bounded only to keep nonsense out.
+const isLoginPart = (part: unknown) => typeof part === 'string' && part.length > 0 && part.length <= 1_000;
+
+/**
+ * RTCIceServer objects as reading_ice_servers answers them, or null for anything else: a browser
+ * throws on a TURN server without a username and credential, so that is refused here too.
+ */
+export function parseIceServers(value: unknown): RTCIceServer[] | null {
+  if (!Array.isArray(value)) return null;
+  const servers: RTCIceServer[] = [];
+  for (const entry of value as unknown[]) {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return null;
+    const { urls, username, credential } = entry as Record<string, unknown>;
+    if (!Array.isArray(urls) || urls.length === 0 || !urls.every((url): url is string => typeof url === 'string' && ICE_URL.test(url))) return null;
+    if (urls.some((url) => url.startsWith('turn'))) {
+      if (!isLoginPart(username) || !isLoginPart(credential)) return null;
+      servers.push({ urls, username: username as string, credential: credential as string });
+    } else {
+      if (username !== undefined || credential !== undefined) return null;
+      servers.push({ urls });
+    }
+  }
+  return servers;
+}
+
 /** A function returning one reading_view: PostgREST answers a null composite as an object of nulls. */
 function readingOf(answer: ApiAnswer<unknown>): Reading | null {
   const row = unwrap(answer);
@@ -107,6 +133,8 @@ export interface ReadingsApi {
   end: (readingId: string, reason: Exclude<ReadingEndReason, 'abandoned'>) => Promise<Reading>;
   /** Keeps a live reading going; also how a tab learns what became of one. */
   heartbeat: (readingId: string) => Promise<Reading>;
+  /** The STUN and TURN servers for a live reading's call, TURN ones with a credential of the user's own. */
+  iceServers: (readingId: string) => Promise<RTCIceServer[]>;
   /** The signed-in user's reading that is ringing or live, if any. */
   current: () => Promise<Reading | null>;
   /** The signed-in user's past readings, newest first. */
@@ -121,6 +149,11 @@ export function createReadingsApi(getClient: () => AppSupabaseClient): ReadingsA
     cancel: async (readingId) => expectReading(await rpc('cancel_reading', { reading_id: readingId })),
     end: async (readingId, reason) => expectReading(await rpc('end_reading', { reading_id: readingId, reason })),
     heartbeat: async (readingId) => expectReading(await rpc('reading_heartbeat', { reading_id: readingId })),
+    iceServers: async (readingId) => {
+      const servers = parseIceServers(unwrap(await rpc('reading_ice_servers', { reading_id: readingId })));
+      if (!servers) throw new Error('The server answered with ICE servers this app cannot read.');
+      return servers;
+    },
     current: async () => readingOf(await rpc('current_reading')),
     history: async (pageSize) => {
       const rows = unwrap(await rpc('my_readings', { page_size: pageSize }));

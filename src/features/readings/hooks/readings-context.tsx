@@ -10,8 +10,6 @@ export interface ReadingsContextValue {
   events: ReadingEvents;
   /** The call's signalling channel for one reading. */
   openSignalling: (readingId: string) => SignallingChannel;
-  /** STUN/TURN servers from the configuration; none locally. */
-  iceServers: RTCIceServer[];
 }
 
 const ReadingsContext = createContext<ReadingsContextValue | null>(null);

@@ -86,7 +86,7 @@ function lockReading(readingId: string, hold: Promise<void>): Promise<boolean> {
  * A call that cannot get its peer back within 30 seconds ends the reading as connection_lost.
  */
 export function useReadingRoom(readingId: string) {
-  const { api, events, userId, openSignalling, iceServers } = useReadingsContext();
+  const { api, events, userId, openSignalling } = useReadingsContext();
   const [reading, setReading] = useState<Reading>();
   const [loadError, setLoadError] = useState<Error | null>(null);
   const [attempt, setAttempt] = useState(0);
@@ -169,13 +169,29 @@ export function useReadingRoom(readingId: string) {
   }, [live, attempt, readingId]);
   const media: RoomMedia = !live ? { status: 'idle' } : mediaOutcome?.attempt === attempt ? mediaOutcome.media : { status: 'asking' };
 
+  // The call's STUN and TURN servers (TURN credentials of this user's own), asked for once it is
+  // live. Without them the call still tries to connect directly, as it does on one network.
+  const [iceServers, setIceServers] = useState<{ readingId: string; servers: RTCIceServer[] }>();
+  useEffect(() => {
+    if (!live) return;
+    let stopped = false;
+    void api
+      .iceServers(readingId)
+      .catch((): RTCIceServer[] => [])
+      .then((servers) => {
+        if (!stopped) setIceServers({ readingId, servers });
+      });
+    return () => void (stopped = true);
+  }, [api, live, readingId]);
+  const servers = iceServers?.readingId === readingId ? iceServers.servers : undefined;
+
   const stream = media.status === 'ready' ? media.media.stream : undefined;
   const role = shown && userId === shown.readerId ? 'reader' : 'client';
   useEffect(() => {
-    if (!stream) return;
-    slot.open(new ReadingCall({ role, signalling: openSignalling(readingId), localStream: stream, iceServers }));
+    if (!stream || !servers) return;
+    slot.open(new ReadingCall({ role, signalling: openSignalling(readingId), localStream: stream, iceServers: servers }));
     return () => slot.close();
-  }, [slot, stream, role, readingId, openSignalling, iceServers]);
+  }, [slot, stream, role, readingId, openSignalling, servers]);
   const call = useSyncExternalStore(slot.subscribe, slot.getSnapshot);
 
   const end = useCallback(

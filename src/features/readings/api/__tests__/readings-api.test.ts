@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { createReadingsApi, parseReading } from '@/features/readings/api/readings-api';
+import { createReadingsApi, parseIceServers, parseReading } from '@/features/readings/api/readings-api';
 import { ApiError } from '@/lib/api-error';
 import { fakeSupabase, type FakeResult } from '@/testing/fake-supabase';
 import { CLIENT_ID, endedReading, READER_ID, READING_ID, readingRow, reading } from '@/testing/reading-fixtures';
@@ -106,6 +106,39 @@ describe('parseReading', () => {
   });
 });
 
+describe('parseIceServers', () => {
+  const turn = {
+    urls: ['turn:turn.example.org:3478?transport=udp', 'turns:turn.example.org:5349'],
+    username: '1764720000:' + CLIENT_ID,
+    credential: 'c2VjcmV0',
+  };
+
+  test('reads STUN servers and TURN servers with their credential, in order; none is none', () => {
+    const servers = [{ urls: ['stun:stun.example.org:3478', 'stuns:stun.example.org'] }, turn];
+    expect(parseIceServers(servers)).toEqual(servers);
+    expect(parseIceServers([])).toEqual([]);
+  });
+
+  test.each([
+    ['not a list', { urls: ['stun:stun.example.org'] }],
+    ['null', null],
+    ['a bare URL', ['stun:stun.example.org']],
+    ['a null server', [null]],
+    ['no URLs', [{ urls: [] }]],
+    ['one URL as a string (the database sends lists)', [{ urls: 'stun:stun.example.org' }]],
+    ['a URL of another scheme', [{ urls: ['https://stun.example.org'] }]],
+    ['a scheme alone', [{ urls: ['stun:'] }]],
+    ['a URL with a space', [{ urls: ['stun:stun.example.org x'] }]],
+    ['a TURN server without its credential', [{ ...turn, credential: undefined }]],
+    ['a TURN server without its username', [{ ...turn, username: '' }]],
+    ['a credential that is not text', [{ ...turn, credential: 7 }]],
+    ['a credential of megabytes', [{ ...turn, credential: 'x'.repeat(1_001) }]],
+    ['a STUN server with a login', [{ urls: ['stun:stun.example.org'], username: 'u', credential: 'p' }]],
+  ])('refuses %s', (_case, value) => {
+    expect(parseIceServers(value)).toBeNull();
+  });
+});
+
 /** The API on a fake client whose RPCs answer `answer(fn, args)`. */
 function apiAnswering(answer: (fn: string, args: unknown) => FakeResult) {
   const supabase = fakeSupabase(
@@ -153,6 +186,15 @@ describe('createReadingsApi', () => {
     await expect(call(api)).resolves.toMatchObject({ id: READING_ID, state: 'ended', durationSeconds: 65 });
     expect(rpc).toHaveBeenCalledTimes(1);
     expect(rpc.mock.calls[0]).toEqual([fn, args]);
+  });
+
+  test('iceServers calls reading_ice_servers with the reading and answers the servers; ones it cannot read are an error', async () => {
+    const servers = [{ urls: ['stun:stun.example.org:3478'] }];
+    const { api, rpc } = apiAnswering(() => ({ data: servers, error: null }));
+    await expect(api.iceServers(READING_ID)).resolves.toEqual(servers);
+    expect(rpc.mock.calls[0]).toEqual(['reading_ice_servers', { reading_id: READING_ID }]);
+    const broken = apiAnswering(() => ({ data: [{ urls: ['turn:turn.example.org'] }], error: null }));
+    await expect(broken.api.iceServers(READING_ID)).rejects.toThrow('The server answered with ICE servers this app cannot read.');
   });
 
   test('current calls current_reading without arguments and answers the open reading', async () => {

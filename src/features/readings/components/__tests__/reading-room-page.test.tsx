@@ -96,7 +96,7 @@ describe('ReadingRoomPage', () => {
     const live = () => liveReading({ amount: 4.99, chargedUntil: '2026-11-25T21:01:20Z', serverTime: '2026-11-25T21:00:30Z' });
 
     test('shows the time and the cost so far on the server’s clock, and why there is no video', async () => {
-      const { openSignalling } = renderRoom(CLIENT_ID, (heartbeat) => heartbeat.mockResolvedValue(live()));
+      const { openSignalling, api } = renderRoom(CLIENT_ID, (heartbeat) => heartbeat.mockResolvedValue(live()));
       await settle();
 
       expect(screen.getByRole('heading', { level: 1, name: 'Video reading with Luna Starweaver' })).toBeInTheDocument();
@@ -106,6 +106,8 @@ describe('ReadingRoomPage', () => {
       expect(screen.getByRole('button', { name: 'Mute' })).toBeDisabled();
       expect(screen.getByRole('button', { name: 'Camera off' })).toBeDisabled();
       expect(openSignalling).not.toHaveBeenCalled();
+      // The call's ICE servers are the database's, asked for once the reading is live.
+      expect(api.iceServers).toHaveBeenCalledWith(READING_ID);
     });
 
     test('shows the cost the database counts, and asks for it again as soon as the minute it covers has passed', async () => {
