@@ -22,3 +22,6 @@ export function createSupabaseClient(url: string, anonKey: string, options: { pe
 }
 
 export type AppSupabaseClient = ReturnType<typeof createSupabaseClient>;
+
+/** What a service needs of the client to join and leave Realtime channels. */
+export type RealtimeClient = Pick<AppSupabaseClient, 'channel' | 'removeChannel'>;

@@ -1,6 +1,6 @@
 import type { RealtimeChannel } from '@supabase/supabase-js';
 import { vi } from 'vitest';
-import type { RealtimeClient } from '@/features/readers/services/live-reader-status';
+import type { RealtimeClient } from '@/lib/create-supabase-client';
 
 type SubscribeStatus = 'SUBSCRIBED' | 'TIMED_OUT' | 'CLOSED' | 'CHANNEL_ERROR';
 

@@ -5,7 +5,6 @@ import type { AvailabilityNotification } from '@/features/favourites/api/fetch-a
  * topic (only they may join it, nobody but the database may send on it), with this event name.
  */
 export const notificationsChannel = (userId: string) => `notifications:${userId}`;
-export const NOTIFICATIONS_CHANNEL_OPTIONS = { config: { private: true } };
 export const AVAILABLE_EVENT = 'available';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

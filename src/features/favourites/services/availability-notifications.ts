@@ -1,14 +1,12 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { REALTIME_SUBSCRIBE_STATES, type RealtimeChannel } from '@supabase/supabase-js';
-import type { AppSupabaseClient } from '@/lib/create-supabase-client';
-import { AVAILABLE_EVENT, NOTIFICATIONS_CHANNEL_OPTIONS, notificationsChannel, parseAvailabilityPush } from '@/features/favourites/api/availability-push';
+import type { RealtimeClient } from '@/lib/create-supabase-client';
+import { UserChannel } from '@/lib/user-channel';
+import { AVAILABLE_EVENT, notificationsChannel, parseAvailabilityPush } from '@/features/favourites/api/availability-push';
 import type { AvailabilityNotification } from '@/features/favourites/api/fetch-availability-notifications';
 import { notificationKeys } from '@/features/favourites/api/query-keys';
 import type { SystemNotifications } from '@/features/favourites/services/system-notifications';
 import { Arrivals } from '@/features/favourites/utils/arrivals';
 import { availableNowText } from '@/features/favourites/utils/format-notification';
-
-export type RealtimeClient = Pick<AppSupabaseClient, 'channel' | 'removeChannel'>;
 
 /** Who shows the system notification in this browser (NotificationLeader). */
 export interface Leader {
@@ -40,21 +38,28 @@ const openReaderPage = (readerId: string) => window.location.assign(`/readers/${
  */
 export class AvailabilityNotifications {
   private readonly options: AvailabilityNotificationsOptions;
-  private userId: string | undefined;
-  private channel: RealtimeChannel | undefined;
-  private poll: ReturnType<typeof setInterval> | undefined;
+  private readonly channel: UserChannel<AvailabilityNotification>;
   private arrivals = new Arrivals();
-  private live = false;
   private shown: readonly AvailabilityNotification[] = [];
   private readonly listeners = new Set<() => void>();
   private openReader: (readerId: string) => void = openReaderPage;
 
   constructor(options: AvailabilityNotificationsOptions) {
     this.options = options;
+    this.channel = new UserChannel({
+      client: options.client,
+      topic: notificationsChannel,
+      event: AVAILABLE_EVENT,
+      parse: parseAvailabilityPush,
+      onPush: (notification) => this.pushed(notification),
+      refresh: () => void this.refresh(),
+      pollIntervalMs: options.pollIntervalMs,
+      onLiveChange: () => this.emit(),
+    });
   }
 
   get isLive(): boolean {
-    return this.live;
+    return this.channel.isLive;
   }
 
   /** The toasts this tab shows, newest last. */
@@ -69,38 +74,18 @@ export class AvailabilityNotifications {
 
   /** Follows this user's notifications (another user's first stops); safe to call twice. */
   start(userId: string): void {
-    if (this.userId === userId) return;
+    if (this.channel.userId === userId) return;
     this.stop();
-    this.userId = userId;
     this.arrivals = new Arrivals();
     this.options.leader.start();
-    const channel = this.options.client.channel(notificationsChannel(userId), NOTIFICATIONS_CHANNEL_OPTIONS);
-    this.channel = channel;
-    channel
-      .on('broadcast', { event: AVAILABLE_EVENT }, ({ payload }: { payload?: unknown }) => {
-        const notification = channel === this.channel ? parseAvailabilityPush(payload) : null;
-        if (notification) this.pushed(notification);
-      })
-      // supabase-js rejoins by itself after the socket drops; the poll covers the time between.
-      .subscribe((status) => {
-        if (channel === this.channel) this.setLive(status === REALTIME_SUBSCRIBE_STATES.SUBSCRIBED);
-      });
-    this.poll = setInterval(() => {
-      if (!this.live) void this.refresh();
-    }, this.options.pollIntervalMs);
-    void this.refresh();
+    this.channel.start(userId);
   }
 
   /** Stops following (signed out); safe to call twice. */
   stop(): void {
-    if (this.userId === undefined) return;
-    this.userId = undefined;
-    clearInterval(this.poll);
+    if (this.channel.userId === undefined) return;
+    this.channel.stop();
     this.options.leader.stop();
-    const channel = this.channel;
-    this.channel = undefined;
-    this.live = false;
-    if (channel) void this.options.client.removeChannel(channel);
     this.shown = [];
     this.emit();
   }
@@ -119,15 +104,16 @@ export class AvailabilityNotifications {
   }
 
   private pushed(notification: AvailabilityNotification) {
-    if (!this.arrivals.pushed(notification) || this.userId === undefined) return;
-    this.options.queryClient.setQueryData<AvailabilityNotification[]>(notificationKeys.list(this.userId), (list) =>
+    const userId = this.channel.userId;
+    if (!this.arrivals.pushed(notification) || userId === undefined) return;
+    this.options.queryClient.setQueryData<AvailabilityNotification[]>(notificationKeys.list(userId), (list) =>
       list && !list.some((known) => known.id === notification.id) ? [notification, ...list] : list,
     );
     this.announce(notification);
   }
 
   private async refresh() {
-    const userId = this.userId;
+    const userId = this.channel.userId;
     if (userId === undefined) return;
     let list: AvailabilityNotification[];
     try {
@@ -136,7 +122,7 @@ export class AvailabilityNotifications {
       // The panel shows the failure; the next poll tries again.
       return;
     }
-    if (userId !== this.userId) return;
+    if (userId !== this.channel.userId) return;
     // Oldest first, so the newest toast ends up last, as pushes would have.
     for (const notification of this.arrivals.listed(list).reverse()) this.announce(notification);
   }
@@ -150,13 +136,6 @@ export class AvailabilityNotifications {
       window.focus();
       this.openReader(notification.readerId);
     });
-  }
-
-  private setLive(live: boolean) {
-    if (live === this.live) return;
-    this.live = live;
-    if (live) void this.refresh();
-    this.emit();
   }
 
   private emit() {

@@ -1,6 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { REALTIME_SUBSCRIBE_STATES, type RealtimeChannel } from '@supabase/supabase-js';
-import type { AppSupabaseClient } from '@/lib/create-supabase-client';
+import type { RealtimeClient } from '@/lib/create-supabase-client';
 import { readerKeys } from '@/features/readers/api/query-keys';
 import {
   parseReaderStatusChange,
@@ -12,8 +12,6 @@ import {
 import type { ReaderDirectory } from '@/features/readers/hooks/use-reader-directory';
 import type { ReaderSnapshot } from '@/features/readers/hooks/use-reader';
 import { applyToDirectory, applyToSnapshot } from '@/features/readers/utils/apply-status-change';
-
-export type RealtimeClient = Pick<AppSupabaseClient, 'channel' | 'removeChannel'>;
 
 export interface LiveReaderStatusOptions {
   client: RealtimeClient;

@@ -1,8 +1,6 @@
-import { REALTIME_SUBSCRIBE_STATES, type RealtimeChannel } from '@supabase/supabase-js';
-import type { AppSupabaseClient } from '@/lib/create-supabase-client';
+import type { RealtimeClient } from '@/lib/create-supabase-client';
+import { UserChannel } from '@/lib/user-channel';
 import { parseReading, type Reading, type ReadingsApi } from '@/features/readings/api/readings-api';
-
-export type RealtimeClient = Pick<AppSupabaseClient, 'channel' | 'removeChannel'>;
 
 /** The database's push of every new or changed reading to both participants: their own private topic. */
 export const readingEventsTopic = (userId: string) => `readings:${userId}`;
@@ -38,16 +36,22 @@ function supersedes(next: Reading, known: Reading | null): boolean {
  */
 export class ReadingEvents {
   private readonly options: ReadingEventsOptions;
-  private userId: string | undefined;
-  private channel: RealtimeChannel | undefined;
-  private poll: ReturnType<typeof setInterval> | undefined;
+  private readonly channel: UserChannel<Reading>;
   private ringingPoll: ReturnType<typeof setInterval> | undefined;
-  private live = false;
   private known: Reading | null = null;
   private readonly listeners = new Set<() => void>();
 
   constructor(options: ReadingEventsOptions) {
     this.options = options;
+    this.channel = new UserChannel({
+      client: options.client,
+      topic: readingEventsTopic,
+      event: READING_EVENT,
+      parse: parseReading,
+      onPush: (reading) => this.adopt(reading),
+      refresh: () => void this.refresh(),
+      pollIntervalMs: options.pollIntervalMs,
+    });
   }
 
   /** The reading this tab follows: open, or the last one closed until it is dismissed. */
@@ -59,50 +63,28 @@ export class ReadingEvents {
   };
 
   get signedInUserId(): string | undefined {
-    return this.userId;
+    return this.channel.userId;
   }
 
   /** Follows this user's readings (another user's first stops); safe to call twice. */
   start(userId: string): void {
-    if (this.userId === userId) return;
+    if (this.channel.userId === userId) return;
     this.stop();
-    this.userId = userId;
-    const channel = this.options.client.channel(readingEventsTopic(userId), { config: { private: true } });
-    this.channel = channel;
-    channel
-      .on('broadcast', { event: READING_EVENT }, ({ payload }: { payload?: unknown }) => {
-        const reading = channel === this.channel ? parseReading(payload) : null;
-        if (reading) this.adopt(reading);
-      })
-      .subscribe((status) => {
-        if (channel !== this.channel) return;
-        const live = status === REALTIME_SUBSCRIBE_STATES.SUBSCRIBED;
-        if (live === this.live) return;
-        this.live = live;
-        if (live) void this.refresh();
-      });
-    this.poll = setInterval(() => {
-      if (!this.live) void this.refresh();
-    }, this.options.pollIntervalMs);
-    void this.refresh();
+    this.channel.start(userId);
   }
 
   /** Stops following (signed out); safe to call twice. */
   stop(): void {
-    if (this.userId === undefined) return;
-    this.userId = undefined;
-    clearInterval(this.poll);
+    if (this.channel.userId === undefined) return;
+    this.channel.stop();
     this.followRinging(false);
-    const channel = this.channel;
-    this.channel = undefined;
-    this.live = false;
-    if (channel) void this.options.client.removeChannel(channel);
     this.set(null);
   }
 
   /** Takes what a call or a push said of a reading, when it says more than this tab knew. */
   adopt(reading: Reading): void {
-    if (this.userId === undefined || ![reading.clientId, reading.readerId].includes(this.userId)) return;
+    const userId = this.channel.userId;
+    if (userId === undefined || ![reading.clientId, reading.readerId].includes(userId)) return;
     if (supersedes(reading, this.known)) this.set(reading);
   }
 
@@ -112,11 +94,11 @@ export class ReadingEvents {
   }
 
   private async refresh() {
-    const userId = this.userId;
+    const userId = this.channel.userId;
     const followed = this.known;
     try {
       const open = await this.options.api.current();
-      if (userId !== this.userId) return;
+      if (userId !== this.channel.userId) return;
       if (open) return this.adopt(open);
       // The one this tab followed closed meanwhile: read how.
       if (isOpen(followed) && this.known?.id === followed.id) this.adopt(await this.options.api.heartbeat(followed.id));
