@@ -1,6 +1,16 @@
 import { defineConfig, mergeConfig } from 'vitest/config';
 import viteConfig from './vite.config.ts';
 
+// A valid configuration for modules that read it; nothing listens there, so an accidental network
+// call fails at once instead of reaching a developer's stack.
+const UNIT_ENV = {
+  VITE_SUPABASE_URL: 'http://127.0.0.1:9',
+  VITE_SUPABASE_ANON_KEY: 'unit-test-anon-key',
+  VITE_ENABLE_PRESENCE: 'true',
+  VITE_READERS_REFRESH_INTERVAL_MS: '120000',
+  VITE_PRESENCE_UPDATE_INTERVAL_MS: '60000',
+};
+
 export default mergeConfig(
   viteConfig,
   defineConfig({
@@ -10,18 +20,21 @@ export default mergeConfig(
           extends: true,
           test: {
             name: 'unit',
+            // Rules, services and API wrappers: no page, so no jsdom to set up for each file.
+            environment: 'node',
+            include: ['src/**/*.test.ts'],
+            env: UNIT_ENV,
+          },
+        },
+        {
+          extends: true,
+          test: {
+            name: 'unit-dom',
+            // Components and hooks, rendered into jsdom.
             environment: 'jsdom',
-            include: ['src/**/*.test.{ts,tsx}'],
+            include: ['src/**/*.test.tsx'],
             setupFiles: ['./src/testing/setup.ts'],
-            // A valid configuration for modules that read it; nothing listens there, so an
-            // accidental network call fails at once instead of reaching a developer's stack.
-            env: {
-              VITE_SUPABASE_URL: 'http://127.0.0.1:9',
-              VITE_SUPABASE_ANON_KEY: 'unit-test-anon-key',
-              VITE_ENABLE_PRESENCE: 'true',
-              VITE_READERS_REFRESH_INTERVAL_MS: '120000',
-              VITE_PRESENCE_UPDATE_INTERVAL_MS: '60000',
-            },
+            env: UNIT_ENV,
           },
         },
         {

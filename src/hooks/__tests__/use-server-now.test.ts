@@ -1,3 +1,5 @@
+// @vitest-environment jsdom
+// A hook, rendered.
 import { act, renderHook } from '@testing-library/react';
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import { useServerNow } from '@/hooks/use-server-now';

@@ -1,3 +1,5 @@
+// @vitest-environment jsdom
+// supabase-js wants a browser's WebSocket, which Node 20 lacks.
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { ApiError, REQUEST_TIMEOUT_MS, unwrap } from '@/lib/api-error';
 import { createSupabaseClient, fetchWithTimeout } from '@/lib/create-supabase-client';

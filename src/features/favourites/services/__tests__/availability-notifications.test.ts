@@ -1,3 +1,5 @@
+// @vitest-environment jsdom
+// The service opens the reader's page through window.location and focuses the window.
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { AvailabilityNotification } from '@/features/favourites/api/fetch-availability-notifications';
 import { notificationKeys } from '@/features/favourites/api/query-keys';

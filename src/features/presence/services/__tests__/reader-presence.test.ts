@@ -1,3 +1,5 @@
+// @vitest-environment jsdom
+// The service follows the page: visibility, online and offline, and the tabs of one browser.
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { createPresenceApi, type OwnPresence, type StatusChoice } from '@/features/presence/api/report-presence';
 import { ONLINE_THRESHOLD_MINUTES, PRESENCE_UPDATE_INTERVAL, ReaderPresenceService, type PresenceState } from '@/features/presence/services/reader-presence';
