@@ -82,7 +82,8 @@ function lockReading(readingId: string, hold: Promise<void>): Promise<boolean> {
 
 /**
  * One reading room: the reading as the database says it (read at once, every 15 seconds, which
- * keeps it going, and when its cost so far grows; and as pushed), the camera and microphone, and the call while the reading is live.
+ * keeps it going, and when its cost so far grows; and as pushed), the camera and microphone, and
+ * the call while the reading is live.
  * A call that cannot get its peer back within 30 seconds ends the reading as connection_lost.
  */
 export function useReadingRoom(readingId: string) {
