@@ -6,7 +6,7 @@
 -- base64(HMAC-SHA1(secret, username)), which the relay checks without asking anyone and refuses
 -- once the expiry has passed. Nobody else gets a credential, and none outlives a day.
 --
--- Operations configure the servers with SQL (README, "Video readings: ICE servers"); locally none
+-- Operations configure the servers with SQL (README, "Ops runbook"); locally none
 -- are needed, and the calls connect directly.
 
 -- A row's URLs are all STUN or all TURN (stun:, stuns:, turn:, turns:, then a host, an optional port
