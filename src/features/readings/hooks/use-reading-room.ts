@@ -104,6 +104,9 @@ export function useReadingRoom(readingId: string) {
     [events],
   );
 
+  // Reads the reading again to show what the database says of it now; a failure waits for the next heartbeat.
+  const reread = useCallback(() => void api.heartbeat(readingId).then(take, () => undefined), [api, readingId, take]);
+
   // The reading as pushed to this user.
   const followed = useFollowedReading();
   const pushed = followed?.id === readingId ? followed : undefined;
@@ -139,9 +142,9 @@ export function useReadingRoom(readingId: string) {
   useEffect(() => {
     if (!chargedUntil || !serverTime) return;
     const due = Date.parse(chargedUntil) - serverNow(serverTimeFrom(serverTime)).getTime();
-    const timer = setTimeout(() => void api.heartbeat(readingId).then(take, () => undefined), Math.max(0, due));
+    const timer = setTimeout(reread, Math.max(0, due));
     return () => clearTimeout(timer);
-  }, [api, readingId, take, chargedUntil, serverTime]);
+  }, [reread, chargedUntil, serverTime]);
 
   // The camera and microphone, asked for once the reading is live and this tab holds it; given back when it is not.
   useEffect(() => {
@@ -223,8 +226,8 @@ export function useReadingRoom(readingId: string) {
       end('connection_lost');
     }
     // The peer hung up: the database has (or is about to have) the reading's end; read it.
-    if (phase === 'hung-up') void api.heartbeat(readingId).then(take, () => undefined);
-  }, [phase, end, api, readingId, take]);
+    if (phase === 'hung-up') reread();
+  }, [phase, end, reread]);
 
   const controls = useMemo(
     () => ({
