@@ -397,26 +397,39 @@ CREATE FUNCTION private.check_reader_day_off() RETURNS trigger
     SET search_path TO ''
     AS $$
 declare
-  today date;
-  upcoming integer;
+  today_of_outside date;
+  over_limit boolean;
 begin
-  select (now() at time zone s.time_zone)::date into today
-  from public.reader_schedules s where s.reader_id = new.reader_id for update;
-  if not found then
-    return new;
-  end if;
-  if new.day < today or new.day > today + 365 then
+  execute 'select from public.reader_schedules s where s.reader_id in (select n.reader_id from new_rows n)
+           order by s.reader_id for no key update';
+  execute 'select (now() at time zone s.time_zone)::date as today
+           from new_rows n
+           join public.reader_schedules s on s.reader_id = n.reader_id
+           where n.day not between (now() at time zone s.time_zone)::date and (now() at time zone s.time_zone)::date + 365
+           limit 1'
+    into today_of_outside;
+  if today_of_outside is not null then
     raise exception 'new row for relation "reader_days_off" violates check constraint "reader_days_off_upcoming"'
       using errcode = '23514', constraint = 'reader_days_off_upcoming',
-            detail = format('A day off is a date from today (%s in your time zone) to a year ahead.', today);
+            detail = format('A day off is a date from today (%s in your time zone) to a year ahead.', today_of_outside);
   end if;
-  delete from public.reader_days_off o where o.reader_id = new.reader_id and o.day < today;
-  select count(*) into upcoming from public.reader_days_off o where o.reader_id = new.reader_id and o.day <> new.day;
-  if upcoming >= 60 then
+  execute 'delete from public.reader_days_off o
+           using public.reader_schedules s
+           where s.reader_id = o.reader_id
+             and o.reader_id in (select n.reader_id from new_rows n)
+             and o.day < (now() at time zone s.time_zone)::date';
+  execute 'select exists (
+             select from public.reader_days_off o
+             where o.reader_id in (select n.reader_id from new_rows n)
+             group by o.reader_id
+             having count(*) > 60
+           )'
+    into over_limit;
+  if over_limit then
     raise exception 'new row for relation "reader_days_off" violates check constraint "reader_days_off_limit"'
       using errcode = '23514', constraint = 'reader_days_off_limit', detail = 'At most 60 upcoming days off.';
   end if;
-  return new;
+  return null;
 end;
 $$;
 
@@ -426,7 +439,7 @@ ALTER FUNCTION private.check_reader_day_off() OWNER TO postgres;
 -- Name: FUNCTION check_reader_day_off(); Type: COMMENT; Schema: private; Owner: postgres
 --
 
-COMMENT ON FUNCTION private.check_reader_day_off() IS 'Refuses a day off in the past or over a year ahead (reader_days_off_upcoming) or a 61st (reader_days_off_limit), both 23514.';
+COMMENT ON FUNCTION private.check_reader_day_off() IS 'Refuses a statement that writes a day off in the past or over a year ahead (reader_days_off_upcoming) or leaves a reader over 60 upcoming (reader_days_off_limit), both 23514; removes passed days off.';
 
 --
 -- Name: check_reader_hours_limit(); Type: FUNCTION; Schema: private; Owner: postgres
@@ -437,21 +450,26 @@ CREATE FUNCTION private.check_reader_hours_limit() RETURNS trigger
     SET search_path TO ''
     AS $$
 declare
-  windows integer;
+  full_weekday smallint;
+  windows bigint;
 begin
-  perform from public.reader_schedules s where s.reader_id = new.reader_id for update;
-  if not found then
-    return new;
-  end if;
-  select count(*) into windows
-  from public.reader_hours h
-  where h.reader_id = new.reader_id and h.weekday = new.weekday and h.id <> new.id;
-  if windows >= 4 then
+  execute 'select from public.reader_schedules s where s.reader_id in (select n.reader_id from new_rows n)
+           order by s.reader_id for no key update';
+  execute 'select h.weekday, count(*) as windows
+           from public.reader_hours h
+           where (h.reader_id, h.weekday) in (select n.reader_id, n.weekday from new_rows n)
+           group by h.reader_id, h.weekday
+           having count(*) > 4
+           order by h.reader_id, h.weekday
+           limit 1'
+    into full_weekday, windows;
+  -- EXECUTE sets no FOUND: no row leaves the variables null.
+  if windows is not null then
     raise exception 'new row for relation "reader_hours" violates check constraint "reader_hours_per_day_limit"'
       using errcode = '23514', constraint = 'reader_hours_per_day_limit',
-            detail = format('At most 4 windows a day; weekday %s has %s already.', new.weekday, windows);
+            detail = format('At most 4 windows a day; weekday %s would have %s.', full_weekday, windows);
   end if;
-  return new;
+  return null;
 end;
 $$;
 
@@ -461,7 +479,7 @@ ALTER FUNCTION private.check_reader_hours_limit() OWNER TO postgres;
 -- Name: FUNCTION check_reader_hours_limit(); Type: COMMENT; Schema: private; Owner: postgres
 --
 
-COMMENT ON FUNCTION private.check_reader_hours_limit() IS 'Refuses a fifth window on one weekday (23514, reader_hours_per_day_limit).';
+COMMENT ON FUNCTION private.check_reader_hours_limit() IS 'Refuses a statement that leaves a reader over 4 windows on one weekday (23514, reader_hours_per_day_limit).';
 
 --
 -- Name: choice_in_force(public.presence_status, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: private; Owner: postgres
@@ -4674,16 +4692,28 @@ CREATE TRIGGER record_devices_left AFTER DELETE ON private.reader_devices REFERE
 CREATE TRIGGER check_new_favourite BEFORE INSERT OR UPDATE OF client_id, reader_id ON public.favourites FOR EACH ROW EXECUTE FUNCTION private.check_new_favourite();
 
 --
--- Name: reader_days_off check_reader_day_off; Type: TRIGGER; Schema: public; Owner: postgres
+-- Name: reader_days_off check_reader_day_off_after_insert; Type: TRIGGER; Schema: public; Owner: postgres
 --
 
-CREATE TRIGGER check_reader_day_off BEFORE INSERT OR UPDATE ON public.reader_days_off FOR EACH ROW EXECUTE FUNCTION private.check_reader_day_off();
+CREATE TRIGGER check_reader_day_off_after_insert AFTER INSERT ON public.reader_days_off REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.check_reader_day_off();
 
 --
--- Name: reader_hours check_reader_hours_limit; Type: TRIGGER; Schema: public; Owner: postgres
+-- Name: reader_days_off check_reader_day_off_after_update; Type: TRIGGER; Schema: public; Owner: postgres
 --
 
-CREATE TRIGGER check_reader_hours_limit BEFORE INSERT OR UPDATE OF reader_id, weekday ON public.reader_hours FOR EACH ROW EXECUTE FUNCTION private.check_reader_hours_limit();
+CREATE TRIGGER check_reader_day_off_after_update AFTER UPDATE ON public.reader_days_off REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.check_reader_day_off();
+
+--
+-- Name: reader_hours check_reader_hours_limit_after_insert; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER check_reader_hours_limit_after_insert AFTER INSERT ON public.reader_hours REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.check_reader_hours_limit();
+
+--
+-- Name: reader_hours check_reader_hours_limit_after_update; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER check_reader_hours_limit_after_update AFTER UPDATE ON public.reader_hours REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.check_reader_hours_limit();
 
 --
 -- Name: users delete_presence_audit_of_deleted_users; Type: TRIGGER; Schema: public; Owner: postgres

@@ -21,6 +21,7 @@ import {
   setChoice,
   type PresenceQuery,
 } from '../../support/presence-fixtures.ts';
+import { loadBulkReaders } from '../../support/bulk-readers.ts';
 import { autoExplained } from '../../support/auto-explain.ts';
 import { dbOf, DEMO_IDS, sql, startTestStack } from '../../support/test-stack.ts';
 
@@ -330,28 +331,18 @@ describe('the job list', () => {
 
 describe('at 100,000 readers the presence reads are index-served', () => {
   beforeAll(async () => {
+    await loadBulkReaders(stack);
     await sql(
       stack,
       `
-      insert into auth.users (id, aud, role, email, raw_user_meta_data, created_at, updated_at)
-      select gen_random_uuid(), 'authenticated', 'authenticated', 'bulk-' || n || '@example.test',
-             jsonb_build_object('display_name', 'Bulk ' || n, 'is_reader', true), now(), now()
-      from generate_series(1, 100000) as n;
-      update public.reader_applications set status = 'approved', decided_at = now() where status = 'pending';
-      update public.users set average_rating = round((random() * 5)::numeric, 2) where display_name like 'Bulk %';
-      insert into auth.sessions (id, user_id, created_at, updated_at, aal)
-      select gen_random_uuid(), id, now(), now(), 'aal1' from public.users where display_name like 'Bulk 1%' and display_name < 'Bulk 11';
-      insert into private.reader_devices (session_id, reader_id, last_seen_at, last_input_at)
-      select s.id, s.user_id, now() - random() * interval '8 minutes', now() - random() * interval '20 minutes'
-      from auth.sessions s join public.users u on u.id = s.user_id where u.display_name like 'Bulk %';
       -- Readers who signed out once have a presence row (their last seen).
       insert into private.reader_presence (reader_id, last_seen_at)
       select id, now() - interval '3 days' from public.users where display_name like 'Bulk 2%';
-      update public.users u set recorded_status = n.status from private.reader_presence_now n where n.reader_id = u.id and n.status <> u.recorded_status;
       -- A tenth keep hours (two windows on five weekdays); the zone is checked once, being of the domain already.
       with zone as materialized (select 'Europe/London'::public.time_zone_name as name)
       insert into public.reader_schedules (reader_id, time_zone)
       select u.id, zone.name from public.users u, zone where u.display_name like 'Bulk 3%';
+      analyze public.reader_schedules;
       insert into public.reader_hours (reader_id, weekday, starts, ends)
       select s.reader_id, d, make_time(w, 0, 0), make_time(w, 0, 0) + interval '90 minutes'
       from public.reader_schedules s
@@ -605,6 +596,8 @@ describe('at 100,000 readers the presence reads are index-served', () => {
       followed!.client_id,
     ]);
     await sql(stack, 'delete from auth.users where id = $1', [followed!.reader_id]);
+    // The admins' queue of pending applications, oldest first (fetchPendingApplications).
+    await sql(stack, "select applicant_id, submitted_at from public.reader_applications where status = 'pending' order by submitted_at, applicant_id limit 50");
     // Removing a level checks that no reader still has it: the foreign-key index serves that.
     await sql(stack, "insert into public.reader_levels (name, color_theme, icon, base_price_per_minute) values ('Retired', 'gray', 'archive', 0)");
     await sql(stack, "delete from public.reader_levels where name = 'Retired'");

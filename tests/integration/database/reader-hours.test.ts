@@ -12,6 +12,7 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunningStack } from '../../../local-stack/stack.ts';
+import { loadBulkReaders } from '../../support/bulk-readers.ts';
 import { auditOf, createReader, giveDevice, recordAsIs, resetPresence, setChoice, type PresenceQuery } from '../../support/presence-fixtures.ts';
 import { clientFor, dbOf, signedInAs, sql, startTestStack } from '../../support/test-stack.ts';
 import { cardOf, heartbeat, signUpReader, type Reader } from './presence-clients.ts';
@@ -444,17 +445,40 @@ describe('bad hours are refused with a clear error and change nothing', () => {
       400,
       '23514',
       'new row for relation "reader_hours" violates check constraint "reader_hours_per_day_limit"',
-      'At most 4 windows a day; weekday 1 has 4 already.',
+      'At most 4 windows a day; weekday 1 would have 5.',
     ]);
-    // Moving a window of another day onto the full one counts too.
-    await addWindow(4, '10:00', '11:00');
+    // Moving a window of another day onto the full one counts too (one that overlaps none there).
+    await addWindow(4, '22:30', '23:00');
     const moved = await reader.client.from('reader_hours').update({ weekday: 1 }).eq('reader_id', reader.userId).eq('weekday', 4);
     expect(moved.error?.message).toContain('"reader_hours_per_day_limit"');
-    await reader.client.from('reader_hours').delete().eq('reader_id', reader.userId).in('weekday', [1, 4]).in('starts', ['19:00', '10:00']);
+    await reader.client.from('reader_hours').delete().eq('reader_id', reader.userId).in('weekday', [1, 4]).in('starts', ['19:00', '22:30']);
     const five = await reader.client
       .from('reader_hours')
       .insert(['00:00', '02:00', '04:00', '06:00', '08:00'].map((starts, n) => ({ reader_id: reader.userId, weekday: 6, starts, ends: `0${2 * n}:30` })));
     expect(five.error?.message).toContain('"reader_hours_per_day_limit"');
+    await unchanged();
+  });
+
+  test('two windows added at once when one place is left: the second waits for the first and is refused', async () => {
+    // The fourth is being added (another tab, say) and not yet committed when the reader adds a fifth.
+    const first = new pg.Client({ connectionString: stack.dbUrl });
+    await first.connect();
+    try {
+      await first.query('begin');
+      await first.query(`insert into public.reader_hours (reader_id, weekday, starts, ends) values ($1, 1, '19:00', '20:00')`, [reader.userId]);
+      let settled = false;
+      const fifth = Promise.resolve(addWindow(1, '21:00', '22:00')).finally(() => {
+        settled = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(settled).toBe(false);
+      await first.query('commit');
+      expect([(await fifth).error?.code, (await fifth).error?.details]).toEqual(['23514', 'At most 4 windows a day; weekday 1 would have 5.']);
+    } finally {
+      await first.end();
+    }
+    expect((await hoursOf(reader.userId)).length).toBe(before.hours.length + 1);
+    await sql(stack, `delete from public.reader_hours where reader_id = $1 and starts = '19:00'`, [reader.userId]);
     await unchanged();
   });
 
@@ -547,9 +571,9 @@ describe('bad hours are refused with a clear error and change nothing', () => {
     // Set up as if added long ago (the owner bypasses the trigger's date check by disabling it).
     await sql(
       stack,
-      `alter table public.reader_days_off disable trigger check_reader_day_off;
+      `alter table public.reader_days_off disable trigger check_reader_day_off_after_insert;
        insert into public.reader_days_off (reader_id, day) select '${reader.userId}', current_date - n from generate_series(2, 70) n;
-       alter table public.reader_days_off enable trigger check_reader_day_off;`,
+       alter table public.reader_days_off enable trigger check_reader_day_off_after_insert;`,
     );
     expect((await countsOf(reader.userId)).days_off).toBe(69);
     expect((await reader.client.from('reader_days_off').insert({ reader_id: reader.userId, day: await localDate(reader.userId, 5) })).error).toBeNull();
@@ -921,21 +945,10 @@ describe('hours never change the status', () => {
 
 describe('at 100,000 readers', () => {
   beforeAll(async () => {
+    await loadBulkReaders(stack);
     await sql(
       stack,
       `
-      insert into auth.users (id, aud, role, email, raw_user_meta_data, created_at, updated_at)
-      select gen_random_uuid(), 'authenticated', 'authenticated', 'bulk-hours-' || n || '@example.test',
-             jsonb_build_object('display_name', 'Bulk ' || n, 'is_reader', true), now(), now()
-      from generate_series(1, 100000) as n;
-      update public.reader_applications set status = 'approved', decided_at = now() where status = 'pending';
-      update public.users set average_rating = round((random() * 5)::numeric, 2) where display_name like 'Bulk %';
-      insert into auth.sessions (id, user_id, created_at, updated_at, aal)
-      select gen_random_uuid(), id, now(), now(), 'aal1' from public.users where display_name like 'Bulk 1%' and display_name < 'Bulk 11';
-      insert into private.reader_devices (session_id, reader_id, last_seen_at, last_input_at)
-      select s.id, s.user_id, now() - random() * interval '8 minutes', now() - random() * interval '20 minutes'
-      from auth.sessions s join public.users u on u.id = s.user_id where u.display_name like 'Bulk %';
-      update public.users u set recorded_status = n.status from private.reader_presence_now n where n.reader_id = u.id and n.status <> u.recorded_status;
       -- A third keep hours in one of three zones (each zone checked once: the values are already of the domain).
       with zones as materialized (
         select zone::public.time_zone_name as zone, k - 1 as k
@@ -944,6 +957,7 @@ describe('at 100,000 readers', () => {
       insert into public.reader_schedules (reader_id, time_zone)
       select u.id, z.zone from public.users u join zones z on z.k = (hashtext(u.id::text) & 2147483647) % 9
       where u.display_name like 'Bulk %';
+      analyze public.reader_schedules;
       -- Two windows on five weekdays, starting on every hour of the day.
       insert into public.reader_hours (reader_id, weekday, starts, ends)
       select s.reader_id, d, make_time(w, 0, 0), make_time(w, 0, 0) + interval '90 minutes'
