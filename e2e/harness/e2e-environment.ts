@@ -14,7 +14,7 @@ import { serveApp } from './static-server.ts';
  * in SQL (which nothing pushes until the minute job runs) see it at once, and the live scenarios
  * prove the push by holding every read of cards back.
  */
-export const E2E_INTERVALS = { presenceUpdateMs: 2_000, readersRefreshMs: 2_000, readersLiveRefreshMs: 2_000 };
+export const E2E_INTERVALS = { presenceUpdateMs: 2_000, readersRefreshMs: 2_000, readersLiveRefreshMs: 2_000, opsRefreshMs: 2_000 };
 
 export const E2E_OUTPUT_DIR = path.join(PROJECT_DIR, '.e2e');
 
@@ -65,6 +65,7 @@ export async function startE2eEnvironment(log: (line: string) => void): Promise<
       VITE_PRESENCE_UPDATE_INTERVAL_MS: String(E2E_INTERVALS.presenceUpdateMs),
       VITE_READERS_REFRESH_INTERVAL_MS: String(E2E_INTERVALS.readersRefreshMs),
       VITE_READERS_LIVE_REFRESH_INTERVAL_MS: String(E2E_INTERVALS.readersLiveRefreshMs),
+      VITE_OPS_REFRESH_INTERVAL_MS: String(E2E_INTERVALS.opsRefreshMs),
     });
 
     log('e2e: starting the local stack on a throwaway database');

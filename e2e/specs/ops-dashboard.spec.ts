@@ -13,11 +13,13 @@ import {
   type Database,
   type People,
 } from '../fixtures.ts';
+import { E2E_INTERVALS } from '../harness/e2e-environment.ts';
 
 const luna = READERS.luna;
 
-// The dashboard polls now, jobs and alerts every 30 seconds: a change shows within that, and a slow machine's while.
-const ALERTS_POLL_MS = 40_000;
+// The dashboard rereads now, jobs and alerts as often as the app is configured to (2 s here): a
+// change shows within two rereads, and a slow machine's while.
+const ALERTS_POLL_MS = E2E_INTERVALS.opsRefreshMs * 2 + 10_000;
 
 const presenceQuery = (db: Database) => (text: string, values?: unknown[]) => db.query(text, values);
 

@@ -8,6 +8,8 @@ export interface Env {
   presenceUpdateIntervalMs: number;
   /** How often a signed-in client's notifications are read while their live channel is down. */
   notificationsPollIntervalMs: number;
+  /** How often the ops dashboard reads presence now, the jobs and the alerts. */
+  opsRefreshIntervalMs: number;
 }
 
 // Booleans because import.meta.env also carries Vite's DEV, PROD and SSR flags.
@@ -24,6 +26,9 @@ const DEFAULT_READERS_REFRESH_INTERVAL_MS = 120_000;
 const DEFAULT_READERS_LIVE_REFRESH_INTERVAL_MS = 600_000;
 const DEFAULT_PRESENCE_UPDATE_INTERVAL_MS = 60_000;
 const DEFAULT_NOTIFICATIONS_POLL_INTERVAL_MS = 30_000;
+// The database records the counts and evaluates the alerts every minute: reading twice a minute
+// shows a change within half a minute of it.
+const DEFAULT_OPS_REFRESH_INTERVAL_MS = 30_000;
 
 function readString(raw: RawEnv, name: string): string {
   const value = raw[name];
@@ -80,6 +85,7 @@ export function parseEnv(raw: RawEnv): Env {
     readersLiveRefreshIntervalMs: readPositiveInteger(raw, 'VITE_READERS_LIVE_REFRESH_INTERVAL_MS', DEFAULT_READERS_LIVE_REFRESH_INTERVAL_MS, problems),
     presenceUpdateIntervalMs: readPositiveInteger(raw, 'VITE_PRESENCE_UPDATE_INTERVAL_MS', DEFAULT_PRESENCE_UPDATE_INTERVAL_MS, problems),
     notificationsPollIntervalMs: readPositiveInteger(raw, 'VITE_NOTIFICATIONS_POLL_INTERVAL_MS', DEFAULT_NOTIFICATIONS_POLL_INTERVAL_MS, problems),
+    opsRefreshIntervalMs: readPositiveInteger(raw, 'VITE_OPS_REFRESH_INTERVAL_MS', DEFAULT_OPS_REFRESH_INTERVAL_MS, problems),
   };
   if (problems.length > 0) throw new EnvError(problems);
   return env;

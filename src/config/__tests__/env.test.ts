@@ -28,6 +28,7 @@ describe('env', () => {
       readersLiveRefreshIntervalMs: 600_000,
       presenceUpdateIntervalMs: 5000,
       notificationsPollIntervalMs: 30_000,
+      opsRefreshIntervalMs: 30_000,
     });
   });
 

@@ -23,7 +23,12 @@ describe('parseEnv', () => {
       readersLiveRefreshIntervalMs: 600_000,
       presenceUpdateIntervalMs: 60_000,
       notificationsPollIntervalMs: 30_000,
+      opsRefreshIntervalMs: 30_000,
     });
+  });
+
+  test('reads the ops dashboard refresh interval', () => {
+    expect(parseEnv({ ...valid, VITE_OPS_REFRESH_INTERVAL_MS: '2000' }).opsRefreshIntervalMs).toBe(2_000);
   });
 
   test('accepts https URLs and the rest of import.meta.env (booleans such as DEV)', () => {
@@ -62,6 +67,7 @@ describe('parseEnv', () => {
       VITE_READERS_REFRESH_INTERVAL_MS: '-1',
       VITE_READERS_LIVE_REFRESH_INTERVAL_MS: 'never',
       VITE_PRESENCE_UPDATE_INTERVAL_MS: '1.5',
+      VITE_OPS_REFRESH_INTERVAL_MS: '0',
     });
     expect(problems.map((problem) => problem.split(' ')[0])).toEqual([
       'VITE_SUPABASE_URL',
@@ -70,6 +76,7 @@ describe('parseEnv', () => {
       'VITE_READERS_REFRESH_INTERVAL_MS',
       'VITE_READERS_LIVE_REFRESH_INTERVAL_MS',
       'VITE_PRESENCE_UPDATE_INTERVAL_MS',
+      'VITE_OPS_REFRESH_INTERVAL_MS',
     ]);
   });
 

@@ -15,7 +15,7 @@ import { PresenceNowPanel } from '@/features/ops/components/presence-now-panel';
 import { useMaintenanceJobs, usePresenceAlerts, usePresenceNow } from '@/features/ops/hooks/use-ops-now';
 import { useAvailabilityHeatmap, useMaintenanceSeries, usePresenceSeries, useTransitionSeries } from '@/features/ops/hooks/use-ops-series';
 import { cleanupDurationChartData, cleanupRowsChartData, failureRateChartData, onlineChartData, transitionsChartData } from '@/features/ops/utils/chart-data';
-import { formatDurationMs, formatFailureRate } from '@/features/ops/utils/format-ops';
+import { formatDurationMs, formatEvery, formatFailureRate } from '@/features/ops/utils/format-ops';
 import { heatmapGrid } from '@/features/ops/utils/heatmap-grid';
 import { DEFAULT_OPS_PERIOD, type OpsPeriod } from '@/features/ops/utils/periods';
 import {
@@ -85,14 +85,22 @@ interface OpsDashboardPageProps {
   timeZone?: string;
   /** Any reader's own statistics, for the admin to look up (the app brings them from the feature that shows readers theirs). */
   readerStatistics?: ReactNode;
+  /** How often presence now, the jobs and the alerts are read again (the app's VITE_OPS_REFRESH_INTERVAL_MS). */
+  refreshIntervalMs: number;
 }
 
 /** The admins' presence dashboard: now, the maintenance jobs, alerts, and charts over 24 hours, 7 days or 30 days. */
-export function OpsDashboardPage({ client, adminId, timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone, readerStatistics }: OpsDashboardPageProps) {
+export function OpsDashboardPage({
+  client,
+  adminId,
+  timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone,
+  readerStatistics,
+  refreshIntervalMs,
+}: OpsDashboardPageProps) {
   const [period, setPeriod] = useState<OpsPeriod>(DEFAULT_OPS_PERIOD);
-  const now = usePresenceNow(client, adminId);
-  const jobs = useMaintenanceJobs(client, adminId);
-  const alerts = usePresenceAlerts(client, adminId, period);
+  const now = usePresenceNow(client, adminId, refreshIntervalMs);
+  const jobs = useMaintenanceJobs(client, adminId, refreshIntervalMs);
+  const alerts = usePresenceAlerts(client, adminId, period, refreshIntervalMs);
   const presence = usePresenceSeries(client, adminId, period);
   const transitions = useTransitionSeries(client, adminId, period);
   const maintenance = useMaintenanceSeries(client, adminId, period);
@@ -106,8 +114,8 @@ export function OpsDashboardPage({ client, adminId, timeZone = Intl.DateTimeForm
   return (
     <OpsFrame>
       <p className="text-mist-300">
-        Presence as the database sees it. The figures refresh by themselves (now, jobs and alerts every 30 seconds, charts every minute); times are in your time
-        zone, {timeZone}.
+        Presence as the database sees it. The figures refresh by themselves (now, jobs and alerts {formatEvery(refreshIntervalMs)}, charts every minute); times
+        are in your time zone, {timeZone}.
       </p>
 
       <Section id="ops-alerts-heading" title="Alerts">

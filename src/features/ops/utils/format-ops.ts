@@ -48,6 +48,12 @@ export function formatFailureRate(rate: number | null): string {
   return rate === null ? 'no updates' : percent.format(rate);
 }
 
+/** How often something is read again, in whole seconds: "every second", "every 30 seconds". */
+export function formatEvery(ms: number): string {
+  const seconds = Math.max(1, Math.round(ms / 1000));
+  return seconds === 1 ? 'every second' : `every ${formatCount(seconds)} seconds`;
+}
+
 /** 0.4 ms, 12 ms, 1.5 s */
 export function formatDurationMs(ms: number): string {
   if (ms < 10) return `${formatCount(Math.round(ms * 10) / 10)} ms`;

@@ -143,11 +143,11 @@ function database({
   return { ...supabase, state };
 }
 
-function renderPage(db: ReturnType<typeof database>, readerStatistics?: ReactNode) {
+function renderPage(db: ReturnType<typeof database>, readerStatistics?: ReactNode, refreshIntervalMs = 30_000) {
   const queryClient = createQueryClient();
   render(
     <WithQueryClient client={queryClient}>
-      <OpsDashboardPage client={db.client} adminId={ADMIN} timeZone="UTC" readerStatistics={readerStatistics} />
+      <OpsDashboardPage client={db.client} adminId={ADMIN} timeZone="UTC" readerStatistics={readerStatistics} refreshIntervalMs={refreshIntervalMs} />
     </WithQueryClient>,
   );
   return queryClient;
@@ -178,11 +178,14 @@ describe('OpsDashboardPage', () => {
     expect(screen.getByText('1 alert in the last 24 hours')).toBeInTheDocument();
   });
 
-  test('an alert the database cleared leaves the banner on the next read, which comes by itself every 30 seconds', async () => {
+  test('an alert the database cleared leaves the banner on the next read, which comes by itself as often as configured, and the page says how often', async () => {
     const db = database();
-    const queryClient = renderPage(db);
+    const queryClient = renderPage(db, undefined, 5_000);
     await screen.findByRole('alert');
-    expect(queryClient.getQueryCache().find({ queryKey: opsKeys.alerts(ADMIN, '24 hours') })?.options).toMatchObject({ refetchInterval: 30_000 });
+    for (const key of [opsKeys.alerts(ADMIN, '24 hours'), opsKeys.now(ADMIN), opsKeys.jobs(ADMIN)]) {
+      expect(queryClient.getQueryCache().find({ queryKey: key })?.options).toMatchObject({ refetchInterval: 5_000 });
+    }
+    expect(screen.getByText(/now, jobs and alerts every 5 seconds, charts every minute/)).toBeInTheDocument();
 
     db.state.alerts = [{ ...presenceDown, cleared_at: '2026-11-25T14:16:00Z' }, clearedFailureRate];
     await act(() => queryClient.refetchQueries({ queryKey: opsKeys.alerts(ADMIN, '24 hours') }));

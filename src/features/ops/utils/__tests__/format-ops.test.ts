@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { formatBucketTime, formatClockTime, formatDurationMs, formatFailureRate, formatTick, formatWhen } from '@/features/ops/utils/format-ops';
+import { formatBucketTime, formatClockTime, formatDurationMs, formatEvery, formatFailureRate, formatTick, formatWhen } from '@/features/ops/utils/format-ops';
 
 // Wednesday 25 November 2026, 14:10 UTC: 15:10 in Paris, 01:10 on Thursday in Sydney.
 const at = Date.UTC(2026, 10, 25, 14, 10);
@@ -55,5 +55,13 @@ describe('numbers', () => {
     expect(formatDurationMs(0.43)).toBe('0.4 ms');
     expect(formatDurationMs(12.4)).toBe('12 ms');
     expect(formatDurationMs(1520)).toBe('1.5 s');
+  });
+
+  test('a refresh interval in whole seconds, one second at least', () => {
+    expect(formatEvery(30_000)).toBe('every 30 seconds');
+    expect(formatEvery(2_000)).toBe('every 2 seconds');
+    expect(formatEvery(1_000)).toBe('every second');
+    expect(formatEvery(400)).toBe('every second');
+    expect(formatEvery(90_400)).toBe('every 90 seconds');
   });
 });
