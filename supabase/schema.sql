@@ -348,6 +348,43 @@ ALTER FUNCTION private.availability_notification_cooldown() OWNER TO postgres;
 COMMENT ON FUNCTION private.availability_notification_cooldown() IS 'A client is told at most once in this long that a given reader became available: a reader who comes and goes does not flood them.';
 
 --
+-- Name: check_favourites_limit(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.check_favourites_limit() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+declare
+  over_limit boolean;
+begin
+  execute 'select exists (
+             select from public.favourites f
+             where f.client_id in (select n.client_id from new_rows n)
+             group by f.client_id
+             having count(*) > $1
+           )'
+    into over_limit
+    using private.favourites_per_client_limit();
+  if over_limit then
+    raise exception 'new row for relation "favourites" violates check constraint "favourites_per_client_limit"'
+      using errcode = '23514',
+            constraint = 'favourites_per_client_limit',
+            detail = format('A client keeps at most %s favourites: remove one to add another.', private.favourites_per_client_limit());
+  end if;
+  return null;
+end;
+$_$;
+
+ALTER FUNCTION private.check_favourites_limit() OWNER TO postgres;
+
+--
+-- Name: FUNCTION check_favourites_limit(); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.check_favourites_limit() IS 'Refuses a statement that leaves a client over favourites_per_client_limit() favourites (23514).';
+
+--
 -- Name: check_new_favourite(); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -365,17 +402,9 @@ begin
   if not exists (select from public.users u where u.id = new.reader_id and u.is_reader) then
     raise exception 'only readers can be favourites' using errcode = '22023';
   end if;
-  -- Concurrent additions of one client one at a time, so that the count below is the truth. No key
-  -- update: the lock the foreign keys' key-share checks do not wait for.
+  -- Concurrent additions of one client one at a time, so that the statement's count is the truth.
+  -- No key update: the lock the foreign keys' key-share checks do not wait for.
   perform from public.users u where u.id = new.client_id for no key update;
-  -- A favourite the client already has adds nothing (an insert that ignores duplicates).
-  if (select count(*) from public.favourites f where f.client_id = new.client_id) >= private.favourites_per_client_limit()
-     and not exists (select from public.favourites f where f.client_id = new.client_id and f.reader_id = new.reader_id) then
-    raise exception 'new row for relation "favourites" violates check constraint "favourites_per_client_limit"'
-      using errcode = '23514',
-            constraint = 'favourites_per_client_limit',
-            detail = format('A client keeps at most %s favourites: remove one to add another.', private.favourites_per_client_limit());
-  end if;
   return new;
 end;
 $$;
@@ -386,7 +415,7 @@ ALTER FUNCTION private.check_new_favourite() OWNER TO postgres;
 -- Name: FUNCTION check_new_favourite(); Type: COMMENT; Schema: private; Owner: postgres
 --
 
-COMMENT ON FUNCTION private.check_new_favourite() IS 'Refuses a favourite in another client''s list (42501), of anyone but a reader (22023), and beyond favourites_per_client_limit() (23514).';
+COMMENT ON FUNCTION private.check_new_favourite() IS 'Refuses a favourite in another client''s list (42501) or of anyone but a reader (22023), and locks the client''s profile for the count.';
 
 --
 -- Name: check_reader_day_off(); Type: FUNCTION; Schema: private; Owner: postgres
@@ -4686,6 +4715,18 @@ CREATE TRIGGER push_changed_message AFTER UPDATE OF status_message ON private.re
 CREATE TRIGGER record_devices_left AFTER DELETE ON private.reader_devices REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION private.record_devices_left();
 
 --
+-- Name: favourites check_favourites_limit_after_insert; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER check_favourites_limit_after_insert AFTER INSERT ON public.favourites REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.check_favourites_limit();
+
+--
+-- Name: favourites check_favourites_limit_after_update; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER check_favourites_limit_after_update AFTER UPDATE ON public.favourites REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.check_favourites_limit();
+
+--
 -- Name: favourites check_new_favourite; Type: TRIGGER; Schema: public; Owner: postgres
 --
 
@@ -5219,6 +5260,12 @@ GRANT ALL ON FUNCTION private.is_known_time_zone(zone text) TO service_role;
 --
 
 REVOKE ALL ON FUNCTION private.availability_notification_cooldown() FROM PUBLIC;
+
+--
+-- Name: FUNCTION check_favourites_limit(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.check_favourites_limit() FROM PUBLIC;
 
 --
 -- Name: FUNCTION check_new_favourite(); Type: ACL; Schema: private; Owner: postgres

@@ -1,4 +1,4 @@
--- Rolls back every migration in supabase/migrations (20251125000100 to 20251125001300): the pg_cron
+-- Rolls back every migration in supabase/migrations (20251125000100 to 20251125001400): the pg_cron
 -- jobs, the views, functions, triggers, tables, types and the private schema, and their lines in the
 -- Supabase CLI's history, so that `supabase db push` applies them again. Leaves auth users and
 -- sessions alone. Destroys profile, presence and audit data.
@@ -92,6 +92,6 @@ begin
   delete from supabase_migrations.schema_migrations
   where version in ('20251125000100', '20251125000200', '20251125000300', '20251125000400', '20251125000500',
                   '20251125000600', '20251125000700', '20251125000800', '20251125000900',
-                    '20251125001000', '20251125001100', '20251125001200', '20251125001300');
+                    '20251125001000', '20251125001100', '20251125001200', '20251125001300', '20251125001400');
 end;
 $rollback$;

@@ -295,6 +295,20 @@ describe('at most 100 favourites per client', () => {
     expect(await storedFavourites(me.userId)).toHaveLength(100);
   });
 
+  test('101 sent in one request are refused together, and none is kept', async () => {
+    const me = await signUpClient('fav-batch');
+    const readers = await bulkReaders('fav-batch', 101);
+    const refused = await me.client.from('favourites').insert(readers.map((reader_id) => ({ reader_id })));
+    expect([refused.status, refused.error?.code, refused.error?.details]).toEqual([
+      400,
+      '23514',
+      'A client keeps at most 100 favourites: remove one to add another.',
+    ]);
+    expect(await storedFavourites(me.userId)).toEqual([]);
+    expect((await me.client.from('favourites').insert(readers.slice(0, 100).map((reader_id) => ({ reader_id })))).error).toBeNull();
+    expect(await storedFavourites(me.userId)).toHaveLength(100);
+  });
+
   test('two additions at once when one place is left: the second waits for the first and is refused', async () => {
     const me = await signUpClient('fav-race');
     const readers = await bulkReaders('fav-race', 101);

@@ -57,7 +57,7 @@ test('the documented rollback removes everything the migrations add, and they ap
     // everyone receives reader presence, clients receive their own availability notifications, users receive
     // their own reading events, participants receive and send their live reading's signals
     realtime_policies: 5,
-    history: 13,
+    history: 14,
     function_defaults: 1,
   });
   expect(applied!.public_functions).toBeGreaterThanOrEqual(13);
@@ -77,6 +77,7 @@ test('the documented rollback removes everything the migrations add, and they ap
       '20251125001100',
       '20251125001200',
       '20251125001300',
+      '20251125001400',
     ].map((version) => ({ version })),
   );
 
