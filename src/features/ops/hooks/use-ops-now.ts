@@ -7,9 +7,7 @@ import { opsKeys } from '@/features/ops/api/query-keys';
 import type { PeriodRows } from '@/features/ops/hooks/use-ops-series';
 import type { OpsPeriod } from '@/features/ops/utils/periods';
 
-// Each is read again every refreshIntervalMs (the app's VITE_OPS_REFRESH_INTERVAL_MS), without a reload.
-
-/** Readers by status now and the last minute's presence traffic. */
+/** Readers by status now and the last minute's presence traffic, read again every refreshIntervalMs (VITE_OPS_REFRESH_INTERVAL_MS). */
 export function usePresenceNow(client: AppSupabaseClient, adminId: string, refreshIntervalMs: number) {
   return useQuery({ queryKey: opsKeys.now(adminId), queryFn: () => fetchPresenceNow(client), refetchInterval: refreshIntervalMs });
 }
